@@ -1,0 +1,64 @@
+package org.seqml.cli;
+
+import org.seqml.pipeline.Phases;
+import org.seqml.pipeline.RunContext;
+import picocli.CommandLine.Command;
+
+/** The phase commands; each is one line over {@link Phases}. */
+final class Commands {
+  private Commands() {}
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Run every phase: ingest, window, train, score, evaluate.")
+  static final class Run extends PhaseCommand {
+    @Override
+    void execute(RunContext run) {
+      Phases.run(run);
+    }
+  }
+
+  @Command(name = "ingest", mixinStandardHelpOptions = true,
+      description = "Read raw input into <out>/<pipeline>/ticks/ds=<ds> and rejects/ds=<ds>.")
+  static final class Ingest extends PhaseCommand {
+    @Override
+    void execute(RunContext run) {
+      Phases.ingest(run);
+    }
+  }
+
+  @Command(name = "window", mixinStandardHelpOptions = true,
+      description = "Compute features and per-key sliding windows with their split into windows/ds=<ds>.")
+  static final class Window extends PhaseCommand {
+    @Override
+    void execute(RunContext run) {
+      Phases.window(run);
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Fit the scaler on the train split and train the model with parameter averaging; publish model/.")
+  static final class Train extends PhaseCommand {
+    @Override
+    void execute(RunContext run) {
+      Phases.train(run);
+    }
+  }
+
+  @Command(name = "score", mixinStandardHelpOptions = true,
+      description = "Score the windows of score.splits with the published model into scores/ds=<ds>.")
+  static final class Score extends PhaseCommand {
+    @Override
+    void execute(RunContext run) {
+      Phases.score(run);
+    }
+  }
+
+  @Command(name = "evaluate", mixinStandardHelpOptions = true,
+      description = "Compute test metrics beside naive baselines into metrics.json.")
+  static final class Evaluate extends PhaseCommand {
+    @Override
+    void execute(RunContext run) {
+      Phases.evaluate(run);
+    }
+  }
+}

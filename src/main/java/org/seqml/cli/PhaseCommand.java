@@ -1,0 +1,28 @@
+package org.seqml.cli;
+
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.seqml.config.SeqmlConfig;
+import org.seqml.pipeline.RunContext;
+import org.seqml.pipeline.SparkSessions;
+import picocli.CommandLine.Mixin;
+
+/** A command that validates the config before Spark starts, then runs one or more phases. */
+abstract class PhaseCommand implements Callable<Integer> {
+  @Mixin CommonOptions options;
+
+  abstract void execute(RunContext run);
+
+  @Override
+  public Integer call() {
+    SeqmlConfig config = options.config(); // fails here, before Spark, on a bad setting
+    String ds = options.ds();
+    SparkSession spark = SparkSessions.create(config);
+    try {
+      execute(RunContext.create(config, spark, ds));
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package org.seqml.cli;
+
+import org.seqml.config.ConfigError;
+import org.seqml.ingest.InputError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the seqml jar and of submit/seqml. */
+@Command(name = "seqml", mixinStandardHelpOptions = true, versionProvider = SeqmlMain.Version.class,
+    description = "Sequence models on Spark: ingest -> window -> train -> score -> evaluate.",
+    subcommands = {Commands.Run.class, Commands.Ingest.class, Commands.Window.class, Commands.Train.class,
+        Commands.Score.class, Commands.Evaluate.class, ConfigCommand.class})
+public final class SeqmlMain implements Runnable {
+  /** Exit code of an invalid setting (nothing was started). */
+  public static final int CONFIG_ERROR = 2;
+  /** Exit code of a broken input file or schema. */
+  public static final int INPUT_ERROR = 3;
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command line and returns its exit code (no System.exit, for tests). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new SeqmlMain());
+    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+      Throwable cause = rootCause(e);
+      if (cause instanceof ConfigError) {
+        commandLine.getErr().println("seqml: config error: " + cause.getMessage());
+        return CONFIG_ERROR;
+      }
+      if (cause instanceof InputError) {
+        commandLine.getErr().println("seqml: input error: " + cause.getMessage());
+        return INPUT_ERROR;
+      }
+      commandLine.getErr().println("seqml: failed: " + e);
+      e.printStackTrace(commandLine.getErr());
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  /** Finds the first seqml error in a chain (Spark wraps task failures). */
+  static Throwable rootCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConfigError || t instanceof InputError) {
+        return t;
+      }
+    }
+    return e;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"seqml " + org.seqml.pipeline.CodeVersion.get()};
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package org.seqml.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import java.io.File;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds a run's config from its layers: reference.conf, then pipelines/&lt;name&gt;.conf, then
+ * conf/env/&lt;env&gt;.conf, then --conf overrides; each higher layer wins. Pipeline and env files
+ * are looked up under the seqml home (the project or install folder), then on the classpath.
+ */
+public final class ConfigLoader {
+  private final Path home;
+
+  public ConfigLoader(Path home) {
+    this.home = home;
+  }
+
+  /** The seqml home: -Dseqml.home, else $SEQML_HOME, else the working directory. */
+  public static ConfigLoader fromEnvironment() {
+    String home = System.getProperty("seqml.home", System.getenv("SEQML_HOME"));
+    return new ConfigLoader(Path.of(home == null || home.isBlank() ? "." : home));
+  }
+
+  /**
+   * Loads and validates. {@code pipeline} is a name (pipelines/NAME.conf) or a path to a .conf
+   * file; {@code env} may be null; {@code overrides} are key=value strings.
+   */
+  public SeqmlConfig load(String pipeline, String env, List<String> overrides) {
+    Config reference = ConfigFactory.parseResources(
+        ConfigLoader.class.getClassLoader(), "reference.conf",
+        ConfigParseOptions.defaults().setAllowMissing(false));
+    Config layered = reference;
+    if (pipeline != null && !pipeline.isBlank()) {
+      Config pipelineLayer = parseLayer(pipeline, "pipelines", "pipeline");
+      layered = pipelineLayer.withFallback(layered);
+      if (!pipelineLayer.hasPath("pipeline")) {
+        layered = ConfigFactory.parseString("pipeline = \"" + baseName(pipeline) + "\"",
+            ConfigParseOptions.defaults().setOriginDescription("the --pipeline name"))
+            .withFallback(layered);
+      }
+    }
+    if (env != null && !env.isBlank()) {
+      layered = parseLayer(env, "conf/env", "env").withFallback(layered);
+    }
+    for (String override : overrides == null ? List.<String>of() : overrides) {
+      layered = parseOverride(override).withFallback(layered);
+    }
+    Config resolved;
+    try {
+      resolved = layered.resolve();
+    } catch (ConfigException e) {
+      throw new ConfigError("config does not resolve: " + e.getMessage());
+    }
+    return SeqmlConfig.from(resolved);
+  }
+
+  private static String baseName(String nameOrPath) {
+    String name = new File(nameOrPath).getName();
+    return name.endsWith(".conf") ? name.substring(0, name.length() - 5) : name;
+  }
+
+  private Config parseLayer(String nameOrPath, String folder, String what) {
+    List<String> tried = new ArrayList<>();
+    Path direct = Path.of(nameOrPath);
+    if (nameOrPath.endsWith(".conf") || nameOrPath.contains(File.separator)) {
+      tried.add(direct.toString());
+      if (Files.isRegularFile(direct)) {
+        return parseFile(direct);
+      }
+      throw new ConfigError("no " + what + " file " + direct.toAbsolutePath());
+    }
+    if (!nameOrPath.matches("[A-Za-z0-9._-]+")) {
+      throw new ConfigError(what + " name '" + nameOrPath + "' must be a plain name or a path to a .conf file");
+    }
+    Path inHome = home.resolve(folder).resolve(nameOrPath + ".conf");
+    tried.add(inHome.toAbsolutePath().toString());
+    if (Files.isRegularFile(inHome)) {
+      return parseFile(inHome);
+    }
+    String resource = folder + "/" + nameOrPath + ".conf";
+    tried.add("classpath:" + resource);
+    URL url = ConfigLoader.class.getClassLoader().getResource(resource);
+    if (url != null) {
+      return parse(() -> ConfigFactory.parseURL(url, strict().setOriginDescription(resource)), resource);
+    }
+    throw new ConfigError("unknown " + what + " '" + nameOrPath + "': looked in " + tried);
+  }
+
+  private static ConfigParseOptions strict() {
+    return ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF);
+  }
+
+  private Config parseFile(Path file) {
+    String shown = displayPath(file);
+    return parse(() -> ConfigFactory.parseFile(file.toFile(), strict().setOriginDescription(shown)), shown);
+  }
+
+  private String displayPath(Path file) {
+    Path absolute = file.toAbsolutePath().normalize();
+    Path base = home.toAbsolutePath().normalize();
+    return absolute.startsWith(base) ? base.relativize(absolute).toString() : absolute.toString();
+  }
+
+  private static Config parse(java.util.function.Supplier<Config> parser, String where) {
+    try {
+      return parser.get();
+    } catch (ConfigException e) {
+      throw new ConfigError("cannot parse " + where + ": " + e.getMessage());
+    }
+  }
+
+  private static Config parseOverride(String override) {
+    int eq = override.indexOf('=');
+    if (eq <= 0) {
+      throw new ConfigError("--conf '" + override + "' must look like key=value");
+    }
+    String key = override.substring(0, eq).trim();
+    String value = override.substring(eq + 1).trim();
+    String origin = "--conf " + override;
+    try {
+      // A value that is not valid HOCON (e.g. a bare path with ':') is taken as a string.
+      return ConfigFactory.parseString(key + " = " + value,
+          ConfigParseOptions.defaults().setOriginDescription(origin));
+    } catch (ConfigException e) {
+      return ConfigFactory.parseString(key + " = " + com.typesafe.config.ConfigValueFactory
+              .fromAnyRef(value).render(),
+          ConfigParseOptions.defaults().setOriginDescription(origin));
+    }
+  }
+}

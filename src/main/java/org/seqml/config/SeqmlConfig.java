@@ -1,0 +1,268 @@
+package org.seqml.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The whole resolved configuration of one run: immutable, validated, with a stable hash. */
+public record SeqmlConfig(
+    String pipeline,
+    String task,
+    String outputDir,
+    Ingest ingest,
+    Features features,
+    Window window,
+    Split split,
+    Model model,
+    Train train,
+    Score score,
+    SparkSettings spark,
+    String resolvedJson,
+    String configHash) {
+
+  /** Where raw data comes from. */
+  public record Ingest(
+      String domain,
+      String source,
+      String path,
+      String format,
+      ZoneId timezone,
+      String lobsterDate,
+      Generator generator) {}
+
+  /** The built-in tick generator's parameters. */
+  public record Generator(
+      int symbols,
+      int ticksPerSymbol,
+      long seed,
+      Instant start,
+      int meanIntervalMs,
+      double signalStrength,
+      int partitions) {}
+
+  /** Per-key features computed from ingested records. */
+  public record Features(Duration bar, List<String> columns, double returnScale) {
+    public boolean resampled() {
+      return !bar.isZero();
+    }
+  }
+
+  /** Window geometry: W steps in, H steps out, S steps between window ends. */
+  public record Window(int size, int stride, int horizon) {}
+
+  /** Time-ordered split fractions. */
+  public record Split(double train, double validation) {}
+
+  /** Network architecture and optimiser. */
+  public record Model(
+      String family,
+      List<Integer> hidden,
+      int dense,
+      double dropout,
+      double learningRate,
+      double l2,
+      double gradientClip,
+      long seed) {}
+
+  /** Parameter-averaging training. */
+  public record Train(
+      int epochs,
+      int batchSizePerWorker,
+      int averagingFrequency,
+      int prefetchBatches,
+      int workers,
+      boolean keepBest,
+      long maxWindows) {}
+
+  /** Batch scoring. */
+  public record Score(int batchSize, List<String> splits) {}
+
+  /** Spark session settings. */
+  public record SparkSettings(
+      String master, String appName, int shufflePartitions, Map<String, String> conf) {}
+
+  static final Set<String> FEATURE_COLUMNS = Set.of("ret", "spread", "imbalance", "volume");
+  static final Set<String> SPLITS = Set.of("train", "validation", "test");
+
+  /** Parses and validates a resolved config; throws {@link ConfigError} naming key, value, file. */
+  static SeqmlConfig from(Config resolved) {
+    Settings s = new Settings(resolved);
+    String pipeline = s.string("pipeline");
+    if (!pipeline.matches("[A-Za-z0-9._-]+")) {
+      throw s.error("pipeline", "must be a plain name of letters, digits, '.', '_' or '-'");
+    }
+    String task = s.oneOf("task", Set.of("forecast"));
+    String outputDir = s.string("output.dir");
+    if (outputDir.isBlank()) {
+      throw s.error("output.dir", "must not be empty");
+    }
+
+    String source = s.oneOf("ingest.source", Set.of("generator", "lobster", "table"));
+    String path = s.string("ingest.path");
+    if (!source.equals("generator") && path.isBlank()) {
+      throw s.error("ingest.path", "must name the input when ingest.source = " + source);
+    }
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(s.string("ingest.timezone"));
+    } catch (RuntimeException e) {
+      throw s.error("ingest.timezone", "must be a time-zone id such as UTC or America/New_York");
+    }
+    String lobsterDate = s.string("ingest.lobster-date");
+    if (!lobsterDate.isEmpty() && !lobsterDate.matches("\\d{4}-\\d{2}-\\d{2}")) {
+      throw s.error("ingest.lobster-date", "must be yyyy-mm-dd or empty");
+    }
+    Instant start;
+    try {
+      start = Instant.parse(s.string("ingest.generator.start"));
+    } catch (DateTimeParseException e) {
+      throw s.error("ingest.generator.start", "must be an ISO-8601 instant like 2024-03-04T14:30:00Z");
+    }
+    Generator generator =
+        new Generator(
+            s.intValue("ingest.generator.symbols", v -> v >= 1 && v <= 10_000, "must be in 1..10000"),
+            s.intValue("ingest.generator.ticks-per-symbol", v -> v >= 10, "must be >= 10"),
+            s.longValue("ingest.generator.seed", v -> true, ""),
+            start,
+            s.intValue("ingest.generator.mean-interval-ms", v -> v >= 1, "must be >= 1"),
+            s.doubleValue("ingest.generator.signal-strength", v -> v >= 0 && v <= 5, "must be in 0..5"),
+            s.intValue("ingest.generator.partitions", v -> v >= 1, "must be >= 1"));
+    Ingest ingest =
+        new Ingest(
+            s.oneOf("ingest.domain", Set.of("ticks")),
+            source,
+            path,
+            s.oneOf("ingest.format", Set.of("csv", "parquet")),
+            zone,
+            lobsterDate,
+            generator);
+
+    Duration bar = parseBar(s);
+    List<String> columns = s.stringList("features.columns");
+    if (columns.isEmpty() || !FEATURE_COLUMNS.containsAll(columns)
+        || columns.stream().distinct().count() != columns.size()) {
+      throw s.error("features.columns", "must be distinct names from " + FEATURE_COLUMNS);
+    }
+    if (!columns.get(0).equals("ret")) {
+      throw s.error("features.columns", "must start with ret, the forecast target");
+    }
+    Features features =
+        new Features(
+            bar,
+            columns,
+            s.doubleValue("features.return-scale", v -> v > 0, "must be > 0"));
+
+    Window window =
+        new Window(
+            s.intValue("window.size", v -> v >= 2, "must be >= 2"),
+            s.intValue("window.stride", v -> v >= 1, "must be >= 1"),
+            s.intValue("window.horizon", v -> v >= 1, "must be >= 1"));
+    if (window.horizon() > window.size()) {
+      throw s.error("window.horizon", "must be <= window.size (" + window.size() + ")");
+    }
+
+    double trainFraction =
+        s.doubleValue("split.train", v -> v > 0 && v < 1, "must be strictly between 0 and 1");
+    double validation =
+        s.doubleValue("split.validation", v -> v > 0 && v < 1, "must be strictly between 0 and 1");
+    if (trainFraction + validation >= 1) {
+      throw s.error("split.validation", "plus split.train (" + trainFraction + ") must be < 1 to leave a test part");
+    }
+
+    List<Integer> hidden = s.intList("model.hidden");
+    if (hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1 || h > 4096)) {
+      throw s.error("model.hidden", "must be a non-empty list of layer sizes in 1..4096");
+    }
+    Model model =
+        new Model(
+            s.oneOf("model.family", Set.of("lstm")),
+            hidden,
+            s.intValue("model.dense", v -> v >= 0 && v <= 4096, "must be in 0..4096"),
+            s.doubleValue("model.dropout", v -> v >= 0 && v < 1, "must be in [0, 1)"),
+            s.doubleValue("model.learning-rate", v -> v > 0 && v < 1, "must be in (0, 1)"),
+            s.doubleValue("model.l2", v -> v >= 0, "must be >= 0"),
+            s.doubleValue("model.gradient-clip", v -> v >= 0, "must be >= 0"),
+            s.longValue("model.seed", v -> true, ""));
+
+    Train train =
+        new Train(
+            s.intValue("train.epochs", v -> v >= 1, "must be >= 1"),
+            s.intValue("train.batch-size-per-worker", v -> v >= 1, "must be >= 1"),
+            s.intValue("train.averaging-frequency", v -> v >= 1, "must be >= 1"),
+            s.intValue("train.prefetch-batches", v -> v >= 0, "must be >= 0"),
+            s.intValue("train.workers", v -> v >= 0, "must be >= 0 (0 = Spark's default parallelism)"),
+            s.bool("train.keep-best"),
+            s.longValue("train.max-windows", v -> v >= 0, "must be >= 0 (0 = all)"));
+
+    List<String> scoreSplits = s.stringList("score.splits");
+    if (scoreSplits.isEmpty() || !SPLITS.containsAll(scoreSplits)) {
+      throw s.error("score.splits", "must be a non-empty list of " + SPLITS);
+    }
+    Score score =
+        new Score(s.intValue("score.batch-size", v -> v >= 1, "must be >= 1"), scoreSplits);
+
+    Map<String, String> sparkConf = new LinkedHashMap<>();
+    if (resolved.hasPath("spark.conf")) {
+      resolved.getConfig("spark.conf").entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
+          .forEach(e -> sparkConf.put(e.getKey(), String.valueOf(e.getValue().unwrapped())));
+    }
+    SparkSettings spark =
+        new SparkSettings(
+            s.string("spark.master"),
+            s.string("spark.app-name"),
+            s.intValue("spark.shuffle-partitions", v -> v >= 1, "must be >= 1"),
+            Map.copyOf(sparkConf));
+
+    String json = resolved.root().render(ConfigRenderOptions.concise().setFormatted(true));
+    return new SeqmlConfig(
+        pipeline, task, outputDir, ingest, features, window, split(trainFraction, validation),
+        model, train, score, spark, json, sha256(resolved.root().render(ConfigRenderOptions.concise())));
+  }
+
+  private static Split split(double train, double validation) {
+    return new Split(train, validation);
+  }
+
+  private static Duration parseBar(Settings s) {
+    String bar = s.string("features.bar").trim();
+    if (bar.isEmpty()) {
+      return Duration.ZERO;
+    }
+    Duration duration;
+    try {
+      duration = s.raw().getDuration("features.bar");
+    } catch (RuntimeException e) {
+      throw s.error("features.bar", "must be a duration such as 500ms, 1s or 1m, or empty");
+    }
+    if (duration.toMillis() < 1) {
+      throw s.error("features.bar", "must be at least 1ms");
+    }
+    return duration;
+  }
+
+  static String sha256(String text) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Number of model input features per time step. */
+  public int featureCount() {
+    return features.columns().size();
+  }
+}

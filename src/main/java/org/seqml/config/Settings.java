@@ -1,0 +1,121 @@
+package org.seqml.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Typed, validating reads from a resolved {@link Config}. Every failure names the key, the value
+ * and the file (or --conf override) it came from, so a user can fix it without reading code.
+ */
+final class Settings {
+  private final Config config;
+
+  Settings(Config config) {
+    this.config = config;
+  }
+
+  String origin(String key) {
+    if (!config.hasPath(key)) {
+      return "nowhere (missing)";
+    }
+    ConfigValue value = config.getValue(key);
+    String description = value.origin().description();
+    return description == null ? "unknown origin" : description;
+  }
+
+  private String rendered(String key) {
+    return config.hasPath(key) ? config.getValue(key).render() : "<missing>";
+  }
+
+  ConfigError error(String key, String requirement) {
+    return new ConfigError(
+        key + " " + requirement + " (got " + rendered(key) + ") in " + origin(key));
+  }
+
+  String string(String key) {
+    try {
+      return config.getString(key);
+    } catch (ConfigException e) {
+      throw error(key, "must be a string");
+    }
+  }
+
+  String oneOf(String key, Set<String> allowed) {
+    String value = string(key);
+    if (!allowed.contains(value)) {
+      throw error(key, "must be one of " + allowed);
+    }
+    return value;
+  }
+
+  int intValue(String key, Predicate<Integer> valid, String requirement) {
+    int value;
+    try {
+      value = config.getInt(key);
+    } catch (ConfigException e) {
+      throw error(key, "must be an integer");
+    }
+    if (!valid.test(value)) {
+      throw error(key, requirement);
+    }
+    return value;
+  }
+
+  long longValue(String key, Predicate<Long> valid, String requirement) {
+    long value;
+    try {
+      value = config.getLong(key);
+    } catch (ConfigException e) {
+      throw error(key, "must be an integer");
+    }
+    if (!valid.test(value)) {
+      throw error(key, requirement);
+    }
+    return value;
+  }
+
+  double doubleValue(String key, Predicate<Double> valid, String requirement) {
+    double value;
+    try {
+      value = config.getDouble(key);
+    } catch (ConfigException e) {
+      throw error(key, "must be a number");
+    }
+    if (!Double.isFinite(value) || !valid.test(value)) {
+      throw error(key, requirement);
+    }
+    return value;
+  }
+
+  boolean bool(String key) {
+    try {
+      return config.getBoolean(key);
+    } catch (ConfigException e) {
+      throw error(key, "must be true or false");
+    }
+  }
+
+  List<Integer> intList(String key) {
+    try {
+      return List.copyOf(config.getIntList(key));
+    } catch (ConfigException e) {
+      throw error(key, "must be a list of integers");
+    }
+  }
+
+  List<String> stringList(String key) {
+    try {
+      return List.copyOf(config.getStringList(key));
+    } catch (ConfigException e) {
+      throw error(key, "must be a list of strings");
+    }
+  }
+
+  Config raw() {
+    return config;
+  }
+}

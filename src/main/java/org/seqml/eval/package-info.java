@@ -1,0 +1,2 @@
+/** Metrics per task, always beside naive baselines. */
+package org.seqml.eval;

@@ -1,0 +1,118 @@
+package org.seqml.ingest.ticks;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Builds "candidate" rows: a tick's fields plus a reject reason (null when the record is good),
+ * and holds the value checks every source shares.
+ */
+public final class TickRecords {
+  /** TickSchema with every field nullable, plus reason, detail and raw. */
+  public static final StructType CANDIDATE_SCHEMA = candidateSchema();
+
+  private static final DateTimeFormatter LOCAL = new DateTimeFormatterBuilder()
+      .appendPattern("yyyy-MM-dd")
+      .optionalStart().appendLiteral('T').optionalEnd()
+      .optionalStart().appendLiteral(' ').optionalEnd()
+      .appendPattern("HH:mm:ss")
+      .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+      .toFormatter();
+
+  private TickRecords() {}
+
+  private static StructType candidateSchema() {
+    StructType s = new StructType();
+    for (var f : TickSchema.SCHEMA.fields()) {
+      s = s.add(f.name(), f.dataType(), true);
+    }
+    return s.add("reason", DataTypes.StringType, true)
+        .add("detail", DataTypes.StringType, true)
+        .add("raw", DataTypes.StringType, true);
+  }
+
+  /** A refused record: only provenance, reason and raw text survive. */
+  public static Row reject(String source, long line, String reason, String detail, String raw) {
+    return RowFactory.create(null, null, null, null, null, null, null, null, null, null, null, null,
+        source, line, reason, detail, raw);
+  }
+
+  /** Checks values and returns a good candidate row, or a reject row naming the first problem. */
+  public static Row candidate(String symbol, Timestamp ts, long seq, String event, int side, Long orderId,
+      Double price, double size, double bid, double ask, double bidSize, double askSize,
+      boolean sizeMustBePositive, String source, long line, String raw) {
+    String reason = check(price, size, bid, ask, bidSize, askSize, sizeMustBePositive);
+    if (reason != null) {
+      return reject(source, line, reason, describe(price, size, bid, ask, bidSize, askSize), raw);
+    }
+    return RowFactory.create(symbol, ts, seq, event, side, orderId, price, size, bid, ask, bidSize, askSize,
+        source, line, null, null, raw);
+  }
+
+  static String check(Double price, double size, double bid, double ask, double bidSize, double askSize,
+      boolean sizeMustBePositive) {
+    if ((price != null && !Double.isFinite(price)) || !Double.isFinite(size) || !Double.isFinite(bid)
+        || !Double.isFinite(ask) || !Double.isFinite(bidSize) || !Double.isFinite(askSize)) {
+      return TickReject.NON_FINITE;
+    }
+    if ((price != null && price <= 0) || bid <= 0 || ask <= 0) {
+      return TickReject.NON_POSITIVE_PRICE;
+    }
+    if (sizeMustBePositive ? size <= 0 : size < 0) {
+      return TickReject.NON_POSITIVE_SIZE;
+    }
+    if (bidSize < 0 || askSize < 0) {
+      return TickReject.NEGATIVE_BOOK_SIZE;
+    }
+    if (bid > ask) {
+      return TickReject.CROSSED_QUOTE;
+    }
+    return null;
+  }
+
+  private static String describe(Double price, double size, double bid, double ask, double bs, double as) {
+    return "price=" + price + " size=" + size + " bid=" + bid + " ask=" + ask + " bid_size=" + bs
+        + " ask_size=" + as;
+  }
+
+  /** Parses a number; NaN and Infinity parse (and are refused later as non_finite). */
+  public static double number(String text) {
+    String t = text.trim();
+    if (t.isEmpty()) {
+      throw new NumberFormatException("empty");
+    }
+    return Double.parseDouble(t);
+  }
+
+  /**
+   * Parses a timestamp: ISO-8601 with offset or Z; a local date-time (T or space, up to nanoseconds)
+   * read in {@code zone}; or epoch seconds/millis/micros/nanos told apart by magnitude.
+   */
+  public static Timestamp timestamp(String text, ZoneId zone) {
+    String t = text.trim();
+    if (t.matches("\\d{9,19}")) {
+      long v = Long.parseLong(t);
+      Instant instant = v < 100_000_000_000L ? Instant.ofEpochSecond(v)
+          : v < 100_000_000_000_000L ? Instant.ofEpochMilli(v)
+          : v < 100_000_000_000_000_000L ? Instant.ofEpochSecond(v / 1_000_000, (v % 1_000_000) * 1000)
+          : Instant.ofEpochSecond(v / 1_000_000_000, v % 1_000_000_000);
+      return Timestamp.from(instant);
+    }
+    try {
+      return Timestamp.from(OffsetDateTime.parse(t).toInstant());
+    } catch (DateTimeParseException e) {
+      return Timestamp.from(LocalDateTime.parse(t, LOCAL).atZone(zone).toInstant());
+    }
+  }
+}

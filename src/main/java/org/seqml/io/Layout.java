@@ -1,0 +1,30 @@
+package org.seqml.io;
+
+/** The output folders of one pipeline under output.dir: one table per phase, partitioned by ds. */
+public record Layout(String root) {
+  public static final String TICKS = "ticks";
+  public static final String REJECTS = "rejects";
+  public static final String WINDOWS = "windows";
+  public static final String SCORES = "scores";
+
+  public static Layout of(String outputDir, String pipeline) {
+    String base = outputDir.endsWith("/") ? outputDir.substring(0, outputDir.length() - 1) : outputDir;
+    return new Layout(base + "/" + pipeline);
+  }
+
+  public String table(String name) {
+    return root + "/" + name;
+  }
+
+  public String partition(String table, String ds) {
+    return table(table) + "/ds=" + ds;
+  }
+
+  public String model() {
+    return root + "/model";
+  }
+
+  public String metrics() {
+    return root + "/metrics.json";
+  }
+}

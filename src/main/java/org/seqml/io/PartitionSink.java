@@ -1,0 +1,89 @@
+package org.seqml.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.seqml.pipeline.RunContext;
+
+/**
+ * Writes one ds partition of a Parquet table with dynamic partition overwrite (a rerun replaces
+ * only its own ds), then its {@code _manifest.json}. Spark's commit swaps the partition in whole;
+ * the manifest is written last, so a partition with a manifest is complete.
+ */
+public final class PartitionSink {
+  /** Version of the table layouts seqml writes; bump when a declared schema changes. */
+  public static final int SCHEMA_VERSION = 1;
+  public static final String MANIFEST = "_manifest.json";
+
+  private PartitionSink() {}
+
+  /** Writes {@code data} as partition ds of {@code table}; returns the rows written. */
+  public static long write(RunContext run, String table, Dataset<Row> data, RowCounts counts, String modelId,
+      ObjectNode extra) {
+    String tablePath = run.layout().table(table);
+    String partition = run.layout().partition(table, run.ds());
+    String manifestPath = partition + "/" + MANIFEST;
+    SparkSession spark = run.spark();
+    // The old manifest goes first: while the data is being swapped no manifest vouches for it.
+    deleteIfExists(spark, manifestPath);
+    data.withColumn("ds", functions.lit(run.ds()))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .option("partitionOverwriteMode", "dynamic")
+        .partitionBy("ds")
+        .parquet(tablePath);
+    long written = spark.read().parquet(partition).count();
+    ObjectNode manifest = Json.object();
+    manifest.put("table", table);
+    manifest.put("pipeline", run.config().pipeline());
+    manifest.put("ds", run.ds());
+    manifest.put("run_id", run.runId());
+    manifest.put("config_hash", run.config().configHash());
+    manifest.put("code_version", run.codeVersion());
+    manifest.put("model_id", modelId);
+    manifest.set("rows", counts.toJson());
+    manifest.put("rows_written", written);
+    manifest.put("schema_version", SCHEMA_VERSION);
+    manifest.put("schema", data.schema().toDDL());
+    manifest.put("written_at", Instant.now().toString());
+    if (extra != null) {
+      manifest.setAll(extra);
+    }
+    Json.write(manifestPath, manifest, spark.sparkContext().hadoopConfiguration());
+    return written;
+  }
+
+  /** The manifest of a written partition; fails with the path when the partition is absent. */
+  public static JsonNode manifest(RunContext run, String table) {
+    String path = run.layout().partition(table, run.ds()) + "/" + MANIFEST;
+    if (!Json.exists(path, run.spark().sparkContext().hadoopConfiguration())) {
+      throw new IllegalStateException(
+          "no complete " + table + " partition for ds=" + run.ds() + " (missing " + path
+              + "): run the phase that writes it first");
+    }
+    return Json.read(path, run.spark().sparkContext().hadoopConfiguration());
+  }
+
+  /** Reads a complete partition (one with a manifest), without the ds column. */
+  public static Dataset<Row> read(RunContext run, String table) {
+    manifest(run, table);
+    return run.spark().read().parquet(run.layout().partition(table, run.ds()));
+  }
+
+  private static void deleteIfExists(SparkSession spark, String path) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+      org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs.exists(p)) {
+        fs.delete(p, false);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package org.seqml.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.seqml.io.Json;
+import org.seqml.window.Scaler;
+
+/**
+ * A trained model on disk: {@code model.zip} (DL4J, with updater state), {@code metadata.json}
+ * (provenance: resolved config, window spec, scaler, data, metrics, code version) and
+ * {@code SHA256SUMS}, verified on every load. The model id ends with the zip's hash, so equal ids
+ * mean equal parameters. Published by renaming a complete temporary folder into place.
+ */
+public record ModelArtifact(String modelId, byte[] modelZip, JsonNode metadata) {
+  public static final String MODEL = "model.zip";
+  public static final String METADATA = "metadata.json";
+  public static final String SUMS = "SHA256SUMS";
+
+  /** Serialises {@code net}; {@code metadata} gets model_id and is frozen into the artifact. */
+  public static ModelArtifact of(String pipeline, MultiLayerNetwork net, ObjectNode metadata) {
+    ByteArrayOutputStream zip = new ByteArrayOutputStream();
+    try {
+      ModelSerializer.writeModel(net, zip, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] bytes = zip.toByteArray();
+    String id = pipeline + "-" + sha256(bytes).substring(0, 16);
+    ObjectNode meta = metadata.deepCopy();
+    meta.put("model_id", id);
+    return new ModelArtifact(id, bytes, meta);
+  }
+
+  public Scaler scaler() {
+    return Scaler.fromJson(metadata.get("scaler"));
+  }
+
+  public MultiLayerNetwork network() {
+    return restore(modelZip);
+  }
+
+  public static MultiLayerNetwork restore(byte[] zip) {
+    try {
+      return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restore model", e);
+    }
+  }
+
+  /** Writes into {@code dir} atomically: a temp sibling is filled, then swapped in. */
+  public void save(String dir, Configuration hadoop) {
+    byte[] meta = Json.bytes(metadata);
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put(MODEL, modelZip);
+    files.put(METADATA, meta);
+    StringBuilder sums = new StringBuilder();
+    files.forEach((name, bytes) -> sums.append(sha256(bytes)).append("  ").append(name).append('\n'));
+    files.put(SUMS, sums.toString().getBytes(StandardCharsets.UTF_8));
+    try {
+      Path target = new Path(dir);
+      FileSystem fs = target.getFileSystem(hadoop);
+      Path temp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + modelId);
+      fs.delete(temp, true);
+      fs.mkdirs(temp);
+      for (Map.Entry<String, byte[]> e : files.entrySet()) {
+        try (OutputStream out = fs.create(new Path(temp, e.getKey()), true)) {
+          out.write(e.getValue());
+        }
+      }
+      Path old = new Path(target.getParent(), "." + target.getName() + ".old-" + modelId);
+      if (fs.exists(target) && !fs.rename(target, old)) {
+        throw new IOException("cannot move the previous model aside: " + target);
+      }
+      if (!fs.rename(temp, target)) {
+        throw new IOException("cannot publish " + temp + " as " + target);
+      }
+      fs.delete(old, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save model to " + dir, e);
+    }
+  }
+
+  /** Loads and verifies checksums; a corrupt or partial artifact fails naming the file. */
+  public static ModelArtifact load(String dir, Configuration hadoop) {
+    try {
+      Path base = new Path(dir);
+      FileSystem fs = base.getFileSystem(hadoop);
+      if (!fs.exists(new Path(base, SUMS))) {
+        throw new IllegalStateException("no model at " + dir + " (no " + SUMS + "): run the train phase first");
+      }
+      String sums = new String(readAll(fs, new Path(base, SUMS)), StandardCharsets.UTF_8);
+      Map<String, byte[]> files = new LinkedHashMap<>();
+      for (String line : sums.split("\n")) {
+        if (line.isBlank()) {
+          continue;
+        }
+        String[] parts = line.split("\\s+", 2);
+        byte[] bytes = readAll(fs, new Path(base, parts[1]));
+        String actual = sha256(bytes);
+        if (!actual.equals(parts[0])) {
+          throw new IllegalStateException("checksum mismatch for " + dir + "/" + parts[1] + ": expected "
+              + parts[0] + ", found " + actual + "; the artifact is corrupt, retrain or restore it");
+        }
+        files.put(parts[1], bytes);
+      }
+      if (!files.containsKey(MODEL) || !files.containsKey(METADATA)) {
+        throw new IllegalStateException(SUMS + " in " + dir + " does not list " + MODEL + " and " + METADATA);
+      }
+      JsonNode meta = Json.MAPPER.readTree(files.get(METADATA));
+      return new ModelArtifact(meta.get("model_id").asText(), files.get(MODEL), meta);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load model from " + dir, e);
+    }
+  }
+
+  private static byte[] readAll(FileSystem fs, Path p) throws IOException {
+    try (InputStream in = fs.open(p)) {
+      return in.readAllBytes();
+    }
+  }
+
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

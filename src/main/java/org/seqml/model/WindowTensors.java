@@ -1,0 +1,60 @@
+package org.seqml.model;
+
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.seqml.window.Scaler;
+
+/**
+ * Turns window rows (features W x F time-major, target H) into scaled ND4J tensors:
+ * features [batch, F, W] (DL4J's NCW recurrent layout) and labels [batch, H].
+ */
+public final class WindowTensors {
+  private final Scaler scaler;
+  private final int features;
+  private final int window;
+  private final int horizon;
+
+  public WindowTensors(Scaler scaler, int features, int window, int horizon) {
+    this.scaler = scaler;
+    this.features = features;
+    this.window = window;
+    this.horizon = horizon;
+  }
+
+  /** Column order of the rows handed in: features array first, target array second. */
+  public INDArray features(List<Row> rows, int featuresColumn) {
+    float[] data = new float[rows.size() * features * window];
+    for (int i = 0; i < rows.size(); i++) {
+      List<Float> x = rows.get(i).getList(featuresColumn);
+      if (x.size() != features * window) {
+        throw new IllegalArgumentException("window has " + x.size() + " values, expected W*F = "
+            + window + "*" + features);
+      }
+      int base = i * features * window;
+      for (int t = 0; t < window; t++) {
+        for (int f = 0; f < features; f++) {
+          data[base + f * window + t] = scaler.scaleFeature(f, x.get(t * features + f));
+        }
+      }
+    }
+    return Nd4j.create(data, new long[] {rows.size(), features, window}, 'c');
+  }
+
+  public INDArray labels(List<Row> rows, int targetColumn) {
+    float[] data = new float[rows.size() * horizon];
+    for (int i = 0; i < rows.size(); i++) {
+      List<Float> y = rows.get(i).getList(targetColumn);
+      for (int k = 0; k < horizon; k++) {
+        data[i * horizon + k] = scaler.scaleTarget(y.get(k));
+      }
+    }
+    return Nd4j.create(data, new long[] {rows.size(), horizon}, 'c');
+  }
+
+  public DataSet dataSet(List<Row> rows, int featuresColumn, int targetColumn) {
+    return new DataSet(features(rows, featuresColumn), labels(rows, targetColumn));
+  }
+}

@@ -1,0 +1,156 @@
+package org.seqml.score;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.seqml.model.ModelArtifact;
+import org.seqml.model.WindowTensors;
+import org.seqml.window.Scaler;
+
+/**
+ * Scores windows in batches inside mapPartitions. Output: one row per window and horizon step,
+ * prediction and actual in the target's unit (actual null when not yet known).
+ */
+public final class BatchScorer implements Serializable {
+  public static final StructType SCHEMA = new StructType()
+      .add("key", DataTypes.StringType, false)
+      .add("window_end_ts", DataTypes.TimestampType, false)
+      .add("horizon_step", DataTypes.IntegerType, false)
+      .add("prediction", DataTypes.DoubleType, false)
+      .add("actual", DataTypes.DoubleType, true)
+      .add("split", DataTypes.StringType, false)
+      .add("model_id", DataTypes.StringType, false);
+
+  private final Broadcast<byte[]> model;
+  private final Scaler scaler;
+  private final String modelId;
+  private final int features;
+  private final int window;
+  private final int horizon;
+  private final int batchSize;
+
+  private BatchScorer(Broadcast<byte[]> model, Scaler scaler, String modelId, int features, int window,
+      int horizon, int batchSize) {
+    this.model = model;
+    this.scaler = scaler;
+    this.modelId = modelId;
+    this.features = features;
+    this.window = window;
+    this.horizon = horizon;
+    this.batchSize = batchSize;
+  }
+
+  /** A scorer for a network in memory (e.g. during training) or an artifact. */
+  public static BatchScorer of(JavaSparkContext jsc, byte[] modelZip, Scaler scaler, String modelId,
+      int features, int window, int horizon, int batchSize) {
+    return new BatchScorer(jsc.broadcast(modelZip), scaler, modelId, features, window, horizon, batchSize);
+  }
+
+  public static BatchScorer of(JavaSparkContext jsc, ModelArtifact artifact, int features, int window,
+      int horizon, int batchSize) {
+    return of(jsc, artifact.modelZip(), artifact.scaler(), artifact.modelId(), features, window, horizon,
+        batchSize);
+  }
+
+  /** Windows (SlidingWindows.SCHEMA) to score rows (SCHEMA). */
+  public Dataset<Row> score(Dataset<Row> windows) {
+    Dataset<Row> input = windows.select("key", "window_end_ts", "features", "target", "split");
+    return windows.sparkSession().createDataFrame(input.javaRDD().mapPartitions(this::scorePartition), SCHEMA);
+  }
+
+  /** Sum of squared errors and count, in standardised target units, over windows with known targets. */
+  public double[] squaredError(Dataset<Row> windows) {
+    Dataset<Row> input = windows.filter("n_known = " + horizon).select("features", "target");
+    return input.javaRDD().mapPartitions(rows -> {
+      double[] acc = new double[2];
+      WindowTensors tensors = new WindowTensors(scaler, features, window, horizon);
+      forEachBatch(rows, (batch, out) -> {
+        INDArray error = out.sub(tensors.labels(batch, 1));
+        acc[0] += error.mul(error).sumNumber().doubleValue();
+        acc[1] += error.length();
+      }, 0);
+      return List.of(acc).iterator();
+    }).reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
+  }
+
+  public void release() {
+    model.destroy();
+  }
+
+  /** Lazy: restores the network once per partition and holds one batch of output at a time. */
+  private Iterator<Row> scorePartition(Iterator<Row> rows) {
+    return new Iterator<>() {
+      private MultiLayerNetwork net;
+      private WindowTensors tensors;
+      private Iterator<Row> pending = java.util.Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!pending.hasNext() && rows.hasNext()) {
+          if (net == null) {
+            net = ModelArtifact.restore(model.value());
+            tensors = new WindowTensors(scaler, features, window, horizon);
+          }
+          List<Row> batch = nextBatch(rows);
+          pending = toScores(batch, net.output(tensors.features(batch, 2), false)).iterator();
+        }
+        return pending.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        return pending.next();
+      }
+    };
+  }
+
+  private List<Row> toScores(List<Row> batch, INDArray predictions) {
+    List<Row> out = new ArrayList<>(batch.size() * horizon);
+    for (int i = 0; i < batch.size(); i++) {
+      Row r = batch.get(i);
+      List<Float> target = r.getList(3);
+      for (int k = 0; k < horizon; k++) {
+        double prediction = scaler.unscaleTarget(predictions.getDouble(i, k));
+        float actual = target.get(k);
+        out.add(RowFactory.create(r.getString(0), r.getTimestamp(1), k + 1, prediction,
+            Float.isNaN(actual) ? null : (double) actual, r.getString(4), modelId));
+      }
+    }
+    return out;
+  }
+
+  private List<Row> nextBatch(Iterator<Row> rows) {
+    List<Row> batch = new ArrayList<>(batchSize);
+    while (rows.hasNext() && batch.size() < batchSize) {
+      batch.add(rows.next());
+    }
+    return batch;
+  }
+
+  /** Restores the network once per partition and feeds it batches of rows. */
+  private void forEachBatch(Iterator<Row> rows, BiConsumer<List<Row>, INDArray> sink, int featuresColumn) {
+    if (!rows.hasNext()) {
+      return;
+    }
+    MultiLayerNetwork net = ModelArtifact.restore(model.value());
+    WindowTensors tensors = new WindowTensors(scaler, features, window, horizon);
+    while (rows.hasNext()) {
+      List<Row> batch = nextBatch(rows);
+      sink.accept(batch, net.output(tensors.features(batch, featuresColumn), false));
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package org.seqml.util;
+
+import java.util.Arrays;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** Holds a stage's output to the schema it declares: column names, order and types. */
+public final class Schemas {
+  private Schemas() {}
+
+  /** Selects the declared columns in order, cast to the declared types (no data round trip). */
+  public static Dataset<Row> conform(Dataset<Row> data, StructType declared) {
+    Column[] columns = Arrays.stream(declared.fields())
+        .map(f -> functions.col(f.name()).cast(f.dataType()).as(f.name()))
+        .toArray(Column[]::new);
+    return data.select(columns);
+  }
+
+  /** Names and types of a schema, nullability ignored: what the contract tests compare. */
+  public static String shape(StructType schema) {
+    StringBuilder sb = new StringBuilder();
+    for (StructField f : schema.fields()) {
+      sb.append(f.name()).append(':').append(f.dataType().simpleString()).append(' ');
+    }
+    return sb.toString().trim();
+  }
+}

@@ -1,0 +1,2 @@
+/** Small helpers shared by stages. */
+package org.seqml.util;
