@@ -2,6 +2,7 @@ package org.seqml.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,7 +30,7 @@ public record SeqmlConfig(
     Score score,
     SparkSettings spark,
     String resolvedJson,
-    String configHash) {
+    String configHash) implements Serializable {
 
   /** Where raw data comes from. */
   public record Ingest(
@@ -39,7 +40,7 @@ public record SeqmlConfig(
       String format,
       ZoneId timezone,
       String lobsterDate,
-      Generator generator) {}
+      Generator generator) implements Serializable {}
 
   /** The built-in tick generator's parameters. */
   public record Generator(
@@ -49,20 +50,20 @@ public record SeqmlConfig(
       Instant start,
       int meanIntervalMs,
       double signalStrength,
-      int partitions) {}
+      int partitions) implements Serializable {}
 
   /** Per-key features computed from ingested records. */
-  public record Features(Duration bar, List<String> columns, double returnScale) {
+  public record Features(Duration bar, List<String> columns, double returnScale) implements Serializable {
     public boolean resampled() {
       return !bar.isZero();
     }
   }
 
   /** Window geometry: W steps in, H steps out, S steps between window ends. */
-  public record Window(int size, int stride, int horizon) {}
+  public record Window(int size, int stride, int horizon) implements Serializable {}
 
   /** Time-ordered split fractions. */
-  public record Split(double train, double validation) {}
+  public record Split(double train, double validation) implements Serializable {}
 
   /** Network architecture and optimiser. */
   public record Model(
@@ -73,7 +74,7 @@ public record SeqmlConfig(
       double learningRate,
       double l2,
       double gradientClip,
-      long seed) {}
+      long seed) implements Serializable {}
 
   /** Parameter-averaging training. */
   public record Train(
@@ -83,14 +84,14 @@ public record SeqmlConfig(
       int prefetchBatches,
       int workers,
       boolean keepBest,
-      long maxWindows) {}
+      long maxWindows) implements Serializable {}
 
   /** Batch scoring. */
-  public record Score(int batchSize, List<String> splits) {}
+  public record Score(int batchSize, List<String> splits) implements Serializable {}
 
   /** Spark session settings. */
   public record SparkSettings(
-      String master, String appName, int shufflePartitions, Map<String, String> conf) {}
+      String master, String appName, int shufflePartitions, Map<String, String> conf) implements Serializable {}
 
   static final Set<String> FEATURE_COLUMNS = Set.of("ret", "spread", "imbalance", "volume");
   static final Set<String> SPLITS = Set.of("train", "validation", "test");

@@ -37,6 +37,10 @@ public final class PartitionSink {
         .option("partitionOverwriteMode", "dynamic")
         .partitionBy("ds")
         .parquet(tablePath);
+    if (!exists(spark, partition)) {
+      // An empty dataset writes no partition folder; write an empty file that carries the schema.
+      data.limit(0).write().mode(SaveMode.Overwrite).parquet(partition);
+    }
     long written = spark.read().parquet(partition).count();
     ObjectNode manifest = Json.object();
     manifest.put("table", table);
@@ -73,6 +77,10 @@ public final class PartitionSink {
   public static Dataset<Row> read(RunContext run, String table) {
     manifest(run, table);
     return run.spark().read().parquet(run.layout().partition(table, run.ds()));
+  }
+
+  private static boolean exists(SparkSession spark, String path) {
+    return Json.exists(path, spark.sparkContext().hadoopConfiguration());
   }
 
   private static void deleteIfExists(SparkSession spark, String path) {

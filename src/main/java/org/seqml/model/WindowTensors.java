@@ -11,7 +11,7 @@ import org.seqml.window.Scaler;
  * Turns window rows (features W x F time-major, target H) into scaled ND4J tensors:
  * features [batch, F, W] (DL4J's NCW recurrent layout) and labels [batch, H].
  */
-public final class WindowTensors {
+public final class WindowTensors implements java.io.Serializable {
   private final Scaler scaler;
   private final int features;
   private final int window;
