@@ -27,7 +27,12 @@ public final class SeqmlMain implements Runnable {
 
   /** Runs a command line and returns its exit code (no System.exit, for tests). */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new SeqmlMain());
+    return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** As {@link #execute(String...)}, printing to the given writers. */
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new SeqmlMain()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
       Throwable cause = rootCause(e);
       if (cause instanceof ConfigError) {

@@ -1,0 +1,109 @@
+package org.seqml.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path home;
+  ConfigLoader loader;
+
+  @BeforeEach
+  void layers() throws IOException {
+    Files.createDirectories(home.resolve("pipelines"));
+    Files.createDirectories(home.resolve("conf/env"));
+    Files.writeString(home.resolve("pipelines/p.conf"), "window.size = 16\nwindow.stride = 3\ntrain.epochs = 2\n");
+    Files.writeString(home.resolve("conf/env/e.conf"), "window.size = 24\n");
+    Files.writeString(home.resolve("pipelines/bad.conf"), "train.epochs = -1\n");
+    loader = new ConfigLoader(home);
+  }
+
+  @Test
+  void eachLayerOverridesTheOneBelow() {
+    assertEquals(32, loader.load(null, null, List.of()).window().size(), "reference.conf default");
+    SeqmlConfig pipeline = loader.load("p", null, List.of());
+    assertEquals(16, pipeline.window().size());
+    assertEquals("p", pipeline.pipeline(), "pipeline name defaults to the file name");
+    SeqmlConfig env = loader.load("p", "e", List.of());
+    assertEquals(24, env.window().size(), "env wins over pipeline");
+    assertEquals(3, env.window().stride(), "pipeline value survives where env is silent");
+    SeqmlConfig override = loader.load("p", "e", List.of("window.size=8", "train.epochs = 5"));
+    assertEquals(8, override.window().size(), "--conf wins over everything");
+    assertEquals(5, override.train().epochs());
+  }
+
+  @Test
+  void invalidOverrideNamesKeyValueAndOrigin() {
+    ConfigError e = assertThrows(ConfigError.class, () -> loader.load("p", null, List.of("window.size=0")));
+    assertTrue(e.getMessage().contains("window.size"), e.getMessage());
+    assertTrue(e.getMessage().contains("got 0"), e.getMessage());
+    assertTrue(e.getMessage().contains("--conf window.size=0"), e.getMessage());
+  }
+
+  @Test
+  void invalidFileValueNamesTheFile() {
+    ConfigError e = assertThrows(ConfigError.class, () -> loader.load("bad", null, List.of()));
+    assertTrue(e.getMessage().contains("train.epochs"), e.getMessage());
+    assertTrue(e.getMessage().contains("-1"), e.getMessage());
+    assertTrue(e.getMessage().contains("pipelines/bad.conf"), e.getMessage());
+  }
+
+  @Test
+  void crossFieldRulesAreChecked() {
+    ConfigError horizon = assertThrows(ConfigError.class,
+        () -> loader.load(null, null, List.of("window.size=4", "window.horizon=5")));
+    assertTrue(horizon.getMessage().startsWith("window.horizon must be <= window.size"), horizon.getMessage());
+    ConfigError split = assertThrows(ConfigError.class,
+        () -> loader.load(null, null, List.of("split.train=0.8", "split.validation=0.3")));
+    assertTrue(split.getMessage().contains("split.validation"), split.getMessage());
+    ConfigError path = assertThrows(ConfigError.class,
+        () -> loader.load(null, null, List.of("ingest.source=table")));
+    assertTrue(path.getMessage().contains("ingest.path"), path.getMessage());
+    ConfigError type = assertThrows(ConfigError.class,
+        () -> loader.load(null, null, List.of("train.epochs=many")));
+    assertTrue(type.getMessage().contains("train.epochs must be an integer (got \"many\")"), type.getMessage());
+  }
+
+  @Test
+  void unknownPipelineListsWhereItLooked() {
+    ConfigError e = assertThrows(ConfigError.class, () -> loader.load("nope", null, List.of()));
+    assertTrue(e.getMessage().contains("unknown pipeline 'nope'"), e.getMessage());
+    assertTrue(e.getMessage().contains("pipelines/nope.conf"), e.getMessage());
+  }
+
+  @Test
+  void overrideValuesMayBeBarePaths() {
+    SeqmlConfig c = loader.load(null, null, List.of("output.dir=/tmp/a:b/out", "ingest.source=table",
+        "ingest.path=hdfs://nn:8020/x/*.csv"));
+    assertEquals("/tmp/a:b/out", c.outputDir());
+    assertEquals("hdfs://nn:8020/x/*.csv", c.ingest().path());
+  }
+
+  @Test
+  void hashChangesWithTheConfigAndOnlyThen() {
+    String a = loader.load("p", null, List.of()).configHash();
+    assertEquals(a, loader.load("p", null, List.of()).configHash());
+    assertNotEquals(a, loader.load("p", null, List.of("train.epochs=3")).configHash());
+  }
+
+  @Test
+  void shippedPipelinesAndEnvsAreValid() {
+    ConfigLoader project = new ConfigLoader(Path.of("."));
+    for (String pipeline : List.of("ticks", "ticks-lobster")) {
+      for (String env : List.of("local", "cluster", "ci")) {
+        SeqmlConfig c = project.load(pipeline, env, List.of());
+        assertEquals(pipeline, c.pipeline());
+      }
+    }
+    assertEquals("table", project.load("ticks-table", null, List.of("ingest.path=/x.csv")).ingest().source());
+  }
+}

@@ -1,0 +1,144 @@
+package org.seqml.window;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.seqml.SparkTestSession;
+import org.seqml.config.SeqmlConfig;
+import org.seqml.ingest.ticks.TickFeatures;
+import org.seqml.util.Schemas;
+
+/**
+ * Windows over data shuffled across many partitions (and two "files" per key): every feature value
+ * encodes (key, position), so a window that mixes keys, skips or repeats an event is visible.
+ */
+class SlidingWindowsTest {
+  static final int W = 5;
+  static final int S = 3;
+  static final int H = 2;
+  static final Map<String, Integer> SIZES = Map.of("A", 50, "B", 7, "C", 101, "D", 4, "E", 5);
+  static final List<String> COLUMNS = List.of("ret", "spread");
+  static List<Row> windows;
+
+  @BeforeAll
+  static void windowShuffledData() {
+    SparkSession spark = SparkTestSession.get();
+    List<Row> first = new ArrayList<>();
+    List<Row> second = new ArrayList<>();
+    List<String> keys = new ArrayList<>(SIZES.keySet());
+    Collections.sort(keys);
+    for (int k = 0; k < keys.size(); k++) {
+      for (int pos = 0; pos < SIZES.get(keys.get(k)); pos++) {
+        // Same timestamp for pairs of rows: order must fall back to seq.
+        Timestamp ts = new Timestamp(1_700_000_000_000L + (pos / 2) * 1000L);
+        Row row = RowFactory.create(keys.get(k), ts, (long) pos, code(k, pos), -code(k, pos), 0.0, 0.0);
+        (pos % 2 == 1 ? first : second).add(row); // later events in the earlier "file"
+      }
+    }
+    Collections.shuffle(first, new Random(1));
+    Collections.shuffle(second, new Random(2));
+    Dataset<Row> rows = spark.createDataFrame(first, TickFeatures.SCHEMA).repartition(7)
+        .union(spark.createDataFrame(second, TickFeatures.SCHEMA).repartition(6));
+    assertEquals(13, rows.rdd().getNumPartitions());
+    windows = SlidingWindows.apply(rows, COLUMNS, new SeqmlConfig.Window(W, S, H),
+        new SeqmlConfig.Split(0.6, 0.2)).collectAsList();
+  }
+
+  static double code(int key, int pos) {
+    return key * 1000 + pos;
+  }
+
+  @Test
+  void schemaIsTheDeclaredOne() {
+    Dataset<Row> empty = SparkTestSession.get().createDataFrame(List.of(), TickFeatures.SCHEMA);
+    Dataset<Row> out = SlidingWindows.apply(empty, COLUMNS, new SeqmlConfig.Window(W, S, H),
+        new SeqmlConfig.Split(0.6, 0.2));
+    assertEquals(Schemas.shape(SlidingWindows.SCHEMA), Schemas.shape(out.schema()));
+  }
+
+  @Test
+  void exactCountPerKey() {
+    Map<String, Integer> counts = new HashMap<>();
+    windows.forEach(w -> counts.merge(w.getString(0), 1, Integer::sum));
+    SIZES.forEach((key, n) -> {
+      int expected = n < W ? 0 : (n - W) / S + 1;
+      assertEquals(expected, counts.getOrDefault(key, 0), "windows of key " + key + " with " + n + " rows");
+    });
+  }
+
+  @Test
+  void eachWindowIsOneKeyConsecutiveAndStridesExactly() {
+    Map<String, List<Long>> ends = new HashMap<>();
+    List<String> keys = new ArrayList<>(SIZES.keySet());
+    Collections.sort(keys);
+    for (Row w : windows) {
+      String key = w.getString(0);
+      int k = keys.indexOf(key);
+      long end = w.getLong(3);
+      List<Float> x = w.getList(4);
+      assertEquals(W * COLUMNS.size(), x.size());
+      for (int t = 0; t < W; t++) {
+        long pos = end - (W - 1) + t;
+        assertEquals((float) code(k, (int) pos), x.get(t * 2), "key " + key + " end " + end + " step " + t);
+        assertEquals((float) -code(k, (int) pos), x.get(t * 2 + 1), "second feature follows the first");
+      }
+      List<Float> y = w.getList(5);
+      int n = SIZES.get(key);
+      int known = 0;
+      for (int h = 1; h <= H; h++) {
+        if (end + h < n) {
+          assertEquals((float) code(k, (int) (end + h)), y.get(h - 1));
+          known++;
+        } else {
+          assertTrue(Float.isNaN(y.get(h - 1)), "target beyond the data is NaN");
+        }
+      }
+      assertEquals(known, w.getInt(6));
+      ends.computeIfAbsent(key, x2 -> new ArrayList<>()).add(end);
+    }
+    ends.forEach((key, list) -> {
+      Collections.sort(list);
+      assertEquals(W - 1, list.get(0), "first window of " + key + " ends at W-1");
+      for (int i = 1; i < list.size(); i++) {
+        assertEquals(S, list.get(i) - list.get(i - 1), "stride between windows of " + key);
+      }
+      assertTrue(list.get(list.size() - 1) + S > SIZES.get(key) - 1, "no window left out at the end of " + key);
+    });
+  }
+
+  @Test
+  void splitsAreTimeOrderedAndNeverLeak() {
+    for (Row w : windows) {
+      int n = SIZES.get(w.getString(0));
+      long end = w.getLong(3);
+      long first = end - (W - 1);
+      long last = end + H;
+      long c1 = (long) Math.floor(n * 0.6);
+      long c2 = (long) Math.floor(n * 0.8);
+      String split = w.getString(7);
+      switch (split) {
+        case "train" -> assertTrue(last < c1);
+        case "validation" -> assertTrue(first >= c1 && last < c2);
+        case "test" -> assertTrue(first >= c2);
+        case "gap" -> assertTrue(first < c1 && last >= c1 || first < c2 && last >= c2);
+        default -> throw new AssertionError("unknown split " + split);
+      }
+    }
+    assertTrue(windows.stream().anyMatch(w -> w.getString(7).equals("train")));
+    assertTrue(windows.stream().anyMatch(w -> w.getString(7).equals("validation")));
+    assertTrue(windows.stream().anyMatch(w -> w.getString(7).equals("test")));
+  }
+}
