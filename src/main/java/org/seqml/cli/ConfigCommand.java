@@ -4,18 +4,21 @@ import java.util.concurrent.Callable;
 import org.seqml.config.SeqmlConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Prints the resolved, validated config without starting Spark. */
 @Command(name = "config", mixinStandardHelpOptions = true,
     description = "Validate and print the resolved config (all layers applied) without starting Spark.")
 final class ConfigCommand implements Callable<Integer> {
   @Mixin CommonOptions options;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
     SeqmlConfig config = options.config();
-    System.out.println(config.resolvedJson());
-    System.out.println("# config hash " + config.configHash());
+    spec.commandLine().getOut().println(config.resolvedJson());
+    spec.commandLine().getOut().println("# config hash " + config.configHash());
     return 0;
   }
 }

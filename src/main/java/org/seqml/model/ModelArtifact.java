@@ -112,7 +112,13 @@ public record ModelArtifact(String modelId, byte[] modelZip, JsonNode metadata) 
           continue;
         }
         String[] parts = line.split("\\s+", 2);
-        byte[] bytes = readAll(fs, new Path(base, parts[1]));
+        byte[] bytes;
+        try {
+          bytes = readAll(fs, new Path(base, parts[1]));
+        } catch (org.apache.hadoop.fs.ChecksumException e) {
+          throw new IllegalStateException("checksum mismatch for " + dir + "/" + parts[1] + " (file system "
+              + "checksum): the artifact is corrupt, retrain or restore it", e);
+        }
         String actual = sha256(bytes);
         if (!actual.equals(parts[0])) {
           throw new IllegalStateException("checksum mismatch for " + dir + "/" + parts[1] + ": expected "

@@ -1,0 +1,65 @@
+package org.seqml.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The command line: help on every command, and bad settings refused before Spark starts. */
+class SeqmlMainTest {
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = SeqmlMain.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"run", "ingest", "window", "train", "score", "evaluate", "config"})
+  void everyCommandHasHelp(String command) {
+    Result r = run(command, "--help");
+    assertEquals(0, r.code());
+    assertTrue(r.out().contains("Usage: seqml " + command), r.out());
+    for (String option : new String[] {"--pipeline", "--env", "--conf", "--ds"}) {
+      assertTrue(r.out().contains(option), command + " documents " + option);
+    }
+  }
+
+  @Test
+  void topLevelHelpListsTheCommands() {
+    Result r = run("--help");
+    assertEquals(0, r.code());
+    for (String c : new String[] {"run", "ingest", "window", "train", "score", "evaluate"}) {
+      assertTrue(r.out().contains(c), r.out());
+    }
+  }
+
+  @Test
+  void anInvalidSettingFailsBeforeSparkWithKeyValueAndOrigin() {
+    Result r = run("run", "--pipeline", "ticks", "--conf", "train.batch-size-per-worker=0");
+    assertEquals(SeqmlMain.CONFIG_ERROR, r.code());
+    assertTrue(r.err().contains("train.batch-size-per-worker must be >= 1 (got 0) in --conf "
+        + "train.batch-size-per-worker=0"), r.err());
+  }
+
+  @Test
+  void aBadDsIsAConfigError() {
+    Result r = run("ingest", "--ds", "2024-13-01");
+    assertEquals(SeqmlMain.CONFIG_ERROR, r.code());
+    assertTrue(r.err().contains("--ds must be a date"), r.err());
+  }
+
+  @Test
+  void configPrintsTheResolvedLayers() {
+    Result r = run("config", "--pipeline", "ticks", "--env", "ci", "--conf", "window.size=40");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("\"size\" : 40"), r.out());
+    assertTrue(r.out().contains("# config hash "), r.out());
+  }
+}

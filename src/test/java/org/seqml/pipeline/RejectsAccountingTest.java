@@ -1,0 +1,61 @@
+package org.seqml.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.seqml.SparkTestSession;
+import org.seqml.config.ConfigLoader;
+import org.seqml.config.SeqmlConfig;
+import org.seqml.ingest.ticks.TickReject;
+import org.seqml.io.Layout;
+import org.seqml.io.PartitionSink;
+
+/** The ingest phase writes every reject with its reason and manifests whose counts add up. */
+class RejectsAccountingTest {
+  @TempDir Path dir;
+
+  @Test
+  void manifestsCountEveryRejectByReason() throws IOException {
+    StringBuilder csv = new StringBuilder("symbol,timestamp,price,size,bid,ask,bid_size,ask_size\n");
+    for (int i = 0; i < 12; i++) {
+      csv.append(String.format("S,2024-03-04T14:30:%02dZ,10.01,1,10.00,10.02,5,6%n", i));
+    }
+    csv.append("\n");                                                 // empty_line
+    csv.append("S,2024-03-04T14:31:00Z,10.01,1,10.00\n");            // wrong_field_count
+    csv.append("S,2024-03-04T14:31:00Z,,1,10.00,10.02,5,6\n");       // missing_value
+    csv.append("S,2024-03-04T14:31:00Z,x,1,10.00,10.02,5,6\n");      // unparseable_number
+    csv.append("S,04/03/2024,10.01,1,10.00,10.02,5,6\n");            // unparseable_timestamp
+    csv.append("S,2024-03-04T14:31:00Z,Infinity,1,10.00,10.02,5,6\n"); // non_finite
+    csv.append("S,2024-03-04T14:31:00Z,0,1,10.00,10.02,5,6\n");      // non_positive_price
+    csv.append("S,2024-03-04T14:31:00Z,10.01,-2,10.00,10.02,5,6\n"); // non_positive_size
+    csv.append("S,2024-03-04T14:31:00Z,10.01,1,10.00,10.02,-5,6\n"); // negative_book_size
+    csv.append("S,2024-03-04T14:31:00Z,10.01,1,10.03,10.02,5,6\n");  // crossed_quote
+    csv.append("S,2024-03-04T14:30:03Z,10.01,1,10.00,10.02,5,6\n");  // duplicate of line 5
+    csv.append("S,2024-03-04T14:29:00Z,10.01,2,10.00,10.02,5,6\n");  // out_of_order
+    Path input = dir.resolve("in.csv");
+    Files.writeString(input, csv);
+    SeqmlConfig config = new ConfigLoader(Path.of(".")).load("ticks-table", "ci",
+        List.of("output.dir=" + dir.resolve("out"), "ingest.path=" + input));
+    RunContext run = new RunContext(config, SparkTestSession.get(), "2024-03-04", "rejects-1", CodeVersion.get(),
+        Layout.of(config.outputDir(), config.pipeline()));
+    Phases.ingest(run);
+
+    JsonNode ticks = PartitionSink.manifest(run, Layout.TICKS);
+    JsonNode rejects = PartitionSink.manifest(run, Layout.REJECTS);
+    assertEquals(24, ticks.get("rows").get("in").asLong());
+    assertEquals(12, ticks.get("rows").get("accepted").asLong());
+    assertEquals(12, ticks.get("rows").get("rejected").asLong());
+    assertEquals(12, ticks.get("rows_written").asLong());
+    assertEquals(12, rejects.get("rows_written").asLong());
+    for (String code : TickReject.TABLE_CODES) {
+      assertEquals(1, rejects.get("rejected_by_reason").path(code).asLong(), code + " in " + rejects);
+    }
+    assertEquals(12, PartitionSink.read(run, Layout.REJECTS).filter("raw IS NOT NULL AND line > 1").count());
+  }
+}

@@ -1,0 +1,201 @@
+package org.seqml.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.seqml.SparkTestSession;
+import org.seqml.config.ConfigLoader;
+import org.seqml.config.SeqmlConfig;
+import org.seqml.ingest.Rejects;
+import org.seqml.ingest.ticks.TickSchema;
+import org.seqml.io.Json;
+import org.seqml.io.Layout;
+import org.seqml.io.PartitionSink;
+import org.seqml.model.ModelArtifact;
+import org.seqml.score.BatchScorer;
+import org.seqml.util.Schemas;
+import org.seqml.window.SlidingWindows;
+
+/** The ticks pipeline on generated data, all phases, as a user runs it (conf/env/ci.conf sizes). */
+class TicksPipelineEndToEndTest {
+  static final String DS = "2024-03-04";
+  @TempDir static Path out;
+  static SeqmlConfig config;
+  static RunContext run;
+  static JsonNode metrics;
+  static SparkSession spark;
+
+  @BeforeAll
+  static void runThePipeline() {
+    spark = SparkTestSession.get();
+    config = new ConfigLoader(Path.of(".")).load("ticks", "ci", List.of("output.dir=" + out));
+    run = new RunContext(config, spark, DS, "e2e-1", CodeVersion.get(), Layout.of(config.outputDir(), "ticks"));
+    Phases.run(run);
+    metrics = Json.read(run.layout().metrics(), hadoop());
+  }
+
+  static Configuration hadoop() {
+    return spark.sparkContext().hadoopConfiguration();
+  }
+
+  @Test
+  void modelBeatsTheNaiveBaselinesOnGeneratedTicks() {
+    JsonNode overall = metrics.get("overall");
+    double model = overall.get("model").get("rmse").asDouble();
+    assertTrue(model < overall.get("repeat").get("rmse").asDouble(), "RMSE vs repeat: " + overall);
+    assertTrue(model < overall.get("zero").get("rmse").asDouble(), "RMSE vs zero: " + overall);
+    assertTrue(overall.get("model").get("mae").asDouble() < overall.get("repeat").get("mae").asDouble());
+    assertTrue(overall.get("model").get("directional_accuracy").asDouble()
+        > overall.get("majority_direction").get("directional_accuracy").asDouble(), "direction: " + overall);
+    assertEquals(config.window().horizon(), metrics.get("by_horizon_step").size());
+    assertTrue(metrics.get("rows").asLong() > 1000);
+  }
+
+  @Test
+  void everyPartitionHasAManifestWhoseCountsAddUp() {
+    for (String table : List.of(Layout.TICKS, Layout.REJECTS, Layout.WINDOWS, Layout.SCORES)) {
+      JsonNode m = PartitionSink.manifest(run, table);
+      JsonNode rows = m.get("rows");
+      assertEquals(rows.get("in").asLong(), rows.get("accepted").asLong() + rows.get("rejected").asLong(), table);
+      assertEquals(3 * 6000, rows.get("in").asLong(), "generator ticks in " + table);
+      assertEquals(DS, m.get("ds").asText());
+      assertEquals(config.configHash(), m.get("config_hash").asText());
+      assertEquals(CodeVersion.get(), m.get("code_version").asText());
+      assertEquals(PartitionSink.SCHEMA_VERSION, m.get("schema_version").asInt());
+      assertEquals(spark.read().parquet(run.layout().partition(table, DS)).count(), m.get("rows_written").asLong());
+    }
+    assertEquals(metrics.get("model_id").asText(), PartitionSink.manifest(run, Layout.SCORES).get("model_id").asText());
+    assertTrue(PartitionSink.manifest(run, Layout.TICKS).get("data").get("content_hash").asText().startsWith("xxhash64"));
+  }
+
+  @Test
+  void everyStageWroteTheSchemaItDeclares() {
+    assertEquals(Schemas.shape(TickSchema.SCHEMA), Schemas.shape(PartitionSink.read(run, Layout.TICKS).drop("ds").schema()));
+    assertEquals(Schemas.shape(Rejects.SCHEMA), Schemas.shape(PartitionSink.read(run, Layout.REJECTS).drop("ds").schema()));
+    assertEquals(Schemas.shape(SlidingWindows.SCHEMA),
+        Schemas.shape(PartitionSink.read(run, Layout.WINDOWS).drop("ds").schema()));
+    assertEquals(Schemas.shape(BatchScorer.SCHEMA).replace("key:", "symbol:"),
+        Schemas.shape(PartitionSink.read(run, Layout.SCORES).drop("ds").schema()));
+  }
+
+  @Test
+  void parquetUsesMicrosecondTimestampsAndFloatArrays() throws IOException {
+    MessageType scores = footer(Layout.SCORES);
+    assertTrue(scores.getType("window_end_ts").toString().contains("TIMESTAMP(MICROS"), scores.toString());
+    MessageType windows = footer(Layout.WINDOWS);
+    assertTrue(windows.getType("features").toString().contains("float"), windows.toString());
+    assertFalse(footer(Layout.TICKS).toString().contains("int96"), "no legacy INT96 timestamps");
+  }
+
+  private MessageType footer(String table) throws IOException {
+    Path partition = Path.of(run.layout().partition(table, DS));
+    Path file;
+    try (Stream<Path> files = Files.list(partition)) {
+      file = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    try (ParquetFileReader reader = ParquetFileReader.open(
+        HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), hadoop()))) {
+      return reader.getFooter().getFileMetaData().getSchema();
+    }
+  }
+
+  @Test
+  void aRerunOfTheSameDsReplacesOnlyThatPartition() throws IOException {
+    RunContext other = new RunContext(config, spark, "2024-03-05", "e2e-2", CodeVersion.get(), run.layout());
+    Phases.ingest(other);
+    Map<String, Long> before = snapshot(Path.of(run.layout().partition(Layout.TICKS, "2024-03-05")));
+    long ticks = spark.read().parquet(run.layout().partition(Layout.TICKS, DS)).count();
+    long scores = spark.read().parquet(run.layout().partition(Layout.SCORES, DS)).count();
+
+    RunContext again = new RunContext(config, spark, DS, "e2e-3", CodeVersion.get(), run.layout());
+    Phases.ingest(again);
+    Phases.window(again);
+    Phases.score(again);
+
+    Dataset<Row> allTicks = spark.read().parquet(run.layout().table(Layout.TICKS));
+    assertEquals(ticks, allTicks.filter("ds = '" + DS + "'").count(), "one copy of each tick");
+    assertEquals(ticks, allTicks.filter("ds = '" + DS + "'").distinct().count(), "no duplicated rows");
+    assertEquals(ticks, allTicks.filter("ds = '2024-03-05'").count(), "the other ds is still there");
+    assertEquals(scores, spark.read().parquet(run.layout().partition(Layout.SCORES, DS)).count());
+    assertEquals(before, snapshot(Path.of(run.layout().partition(Layout.TICKS, "2024-03-05"))),
+        "the other partition's files are untouched");
+    assertEquals("e2e-3", PartitionSink.manifest(again, Layout.TICKS).get("run_id").asText());
+  }
+
+  private static Map<String, Long> snapshot(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.collect(Collectors.toMap(p -> p.getFileName().toString(), p -> p.toFile().lastModified(),
+          (a, b) -> a, TreeMap::new));
+    }
+  }
+
+  @Test
+  void theArtifactCarriesProvenanceAndReloadsToTheSameScores() {
+    ModelArtifact artifact = ModelArtifact.load(run.layout().model(), hadoop());
+    JsonNode meta = artifact.metadata();
+    assertEquals(artifact.modelId(), metrics.get("model_id").asText());
+    for (String field : List.of("config", "window", "scaler", "data", "metrics", "code_version", "training")) {
+      assertNotNull(meta.get(field), "metadata." + field);
+    }
+    assertEquals(config.window().size(), meta.get("window").get("size").asInt());
+    assertTrue(meta.get("data").get("ingest").get("content_hash").asText().startsWith("xxhash64"));
+    assertEquals(config.train().epochs(), meta.get("training").get("epochs").size());
+
+    Dataset<Row> windows = PartitionSink.read(run, Layout.WINDOWS).filter("split = 'test'").orderBy("key", "end_pos")
+        .limit(50);
+    BatchScorer scorer = BatchScorer.of(JavaSparkContext.fromSparkContext(spark.sparkContext()), artifact,
+        config.featureCount(), config.window().size(), config.window().horizon(), 7);
+    List<Row> again = scorer.score(windows).orderBy("key", "window_end_ts", "horizon_step").collectAsList();
+    Dataset<Row> written = PartitionSink.read(run, Layout.SCORES).withColumnRenamed("symbol", "key");
+    List<Row> expected = written.join(windows.select("key", "window_end_ts"),
+            scala.collection.JavaConverters.asScalaBuffer(List.of("key", "window_end_ts")).toSeq())
+        .orderBy("key", "window_end_ts", "horizon_step").collectAsList();
+    assertEquals(150, again.size());
+    assertEquals(expected.size(), again.size());
+    double[] a = again.stream().mapToDouble(r -> r.getDouble(3)).toArray();
+    double[] b = expected.stream().mapToDouble(r -> r.getDouble(r.fieldIndex("prediction"))).toArray();
+    assertArrayEquals(b, a, 1e-6, "a reloaded model scores as the published scores (other batch size too)");
+  }
+
+  /** Corruption is caught by our SHA-256 sums, and by Hadoop's .crc files where they exist. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void aTamperedArtifactIsRefused(boolean withHadoopCrc, @TempDir Path copy) throws IOException {
+    Path source = Path.of(run.layout().model());
+    try (Stream<Path> files = Files.list(source)) {
+      for (Path f : files.filter(f -> withHadoopCrc || !f.toString().endsWith(".crc")).toList()) {
+        Files.copy(f, copy.resolve(f.getFileName()));
+      }
+    }
+    byte[] zip = Files.readAllBytes(copy.resolve(ModelArtifact.MODEL));
+    zip[zip.length / 2] ^= 1;
+    Files.write(copy.resolve(ModelArtifact.MODEL), zip);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> ModelArtifact.load(copy.toString(), hadoop()));
+    assertTrue(e.getMessage().contains("checksum mismatch for " + copy + "/model.zip"), e.getMessage());
+  }
+}
