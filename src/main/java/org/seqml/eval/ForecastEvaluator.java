@@ -32,23 +32,23 @@ public final class ForecastEvaluator {
   private ForecastEvaluator() {}
 
   /**
-   * @param scores score rows (key, window_end_ts, horizon_step, prediction, actual, split)
+   * @param scores score rows (key, end_pos, horizon_step, prediction, actual, split)
    * @param windows the windows the scores came from (SlidingWindows.SCHEMA)
    * @param lastValueIndex 1-based index in the features array of the last step's target feature
    */
   public static ObjectNode evaluate(Dataset<Row> scores, Dataset<Row> windows, int lastValueIndex) {
     Dataset<Row> steps = windows.filter(col("split").equalTo(SlidingWindows.TEST))
-        .select(col("key"), col("window_end_ts"),
+        .select(col("key"), col("end_pos"),
             expr("element_at(features, " + lastValueIndex + ")").cast("double").as("last"),
             expr("posexplode(target)").as(new String[] {"pos", "actual_w"}))
         .filter("NOT isnan(actual_w)")
-        .select(col("key"), col("window_end_ts"), col("pos").plus(1).as("horizon_step"), col("last"),
+        .select(col("key"), col("end_pos"), col("pos").plus(1).as("horizon_step"), col("last"),
             col("actual_w").cast("double").as("actual_w"));
     double majority = majoritySign(windows);
 
     Dataset<Row> model = scores.filter(col("split").equalTo(SlidingWindows.TEST).and(col("actual").isNotNull()));
     Dataset<Row> joined = model.join(steps,
-            scala.collection.JavaConverters.asScalaBuffer(List.of("key", "window_end_ts", "horizon_step")).toSeq(),
+            scala.collection.JavaConverters.asScalaBuffer(List.of("key", "end_pos", "horizon_step")).toSeq(),
             "full_outer")
         .cache();
     long unmatched = joined.filter(col("prediction").isNull().or(col("last").isNull())).count();

@@ -26,6 +26,8 @@ public final class BatchScorer implements Serializable {
   public static final StructType SCHEMA = new StructType()
       .add("key", DataTypes.StringType, false)
       .add("window_end_ts", DataTypes.TimestampType, false)
+      // the window's last position in its key's order: unique per key even when timestamps repeat
+      .add("end_pos", DataTypes.LongType, false)
       .add("horizon_step", DataTypes.IntegerType, false)
       .add("prediction", DataTypes.DoubleType, false)
       .add("actual", DataTypes.DoubleType, true)
@@ -65,7 +67,7 @@ public final class BatchScorer implements Serializable {
 
   /** Windows (SlidingWindows.SCHEMA) to score rows (SCHEMA). */
   public Dataset<Row> score(Dataset<Row> windows) {
-    Dataset<Row> input = windows.select("key", "window_end_ts", "features", "target", "split");
+    Dataset<Row> input = windows.select("key", "window_end_ts", "end_pos", "features", "target", "split");
     return windows.sparkSession().createDataFrame(input.javaRDD().mapPartitions(this::scorePartition), SCHEMA);
   }
 
@@ -103,7 +105,7 @@ public final class BatchScorer implements Serializable {
             tensors = new WindowTensors(scaler, features, window, horizon);
           }
           List<Row> batch = nextBatch(rows);
-          pending = toScores(batch, net.output(tensors.features(batch, 2), false)).iterator();
+          pending = toScores(batch, net.output(tensors.features(batch, 3), false)).iterator();
         }
         return pending.hasNext();
       }
@@ -122,12 +124,12 @@ public final class BatchScorer implements Serializable {
     List<Row> out = new ArrayList<>(batch.size() * horizon);
     for (int i = 0; i < batch.size(); i++) {
       Row r = batch.get(i);
-      List<Float> target = r.getList(3);
+      List<Float> target = r.getList(4);
       for (int k = 0; k < horizon; k++) {
         double prediction = scaler.unscaleTarget(predictions.getDouble(i, k));
         float actual = target.get(k);
-        out.add(RowFactory.create(r.getString(0), r.getTimestamp(1), k + 1, prediction,
-            Float.isNaN(actual) ? null : (double) actual, r.getString(4), modelId));
+        out.add(RowFactory.create(r.getString(0), r.getTimestamp(1), r.getLong(2), k + 1, prediction,
+            Float.isNaN(actual) ? null : (double) actual, r.getString(5), modelId));
       }
     }
     return out;

@@ -169,14 +169,14 @@ class TicksPipelineEndToEndTest {
         .limit(50);
     BatchScorer scorer = BatchScorer.of(JavaSparkContext.fromSparkContext(spark.sparkContext()), artifact,
         config.featureCount(), config.window().size(), config.window().horizon(), 7);
-    List<Row> again = scorer.score(windows).orderBy("key", "window_end_ts", "horizon_step").collectAsList();
+    List<Row> again = scorer.score(windows).orderBy("key", "end_pos", "horizon_step").collectAsList();
     Dataset<Row> written = PartitionSink.read(run, Layout.SCORES).withColumnRenamed("symbol", "key");
-    List<Row> expected = written.join(windows.select("key", "window_end_ts"),
-            scala.collection.JavaConverters.asScalaBuffer(List.of("key", "window_end_ts")).toSeq())
-        .orderBy("key", "window_end_ts", "horizon_step").collectAsList();
+    List<Row> expected = written.join(windows.select("key", "end_pos"),
+            scala.collection.JavaConverters.asScalaBuffer(List.of("key", "end_pos")).toSeq())
+        .orderBy("key", "end_pos", "horizon_step").collectAsList();
     assertEquals(150, again.size());
     assertEquals(expected.size(), again.size());
-    double[] a = again.stream().mapToDouble(r -> r.getDouble(3)).toArray();
+    double[] a = again.stream().mapToDouble(r -> r.getDouble(r.fieldIndex("prediction"))).toArray();
     double[] b = expected.stream().mapToDouble(r -> r.getDouble(r.fieldIndex("prediction"))).toArray();
     assertArrayEquals(b, a, 1e-6, "a reloaded model scores as the published scores (other batch size too)");
   }
