@@ -18,8 +18,8 @@ import org.seqml.util.Schemas;
 
 /**
  * Record-set checks that need more than one record, applied to candidates that passed the
- * per-record checks: exact duplicates (the first copy is kept), then events whose time runs
- * backwards within a symbol in one source file. Splits candidates into ticks and rejects.
+ * per-record checks: exact duplicates (the first copy is kept; anonymous LOBSTER hidden fills are
+ * exempt, see below), then events whose time runs backwards within a symbol in one source file. Splits candidates into ticks and rejects.
  */
 public final class TickValidation {
   private TickValidation() {}
@@ -34,7 +34,11 @@ public final class TickValidation {
             "size", "bid", "ask", "bid_size", "ask_size"})
         .map(c -> col(c)).toArray(Column[]::new);
     WindowSpec sameEvent = Window.partitionBy(identity).orderBy(col("source"), col("line"));
-    Dataset<Row> deduped = good.withColumn("copy", row_number().over(sameEvent))
+    // LOBSTER reports each fill of a hidden order as an identical message with order id 0: one
+    // aggressor hitting several hidden orders in the same nanosecond gives true repeats, not copies.
+    Column anonymousHiddenFill = col("event").equalTo("exec_hidden").and(col("order_id").equalTo(0L));
+    Dataset<Row> deduped = good.withColumn("copy",
+            when(anonymousHiddenFill, lit(1)).otherwise(row_number().over(sameEvent)))
         .withColumn("reason", when(col("copy").gt(1), lit(TickReject.DUPLICATE)))
         .withColumn("detail", when(col("copy").gt(1), lit("same event as an earlier record")))
         .drop("copy");
