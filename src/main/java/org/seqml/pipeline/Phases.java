@@ -24,6 +24,9 @@ import org.seqml.io.Layout;
 import org.seqml.io.PartitionSink;
 import org.seqml.io.RowCounts;
 import org.seqml.model.ModelArtifact;
+import org.seqml.model.ModelFactory;
+import org.seqml.model.WindowTensors;
+import org.seqml.train.Loss;
 import org.seqml.score.BatchScorer;
 import org.seqml.train.ParameterAveragingTrainer;
 import org.seqml.window.Scaler;
@@ -98,7 +101,16 @@ public final class Phases {
     JsonNode windowsManifest = PartitionSink.manifest(run, Layout.WINDOWS);
     Dataset<Row> windows = PartitionSink.read(run, Layout.WINDOWS);
     Scaler scaler = Scaler.fit(windows, config.features().columns());
-    ParameterAveragingTrainer.Result result = ParameterAveragingTrainer.train(windows, scaler, config);
+    int h = config.window().horizon();
+    Dataset<Row> complete = windows.filter(col("n_known").equalTo(h)).select("features", "target", "split");
+    WindowTensors tensors = new WindowTensors(scaler, config.featureCount(), config.window().size(), h);
+    LOG.info("training {} forecaster: window {} x {} features, horizon {}", config.model().family(),
+        config.window().size(), config.featureCount(), h);
+    ParameterAveragingTrainer.Result result = ParameterAveragingTrainer.train(
+        ModelFactory.forecaster(config.model(), config.featureCount(), config.window().size(), h),
+        complete.filter(col("split").equalTo(SlidingWindows.TRAIN)).select("features", "target"),
+        complete.filter(col("split").equalTo(SlidingWindows.VALIDATION)).select("features", "target"),
+        rows -> tensors.dataSet(rows, 0, 1), Loss.MSE, config.train(), config.model().seed());
 
     ObjectNode meta = Json.object();
     meta.put("pipeline", config.pipeline());

@@ -4,7 +4,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.BiConsumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -71,21 +70,6 @@ public final class BatchScorer implements Serializable {
     return windows.sparkSession().createDataFrame(input.javaRDD().mapPartitions(this::scorePartition), SCHEMA);
   }
 
-  /** Sum of squared errors and count, in standardised target units, over windows with known targets. */
-  public double[] squaredError(Dataset<Row> windows) {
-    Dataset<Row> input = windows.filter("n_known = " + horizon).select("features", "target");
-    return input.javaRDD().mapPartitions(rows -> {
-      double[] acc = new double[2];
-      WindowTensors tensors = new WindowTensors(scaler, features, window, horizon);
-      forEachBatch(rows, (batch, out) -> {
-        INDArray error = out.sub(tensors.labels(batch, 1));
-        acc[0] += error.mul(error).sumNumber().doubleValue();
-        acc[1] += error.length();
-      }, 0);
-      return List.of(acc).iterator();
-    }).reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
-  }
-
   public void release() {
     model.destroy();
   }
@@ -143,16 +127,4 @@ public final class BatchScorer implements Serializable {
     return batch;
   }
 
-  /** Restores the network once per partition and feeds it batches of rows. */
-  private void forEachBatch(Iterator<Row> rows, BiConsumer<List<Row>, INDArray> sink, int featuresColumn) {
-    if (!rows.hasNext()) {
-      return;
-    }
-    MultiLayerNetwork net = ModelArtifact.restore(model.value());
-    WindowTensors tensors = new WindowTensors(scaler, features, window, horizon);
-    while (rows.hasNext()) {
-      List<Row> batch = nextBatch(rows);
-      sink.accept(batch, net.output(tensors.features(batch, featuresColumn), false));
-    }
-  }
 }

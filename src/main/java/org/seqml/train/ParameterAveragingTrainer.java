@@ -2,9 +2,6 @@ package org.seqml.train;
 
 import static org.apache.spark.sql.functions.col;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,24 +16,19 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.seqml.config.SeqmlConfig;
-import org.seqml.model.ModelFactory;
-import org.seqml.model.WindowTensors;
-import org.seqml.score.BatchScorer;
-import org.seqml.window.Scaler;
-import org.seqml.window.SlidingWindows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a network on the training windows with DL4J's parameter averaging: each of the workers
- * fits averaging-frequency minibatches of batch-size-per-worker windows, then the parameters (and
- * updater state) are averaged on the driver. The RDD is prepared as STACK.md requires: Direct
- * approach, persisted MEMORY_ONLY_SER by us, never cache()d. Validation loss is computed after
- * each epoch with the broadcast-free scorer.
+ * Trains a network with DL4J's parameter averaging: each of the workers fits averaging-frequency
+ * minibatches of batch-size-per-worker examples, then the parameters (and updater state) are
+ * averaged on the driver. The RDD is prepared as STACK.md requires: Direct approach, persisted
+ * MEMORY_ONLY_SER by us, never cache()d. Validation loss is computed after each epoch without
+ * broadcasting an INDArray (the network travels as bytes). Task-agnostic: the caller supplies the
+ * network, the batcher and the loss.
  */
 public final class ParameterAveragingTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(ParameterAveragingTrainer.class);
@@ -51,39 +43,42 @@ public final class ParameterAveragingTrainer {
 
   private ParameterAveragingTrainer() {}
 
-  public static Result train(Dataset<Row> windows, Scaler scaler, SeqmlConfig config) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(windows.sparkSession().sparkContext());
-    SeqmlConfig.Train t = config.train();
-    int f = config.featureCount();
-    int w = config.window().size();
-    int h = config.window().horizon();
+  /**
+   * Trains {@code net} on {@code train} rows (shuffled, cut into minibatches by {@code batcher}) and
+   * reports {@code loss} on {@code validation} after each epoch.
+   */
+  public static Result train(MultiLayerNetwork net, Dataset<Row> train, Dataset<Row> validation, Batcher batcher,
+      Loss loss, SeqmlConfig.Train t, long seed) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext());
     int workers = t.workers() > 0 ? t.workers() : jsc.defaultParallelism();
-
-    Dataset<Row> complete = windows.filter(col("n_known").equalTo(h));
-    Dataset<Row> trainWindows = complete.filter(col("split").equalTo(SlidingWindows.TRAIN));
-    Dataset<Row> validation = complete.filter(col("split").equalTo(SlidingWindows.VALIDATION)).cache();
-    long trainCount = trainWindows.count();
+    Dataset<Row> trainRows = train;
+    long trainCount = trainRows.count();
+    if (trainCount == 0) {
+      throw new IllegalStateException("no training examples: more data, a smaller window or a larger "
+          + "training split is needed");
+    }
     if (t.maxWindows() > 0 && trainCount > t.maxWindows()) {
-      trainWindows = trainWindows.sample(false, (double) t.maxWindows() / trainCount, config.model().seed());
+      trainRows = trainRows.sample(false, (double) t.maxWindows() / trainCount, seed);
     }
-    long validationCount = validation.count();
+    Dataset<Row> validationRows = validation.cache();
+    long validationCount = validationRows.count();
     if (validationCount == 0) {
-      throw new IllegalStateException("no validation windows: more data or a larger split.validation is needed");
+      throw new IllegalStateException("no validation examples: more data or a larger validation split is needed");
     }
 
-    WindowTensors tensors = new WindowTensors(scaler, f, w, h);
     int batch = t.batchSizePerWorker();
-    JavaRDD<DataSet> data = trainWindows.select("features", "target")
-        .withColumn("order", functions.rand(config.model().seed()))
+    JavaRDD<DataSet> data = trainRows
+        .withColumn("order", functions.rand(seed))
         .repartition(workers, col("order"))
         .sortWithinPartitions("order")
+        .drop("order")
         .javaRDD()
-        .mapPartitions(rows -> batches(rows, tensors, batch))
+        .mapPartitions(rows -> batches(rows, batcher, batch))
         .persist(StorageLevel.MEMORY_ONLY_SER());
     long batches = data.count();
-    long samples = trainWindows.count();
-    LOG.info("training {} on {} windows ({} batches of {}) with {} workers, {} validation windows",
-        config.model().family(), samples, batches, batch, workers, validationCount);
+    long samples = trainRows.count();
+    LOG.info("training on {} examples ({} batches of {}) with {} workers, {} validation examples",
+        samples, batches, batch, workers, validationCount);
 
     ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(batch)
         .batchSizePerWorker(batch)
@@ -94,7 +89,6 @@ public final class ParameterAveragingTrainer {
         .repartionData(Repartition.Never)
         .saveUpdater(true)
         .build();
-    MultiLayerNetwork net = ModelFactory.forecaster(config.model(), f, w, h);
     SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, net, master);
 
     List<Epoch> epochs = new ArrayList<>();
@@ -102,13 +96,14 @@ public final class ParameterAveragingTrainer {
     INDArray bestParams = null;
     int bestEpoch = 0;
     long start = System.nanoTime();
+    MultiLayerNetwork current = net;
     for (int epoch = 1; epoch <= t.epochs(); epoch++) {
       long t0 = System.nanoTime();
       spark.fit(data);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      net = spark.getNetwork();
+      current = spark.getNetwork();
       double trainLoss = spark.getScore();
-      double validationLoss = validationLoss(jsc, net, scaler, validation, config);
+      double validationLoss = ValidationLoss.of(jsc, current, validationRows, batcher, loss, 512);
       if (!Double.isFinite(trainLoss) || !Double.isFinite(validationLoss)) {
         throw new IllegalStateException("training diverged at epoch " + epoch + ": train loss " + trainLoss
             + ", validation loss " + validationLoss + "; lower model.learning-rate");
@@ -122,51 +117,29 @@ public final class ParameterAveragingTrainer {
       if (validationLoss < best) {
         best = validationLoss;
         bestEpoch = epoch;
-        bestParams = t.keepBest() ? net.params().dup() : null;
+        bestParams = t.keepBest() ? current.params().dup() : null;
       }
     }
     data.unpersist(false);
-    validation.unpersist();
+    validationRows.unpersist();
     int published = t.epochs();
     if (t.keepBest() && bestParams != null) {
-      net.setParams(bestParams);
+      current.setParams(bestParams);
       published = bestEpoch;
     }
     LOG.info("publishing the parameters of epoch {} (best validation loss {} at epoch {})", published,
         String.format("%.5f", best), bestEpoch);
-    return new Result(net, epochs, published, samples, validationCount, workers,
+    return new Result(current, epochs, published, samples, validationCount, workers,
         (System.nanoTime() - start) / 1e9);
   }
 
-  private static double validationLoss(JavaSparkContext jsc, MultiLayerNetwork net, Scaler scaler,
-      Dataset<Row> validation, SeqmlConfig config) {
-    BatchScorer scorer = BatchScorer.of(jsc, bytes(net), scaler, "validation", config.featureCount(),
-        config.window().size(), config.window().horizon(), config.score().batchSize());
-    try {
-      double[] sse = scorer.squaredError(validation);
-      return sse[0] / sse[1];
-    } finally {
-      scorer.release();
-    }
-  }
-
-  static byte[] bytes(MultiLayerNetwork net) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ModelSerializer.writeModel(net, out, false);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  private static Iterator<DataSet> batches(Iterator<Row> rows, WindowTensors tensors, int batch) {
+  private static Iterator<DataSet> batches(Iterator<Row> rows, Batcher batcher, int batch) {
     List<DataSet> out = new ArrayList<>();
     List<Row> pending = new ArrayList<>(batch);
     while (rows.hasNext()) {
       pending.add(rows.next());
       if (pending.size() == batch || !rows.hasNext()) {
-        out.add(tensors.dataSet(pending, 0, 1));
+        out.add(batcher.batch(pending));
         pending = new ArrayList<>(batch);
       }
     }

@@ -1,0 +1,59 @@
+package org.seqml.train;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.dataset.DataSet;
+import org.seqml.model.ModelArtifact;
+
+/** A network's mean loss over a dataset, computed in mapPartitions from a broadcast of its bytes. */
+public final class ValidationLoss {
+  private ValidationLoss() {}
+
+  public static double of(JavaSparkContext jsc, MultiLayerNetwork net, Dataset<Row> rows, Batcher batcher,
+      Loss loss, int batchSize) {
+    Broadcast<byte[]> model = jsc.broadcast(bytes(net));
+    try {
+      double[] total = rows.javaRDD().mapPartitions((Iterator<Row> it) -> {
+        double[] acc = new double[2];
+        if (it.hasNext()) {
+          MultiLayerNetwork copy = ModelArtifact.restore(model.value());
+          List<Row> batch = new ArrayList<>(batchSize);
+          while (it.hasNext()) {
+            batch.add(it.next());
+            if (batch.size() == batchSize || !it.hasNext()) {
+              DataSet ds = batcher.batch(batch);
+              double[] s = loss.sum(copy.output(ds.getFeatures(), false), ds.getLabels());
+              acc[0] += s[0];
+              acc[1] += s[1];
+              batch = new ArrayList<>(batchSize);
+            }
+          }
+        }
+        return List.of(acc).iterator();
+      }).reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
+      return total[0] / total[1];
+    } finally {
+      model.destroy();
+    }
+  }
+
+  static byte[] bytes(MultiLayerNetwork net) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ModelSerializer.writeModel(net, out, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}
