@@ -22,6 +22,8 @@ public record SeqmlConfig(
     String task,
     String outputDir,
     Ingest ingest,
+    Logs logs,
+    Detect detect,
     Features features,
     Window window,
     Split split,
@@ -52,6 +54,34 @@ public record SeqmlConfig(
       double signalStrength,
       int partitions) implements Serializable {}
 
+  /** How raw log lines become events and sessions. */
+  public record Logs(
+      String format,
+      List<String> masks,
+      int maxLineLength,
+      int mineSampleLines,
+      long mineSeed,
+      DrainSettings drain,
+      Sessions session,
+      Labels labels,
+      LogGenerator generator) implements Serializable {}
+
+  /** Drain's parse-tree parameters. */
+  public record DrainSettings(int depth, double similarity, int maxChildren) implements Serializable {}
+
+  /** Sessionisation of log lines. */
+  public record Sessions(String by, String idPattern, String keyField, Duration gap, List<String> timeFields,
+      String timePattern) implements Serializable {}
+
+  /** Where session labels come from. */
+  public record Labels(String path, String abnormalFiles) implements Serializable {}
+
+  /** The built-in service-log generator. */
+  public record LogGenerator(int sessions, double anomalyRate, long seed, int partitions) implements Serializable {}
+
+  /** Next-event anomaly detection. */
+  public record Detect(int topG, double trainShare, double validationShare) implements Serializable {}
+
   /** Per-key features computed from ingested records. */
   public record Features(Duration bar, List<String> columns, double returnScale) implements Serializable {
     public boolean resampled() {
@@ -68,6 +98,7 @@ public record SeqmlConfig(
   /** Network architecture and optimiser. */
   public record Model(
       String family,
+      int embedding,
       List<Integer> hidden,
       int dense,
       double dropout,
@@ -103,13 +134,19 @@ public record SeqmlConfig(
     if (!pipeline.matches("[A-Za-z0-9._-]+")) {
       throw s.error("pipeline", "must be a plain name of letters, digits, '.', '_' or '-'");
     }
-    String task = s.oneOf("task", Set.of("forecast"));
+    String task = s.oneOf("task", Set.of("forecast", "next-event"));
+    String domain = s.oneOf("ingest.domain", Set.of("ticks", "logs"));
+    String expectedTask = domain.equals("logs") ? "next-event" : "forecast";
+    if (!task.equals(expectedTask)) {
+      throw s.error("task", "must be " + expectedTask + " for ingest.domain = " + domain);
+    }
     String outputDir = s.string("output.dir");
     if (outputDir.isBlank()) {
       throw s.error("output.dir", "must not be empty");
     }
 
-    String source = s.oneOf("ingest.source", Set.of("generator", "lobster", "table"));
+    String source = s.oneOf("ingest.source", domain.equals("logs")
+        ? Set.of("generator", "lines", "sessions") : Set.of("generator", "lobster", "table"));
     String path = s.string("ingest.path");
     if (!source.equals("generator") && path.isBlank()) {
       throw s.error("ingest.path", "must name the input when ingest.source = " + source);
@@ -141,13 +178,22 @@ public record SeqmlConfig(
             s.intValue("ingest.generator.partitions", v -> v >= 1, "must be >= 1"));
     Ingest ingest =
         new Ingest(
-            s.oneOf("ingest.domain", Set.of("ticks")),
+            domain,
             source,
             path,
             s.oneOf("ingest.format", Set.of("csv", "parquet")),
             zone,
             lobsterDate,
             generator);
+
+    Logs logs = LogsSettings.parse(s);
+    Detect detect = new Detect(
+        s.intValue("detect.top-g", v -> v >= 1, "must be >= 1"),
+        s.doubleValue("detect.train-share", v -> v > 0 && v < 1, "must be strictly between 0 and 1"),
+        s.doubleValue("detect.validation-share", v -> v > 0 && v < 1, "must be strictly between 0 and 1"));
+    if (detect.trainShare() + detect.validationShare() >= 1) {
+      throw s.error("detect.validation-share", "plus detect.train-share must be < 1 to leave a test part");
+    }
 
     Duration bar = parseBar(s);
     List<String> columns = s.stringList("features.columns");
@@ -188,6 +234,7 @@ public record SeqmlConfig(
     Model model =
         new Model(
             s.oneOf("model.family", Set.of("lstm")),
+            s.intValue("model.embedding", v -> v >= 1 && v <= 4096, "must be in 1..4096"),
             hidden,
             s.intValue("model.dense", v -> v >= 0 && v <= 4096, "must be in 0..4096"),
             s.doubleValue("model.dropout", v -> v >= 0 && v < 1, "must be in [0, 1)"),
@@ -228,7 +275,7 @@ public record SeqmlConfig(
 
     String json = resolved.root().render(ConfigRenderOptions.concise().setFormatted(true));
     return new SeqmlConfig(
-        pipeline, task, outputDir, ingest, features, window, split(trainFraction, validation),
+        pipeline, task, outputDir, ingest, logs, detect, features, window, split(trainFraction, validation),
         model, train, score, spark, json, sha256(resolved.root().render(ConfigRenderOptions.concise())));
   }
 

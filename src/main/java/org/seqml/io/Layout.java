@@ -6,6 +6,9 @@ public record Layout(String root) {
   public static final String REJECTS = "rejects";
   public static final String WINDOWS = "windows";
   public static final String SCORES = "scores";
+  public static final String EVENTS = "events";
+  public static final String SESSIONS = "sessions";
+  public static final String EVENT_SCORES = "event_scores";
 
   public static Layout of(String outputDir, String pipeline) {
     String base = outputDir.endsWith("/") ? outputDir.substring(0, outputDir.length() - 1) : outputDir;

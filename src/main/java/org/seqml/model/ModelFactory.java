@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
@@ -18,17 +19,42 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.seqml.config.SeqmlConfig;
 
 /**
- * Builds the network named by model.family. lstm: stacked LSTM layers over the window, the last
- * time step of the top layer, an optional dense layer, and a linear output of H values (the
- * multi-horizon forecast), trained on mean squared error of standardised targets.
+ * Builds the network named by model.family for a task. lstm, forecast: stacked LSTM layers over the
+ * window, the last time step of the top layer, an optional dense layer, and a linear output of H
+ * values (the multi-horizon forecast), trained on mean squared error of standardised targets.
  */
 public final class ModelFactory {
   private ModelFactory() {}
 
-  public static MultiLayerNetwork forecaster(SeqmlConfig.Model m, int features, int windowSize, int horizon) {
+  /**
+   * The next-event network (after DeepLog, Du et al., CCS 2017): event ids embedded, stacked LSTM
+   * layers, the last time step, and a softmax over the vocabulary's classes.
+   */
+  public static MultiLayerNetwork nextEvent(SeqmlConfig.Model m, int classes, int history) {
     if (!m.family().equals("lstm")) {
       throw new IllegalArgumentException("model.family " + m.family() + " is not built yet");
     }
+    NeuralNetConfiguration.ListBuilder list = base(m).list();
+    list.layer(new EmbeddingSequenceLayer.Builder().nIn(classes).nOut(m.embedding()).inputLength(history).build());
+    int in = m.embedding();
+    List<Integer> hidden = m.hidden();
+    for (int i = 0; i < hidden.size(); i++) {
+      LSTM.Builder lstm = new LSTM.Builder().nIn(in).nOut(hidden.get(i)).activation(Activation.TANH);
+      if (m.dropout() > 0) {
+        lstm.dropOut(1.0 - m.dropout());
+      }
+      list.layer(i == hidden.size() - 1 ? new LastTimeStep(lstm.build()) : lstm.build());
+      in = hidden.get(i);
+    }
+    list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+        .nIn(in).nOut(classes).activation(Activation.SOFTMAX).build());
+    // No setInputType: it would reset the embedding's nIn to the one input channel.
+    MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+    net.init();
+    return net;
+  }
+
+  private static NeuralNetConfiguration.Builder base(SeqmlConfig.Model m) {
     NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
         .seed(m.seed())
         .optimizationAlgo(OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT)
@@ -39,7 +65,14 @@ public final class ModelFactory {
       base.gradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue)
           .gradientNormalizationThreshold(m.gradientClip());
     }
-    NeuralNetConfiguration.ListBuilder list = base.list();
+    return base;
+  }
+
+  public static MultiLayerNetwork forecaster(SeqmlConfig.Model m, int features, int windowSize, int horizon) {
+    if (!m.family().equals("lstm")) {
+      throw new IllegalArgumentException("model.family " + m.family() + " is not built yet");
+    }
+    NeuralNetConfiguration.ListBuilder list = base(m).list();
     List<Integer> hidden = m.hidden();
     int in = features;
     for (int i = 0; i < hidden.size(); i++) {

@@ -31,6 +31,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
 import org.seqml.ingest.IngestResult;
 import org.seqml.ingest.InputError;
+import org.seqml.ingest.InputFiles;
 
 /**
  * LOBSTER message + order-book files (lobsterdata.com), as zips or plain CSV pairs named

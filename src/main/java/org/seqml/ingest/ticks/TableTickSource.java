@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.seqml.ingest.IngestResult;
 import org.seqml.ingest.InputError;
+import org.seqml.ingest.InputFiles;
 
 /**
  * A generic trades/quotes table, CSV (with header, plain or compressed) or Parquet, with columns

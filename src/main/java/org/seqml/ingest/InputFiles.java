@@ -1,4 +1,4 @@
-package org.seqml.ingest.ticks;
+package org.seqml.ingest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,13 +8,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.seqml.ingest.InputError;
 
 /** Expands an input path (file, folder or glob) into its data files, sorted, hidden files skipped. */
-final class InputFiles {
+public final class InputFiles {
   private InputFiles() {}
 
-  static List<String> list(String path, Configuration hadoop) {
+  public static List<String> list(String path, Configuration hadoop) {
     try {
       Path p = new Path(path);
       FileSystem fs = p.getFileSystem(hadoop);

@@ -1,0 +1,254 @@
+package org.seqml.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.seqml.config.SeqmlConfig;
+import org.seqml.eval.AnomalyEvaluator;
+import org.seqml.ingest.InputFiles;
+import org.seqml.ingest.TextLines;
+import org.seqml.ingest.logs.LogEventSchema;
+import org.seqml.ingest.logs.LogGenerator;
+import org.seqml.ingest.logs.LogIngest;
+import org.seqml.ingest.logs.LogLinesSource;
+import org.seqml.ingest.logs.SessionFileSource;
+import org.seqml.ingest.logs.SessionLabels;
+import org.seqml.io.Json;
+import org.seqml.io.Layout;
+import org.seqml.io.PartitionSink;
+import org.seqml.io.RowCounts;
+import org.seqml.model.EventTensors;
+import org.seqml.model.ModelArtifact;
+import org.seqml.model.ModelFactory;
+import org.seqml.score.NextEventScorer;
+import org.seqml.train.Loss;
+import org.seqml.train.ParameterAveragingTrainer;
+import org.seqml.util.Schemas;
+import org.seqml.window.SessionWindows;
+import org.seqml.window.SlidingWindows;
+import org.seqml.window.Vocabulary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The logs domain with the next-event task: log lines or session files to a DeepLog-style detector. */
+final class LogsPipeline implements DomainPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(LogsPipeline.class);
+
+  @Override
+  public RowCounts ingest(RunContext run) {
+    run.phase("ingest");
+    SeqmlConfig config = run.config();
+    LogIngest in = read(run);
+    Dataset<Row> events = in.events();
+    if (!config.logs().labels().path().isBlank()) {
+      events = SessionLabels.apply(events, SessionLabels.read(run.spark(), config.logs().labels().path()));
+    }
+    events = Schemas.conform(events, LogEventSchema.SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> rejects = in.rejects().persist(StorageLevel.MEMORY_AND_DISK());
+    long accepted = events.select("source", "line").distinct().count();
+    RowCounts counts = new RowCounts(in.input().count(), accepted, rejects.count());
+    ObjectNode extra = Json.object();
+    ObjectNode data = extra.putObject("data");
+    data.put("source", describe(config));
+    Row summary = events.agg(org.apache.spark.sql.functions.count("*"),
+        org.apache.spark.sql.functions.countDistinct("session_id"),
+        org.apache.spark.sql.functions.countDistinct("event_id")).first();
+    data.put("events", summary.getLong(0));
+    data.put("sessions", summary.getLong(1));
+    data.put("event_ids", summary.getLong(2));
+    PartitionSink.write(run, Layout.EVENTS, events, counts, null, extra);
+    ObjectNode byReason = Json.object();
+    ObjectNode reasons = byReason.putObject("rejected_by_reason");
+    for (Row r : rejects.groupBy("reason").count().orderBy("reason").collectAsList()) {
+      reasons.put(r.getString(0), r.getLong(1));
+    }
+    PartitionSink.write(run, Layout.REJECTS, rejects, counts, null, byReason);
+    events.unpersist();
+    rejects.unpersist();
+    in.release();
+    LOG.info("ingest ds={} lines in={} accepted={} rejected={}; {} events in {} sessions, {} event ids", run.ds(),
+        counts.input(), counts.accepted(), counts.rejected(), summary.getLong(0), summary.getLong(1),
+        summary.getLong(2));
+    return counts;
+  }
+
+  private static LogIngest read(RunContext run) {
+    SeqmlConfig config = run.config();
+    SeqmlConfig.Logs logs = config.logs();
+    return switch (config.ingest().source()) {
+      case "sessions" -> SessionFileSource.read(run.spark(), config.ingest().path(), logs);
+      case "lines" -> LogLinesSource.read(run.spark(),
+          TextLines.read(run.spark(), InputFiles.list(config.ingest().path(), hadoop(run))), logs,
+          config.ingest().timezone());
+      case "generator" -> {
+        LogGenerator.Generated g = LogGenerator.generate(run.spark(), logs.generator());
+        LogIngest lines = LogLinesSource.read(run.spark(), g.lines(), logs, java.time.ZoneOffset.UTC);
+        yield new LogIngest(SessionLabels.apply(lines.events(), g.labels()), lines.rejects(), lines.input());
+      }
+      default -> throw new IllegalArgumentException("unknown ingest.source " + config.ingest().source());
+    };
+  }
+
+  private static String describe(SeqmlConfig config) {
+    if (config.ingest().source().equals("generator")) {
+      SeqmlConfig.LogGenerator g = config.logs().generator();
+      return "log generator(sessions=" + g.sessions() + ", anomaly-rate=" + g.anomalyRate() + ", seed=" + g.seed() + ")";
+    }
+    return config.ingest().source() + ":" + config.ingest().path();
+  }
+
+  @Override
+  public long window(RunContext run) {
+    run.phase("window");
+    SeqmlConfig config = run.config();
+    JsonNode eventsManifest = PartitionSink.manifest(run, Layout.EVENTS);
+    RowCounts counts = RowCounts.fromJson(eventsManifest.get("rows"));
+    ObjectNode extra = Json.object();
+    extra.set("data", eventsManifest.get("data"));
+    Dataset<Row> sessions = SessionWindows.sessions(PartitionSink.read(run, Layout.EVENTS), config.detect());
+    PartitionSink.write(run, Layout.SESSIONS, sessions, counts, null, extra);
+    Dataset<Row> windows = SessionWindows.windows(PartitionSink.read(run, Layout.SESSIONS), config.window().size());
+    long written = PartitionSink.write(run, Layout.WINDOWS, windows, counts, null, extra);
+    ObjectNode splits = Json.object();
+    for (Row r : PartitionSink.read(run, Layout.SESSIONS).groupBy("split").count().collectAsList()) {
+      splits.put(r.getString(0), r.getLong(1));
+    }
+    LOG.info("window ds={} windows={} sessions by split {}", run.ds(), written, splits);
+    return written;
+  }
+
+  @Override
+  public ModelArtifact train(RunContext run) {
+    run.phase("train");
+    SeqmlConfig config = run.config();
+    JsonNode windowsManifest = PartitionSink.manifest(run, Layout.WINDOWS);
+    Vocabulary vocabulary = Vocabulary.fit(PartitionSink.read(run, Layout.SESSIONS));
+    int h = config.window().size();
+    Dataset<Row> normal = PartitionSink.read(run, Layout.WINDOWS)
+        .filter(col("predict").and(org.apache.spark.sql.functions.coalesce(col("label"), org.apache.spark.sql.functions.lit(0)).equalTo(0)));
+    EventTensors tensors = new EventTensors(vocabulary, h);
+    LOG.info("training {} next-event model: {} known events (+pad, unknown), history {}", config.model().family(),
+        vocabulary.events().size(), h);
+    ParameterAveragingTrainer.Result result = ParameterAveragingTrainer.train(
+        ModelFactory.nextEvent(config.model(), vocabulary.classes(), h),
+        normal.filter(col("split").equalTo(SlidingWindows.TRAIN)).select("history", "next"),
+        normal.filter(col("split").equalTo(SlidingWindows.VALIDATION)).select("history", "next"),
+        rows -> tensors.dataSet(rows, 0, 1), Loss.NLL, config.train(), config.model().seed());
+
+    ObjectNode meta = Json.object();
+    meta.put("pipeline", config.pipeline());
+    meta.put("task", config.task());
+    meta.put("created_at", Instant.now().toString());
+    meta.put("run_id", run.runId());
+    meta.put("ds", run.ds());
+    meta.put("code_version", run.codeVersion());
+    meta.put("config_hash", config.configHash());
+    meta.set("config", parse(config.resolvedJson()));
+    ObjectNode window = meta.putObject("window");
+    window.put("size", h);
+    window.put("top_g", config.detect().topG());
+    meta.set("vocabulary", vocabulary.toJson());
+    ObjectNode data = meta.putObject("data");
+    data.set("ingest", windowsManifest.get("data"));
+    data.set("rows", windowsManifest.get("rows"));
+    data.put("train_windows", result.trainWindows());
+    data.put("validation_windows", result.validationWindows());
+    meta.set("training", training(result));
+    ObjectNode metrics = meta.putObject("metrics");
+    metrics.put("validation_nll", result.epochs().get(result.publishedEpoch() - 1).validationLoss());
+    ModelArtifact artifact = ModelArtifact.of(config.pipeline(), result.network(), meta);
+    artifact.save(run.layout().model(), hadoop(run));
+    LOG.info("train ds={} published model {} to {}", run.ds(), artifact.modelId(), run.layout().model());
+    return artifact;
+  }
+
+  static ObjectNode training(ParameterAveragingTrainer.Result result) {
+    ObjectNode training = Json.object();
+    training.put("workers", result.workers());
+    training.put("wall_seconds", result.wallSeconds());
+    training.put("published_epoch", result.publishedEpoch());
+    ArrayNode epochs = training.putArray("epochs");
+    for (ParameterAveragingTrainer.Epoch e : result.epochs()) {
+      ObjectNode node = epochs.addObject();
+      node.put("epoch", e.epoch());
+      node.put("train_loss", e.trainLoss());
+      node.put("validation_loss", e.validationLoss());
+      node.put("samples_per_second", e.samplesPerSecond());
+      node.put("seconds", e.seconds());
+    }
+    return training;
+  }
+
+  @Override
+  public long score(RunContext run) {
+    run.phase("score");
+    SeqmlConfig config = run.config();
+    ModelArtifact artifact = ModelArtifact.load(run.layout().model(), hadoop(run));
+    int h = artifact.metadata().get("window").get("size").asInt();
+    if (h != config.window().size()) {
+      throw new IllegalStateException("model " + artifact.modelId() + " was trained on histories of " + h
+          + " events but window.size is " + config.window().size() + ": retrain, or score with its config");
+    }
+    Vocabulary vocabulary = Vocabulary.fromJson(artifact.metadata().get("vocabulary"));
+    JsonNode windowsManifest = PartitionSink.manifest(run, Layout.WINDOWS);
+    RowCounts counts = RowCounts.fromJson(windowsManifest.get("rows"));
+    Dataset<Row> windows = PartitionSink.read(run, Layout.WINDOWS)
+        .filter(col("split").isin(config.score().splits().toArray()));
+    NextEventScorer scorer = new NextEventScorer(JavaSparkContext.fromSparkContext(run.spark().sparkContext()),
+        artifact, vocabulary, h, config.detect().topG(), config.score().batchSize());
+    PartitionSink.write(run, Layout.EVENT_SCORES, scorer.scoreEvents(windows), counts, artifact.modelId(), null);
+    long written = PartitionSink.write(run, Layout.SCORES,
+        scorer.scoreSessions(PartitionSink.read(run, Layout.EVENT_SCORES)), counts, artifact.modelId(), null);
+    scorer.release();
+    LOG.info("score ds={} sessions={} model={}", run.ds(), written, artifact.modelId());
+    return written;
+  }
+
+  @Override
+  public ObjectNode evaluate(RunContext run) {
+    run.phase("evaluate");
+    SeqmlConfig config = run.config();
+    JsonNode scoresManifest = PartitionSink.manifest(run, Layout.SCORES);
+    ModelArtifact artifact = ModelArtifact.load(run.layout().model(), hadoop(run));
+    ObjectNode metrics = Json.object();
+    metrics.put("pipeline", config.pipeline());
+    metrics.put("ds", run.ds());
+    metrics.put("run_id", run.runId());
+    metrics.put("model_id", scoresManifest.get("model_id").asText());
+    metrics.put("code_version", run.codeVersion());
+    metrics.put("config_hash", config.configHash());
+    metrics.put("top_g", config.detect().topG());
+    metrics.put("evaluated_at", Instant.now().toString());
+    metrics.setAll(AnomalyEvaluator.evaluate(PartitionSink.read(run, Layout.SCORES),
+        PartitionSink.read(run, Layout.SESSIONS), Vocabulary.fromJson(artifact.metadata().get("vocabulary"))));
+    Json.write(run.layout().metrics(), metrics, hadoop(run));
+    JsonNode m = metrics.get("model");
+    JsonNode unseen = metrics.get("baselines").get("unseen_event");
+    JsonNode length = metrics.get("baselines").get("length_outside_training_range");
+    LOG.info("evaluate ds={} test sessions={} abnormal={}: model precision={} recall={} f1={} fpr={}; "
+            + "f1 unseen-event={} length={}", run.ds(), metrics.get("sessions"), metrics.get("abnormal_sessions"),
+        m.get("precision"), m.get("recall"), m.get("f1"), m.get("false_positive_rate"), unseen.get("f1"),
+        length.get("f1"));
+    return metrics;
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return Json.MAPPER.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static Configuration hadoop(RunContext run) {
+    return run.spark().sparkContext().hadoopConfiguration();
+  }
+}

@@ -1,0 +1,255 @@
+package org.seqml.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+import org.seqml.config.SeqmlConfig;
+import org.seqml.eval.ForecastEvaluator;
+import org.seqml.ingest.IngestResult;
+import org.seqml.ingest.ticks.TickFeatures;
+import org.seqml.ingest.ticks.TicksIngest;
+import org.seqml.io.Json;
+import org.seqml.io.Layout;
+import org.seqml.io.PartitionSink;
+import org.seqml.io.RowCounts;
+import org.seqml.model.ModelArtifact;
+import org.seqml.model.ModelFactory;
+import org.seqml.model.WindowTensors;
+import org.seqml.train.Loss;
+import org.seqml.score.BatchScorer;
+import org.seqml.train.ParameterAveragingTrainer;
+import org.seqml.window.Scaler;
+import org.seqml.window.SlidingWindows;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The ticks domain with the forecast task: ticks to windows to a multi-horizon LSTM forecaster. */
+final class TicksPipeline implements DomainPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(TicksPipeline.class);
+
+  /** Raw input to ticks and rejects; fails if input != accepted + rejected. */
+  @Override
+  public RowCounts ingest(RunContext run) {
+    run.phase("ingest");
+    long t0 = System.nanoTime();
+    IngestResult result = TicksIngest.read(run.spark(), run.config().ingest());
+    Dataset<Row> accepted = result.accepted().persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> rejects = result.rejects().persist(StorageLevel.MEMORY_AND_DISK());
+    long acceptedCount = accepted.count();
+    long rejectedCount = rejects.count();
+    long input = result.inputCount();
+    RowCounts counts = new RowCounts(input, acceptedCount, rejectedCount);
+    ObjectNode extra = provenance(accepted, run.config());
+    PartitionSink.write(run, Layout.TICKS, accepted, counts, null, extra);
+    PartitionSink.write(run, Layout.REJECTS, rejects, counts, null, reasons(rejects));
+    accepted.unpersist();
+    rejects.unpersist();
+    result.release();
+    LOG.info("ingest ds={} in={} accepted={} rejected={} ({}s)", run.ds(), input, acceptedCount, rejectedCount,
+        seconds(t0));
+    return counts;
+  }
+
+  /** Ticks to features to windows with their split. */
+  @Override
+  public long window(RunContext run) {
+    run.phase("window");
+    long t0 = System.nanoTime();
+    SeqmlConfig config = run.config();
+    JsonNode ticksManifest = PartitionSink.manifest(run, Layout.TICKS);
+    Dataset<Row> features = TickFeatures.compute(PartitionSink.read(run, Layout.TICKS), config.features());
+    Dataset<Row> windows = SlidingWindows.apply(features, config.features().columns(), config.window(),
+        config.split());
+    ObjectNode extra = Json.object();
+    extra.set("data", ticksManifest.get("data"));
+    long written = PartitionSink.write(run, Layout.WINDOWS, windows,
+        RowCounts.fromJson(ticksManifest.get("rows")), null, extra);
+    ObjectNode splits = Json.object();
+    for (Row r : PartitionSink.read(run, Layout.WINDOWS).groupBy("split").count().collectAsList()) {
+      splits.put(r.getString(0), r.getLong(1));
+    }
+    LOG.info("window ds={} windows={} by split {} ({}s)", run.ds(), written, splits, seconds(t0));
+    return written;
+  }
+
+  /** Training windows to a published model artifact. */
+  @Override
+  public ModelArtifact train(RunContext run) {
+    run.phase("train");
+    SeqmlConfig config = run.config();
+    JsonNode windowsManifest = PartitionSink.manifest(run, Layout.WINDOWS);
+    Dataset<Row> windows = PartitionSink.read(run, Layout.WINDOWS);
+    Scaler scaler = Scaler.fit(windows, config.features().columns());
+    int h = config.window().horizon();
+    Dataset<Row> complete = windows.filter(col("n_known").equalTo(h)).select("features", "target", "split");
+    WindowTensors tensors = new WindowTensors(scaler, config.featureCount(), config.window().size(), h);
+    LOG.info("training {} forecaster: window {} x {} features, horizon {}", config.model().family(),
+        config.window().size(), config.featureCount(), h);
+    ParameterAveragingTrainer.Result result = ParameterAveragingTrainer.train(
+        ModelFactory.forecaster(config.model(), config.featureCount(), config.window().size(), h),
+        complete.filter(col("split").equalTo(SlidingWindows.TRAIN)).select("features", "target"),
+        complete.filter(col("split").equalTo(SlidingWindows.VALIDATION)).select("features", "target"),
+        rows -> tensors.dataSet(rows, 0, 1), Loss.MSE, config.train(), config.model().seed());
+
+    ObjectNode meta = Json.object();
+    meta.put("pipeline", config.pipeline());
+    meta.put("task", config.task());
+    meta.put("created_at", Instant.now().toString());
+    meta.put("run_id", run.runId());
+    meta.put("ds", run.ds());
+    meta.put("code_version", run.codeVersion());
+    meta.put("config_hash", config.configHash());
+    meta.set("config", Json.MAPPER.valueToTree(parse(config.resolvedJson())));
+    ObjectNode window = meta.putObject("window");
+    window.put("size", config.window().size());
+    window.put("stride", config.window().stride());
+    window.put("horizon", config.window().horizon());
+    window.put("target", config.features().columns().get(0));
+    ArrayNode features = window.putArray("features");
+    config.features().columns().forEach(features::add);
+    meta.set("scaler", scaler.toJson());
+    ObjectNode data = meta.putObject("data");
+    data.set("ingest", windowsManifest.get("data"));
+    data.set("rows", windowsManifest.get("rows"));
+    data.put("train_windows", result.trainWindows());
+    data.put("validation_windows", result.validationWindows());
+    ObjectNode training = meta.putObject("training");
+    training.put("workers", result.workers());
+    training.put("wall_seconds", result.wallSeconds());
+    training.put("published_epoch", result.publishedEpoch());
+    ArrayNode epochs = training.putArray("epochs");
+    for (ParameterAveragingTrainer.Epoch e : result.epochs()) {
+      ObjectNode node = epochs.addObject();
+      node.put("epoch", e.epoch());
+      node.put("train_loss", e.trainLoss());
+      node.put("validation_loss", e.validationLoss());
+      node.put("samples_per_second", e.samplesPerSecond());
+      node.put("seconds", e.seconds());
+    }
+    ObjectNode metrics = meta.putObject("metrics");
+    metrics.put("validation_mse_standardised",
+        result.epochs().get(result.publishedEpoch() - 1).validationLoss());
+
+    ModelArtifact artifact = ModelArtifact.of(config.pipeline(), result.network(), meta);
+    artifact.save(run.layout().model(), hadoop(run));
+    LOG.info("train ds={} published model {} to {}", run.ds(), artifact.modelId(), run.layout().model());
+    return artifact;
+  }
+
+  /** Windows of the configured splits to scores, with the published model. */
+  @Override
+  public long score(RunContext run) {
+    run.phase("score");
+    long t0 = System.nanoTime();
+    SeqmlConfig config = run.config();
+    ModelArtifact artifact = ModelArtifact.load(run.layout().model(), hadoop(run));
+    checkCompatible(artifact, config);
+    JsonNode windowsManifest = PartitionSink.manifest(run, Layout.WINDOWS);
+    Dataset<Row> windows = PartitionSink.read(run, Layout.WINDOWS)
+        .filter(col("split").isin(config.score().splits().toArray()));
+    BatchScorer scorer = BatchScorer.of(JavaSparkContext.fromSparkContext(run.spark().sparkContext()), artifact,
+        config.featureCount(), config.window().size(), config.window().horizon(), config.score().batchSize());
+    Dataset<Row> scores = Domains.keyed(scorer.score(windows), config);
+    long written = PartitionSink.write(run, Layout.SCORES, scores, RowCounts.fromJson(windowsManifest.get("rows")),
+        artifact.modelId(), null);
+    scorer.release();
+    LOG.info("score ds={} rows={} model={} ({}s)", run.ds(), written, artifact.modelId(), seconds(t0));
+    return written;
+  }
+
+  /** Test-split metrics beside the baselines, to metrics.json. */
+  @Override
+  public ObjectNode evaluate(RunContext run) {
+    run.phase("evaluate");
+    SeqmlConfig config = run.config();
+    JsonNode scoresManifest = PartitionSink.manifest(run, Layout.SCORES);
+    Dataset<Row> scores = Domains.unkeyed(PartitionSink.read(run, Layout.SCORES), config);
+    Dataset<Row> windows = PartitionSink.read(run, Layout.WINDOWS);
+    int lastValue = (config.window().size() - 1) * config.featureCount() + 1;
+    ObjectNode metrics = Json.object();
+    metrics.put("pipeline", config.pipeline());
+    metrics.put("ds", run.ds());
+    metrics.put("run_id", run.runId());
+    metrics.put("model_id", scoresManifest.get("model_id").asText());
+    metrics.put("code_version", run.codeVersion());
+    metrics.put("config_hash", config.configHash());
+    metrics.put("target", config.features().columns().get(0) + " x " + config.features().returnScale());
+    metrics.put("evaluated_at", Instant.now().toString());
+    metrics.setAll(ForecastEvaluator.evaluate(scores, windows, lastValue));
+    Json.write(run.layout().metrics(), metrics, hadoop(run));
+    JsonNode overall = metrics.get("overall");
+    LOG.info("evaluate ds={} test rows={} rmse model={} repeat={} zero={}; directional accuracy model={} majority={}",
+        run.ds(), metrics.get("rows"), fmt(overall, "model", "rmse"), fmt(overall, "repeat", "rmse"),
+        fmt(overall, "zero", "rmse"), fmt(overall, "model", "directional_accuracy"),
+        fmt(overall, "majority_direction", "directional_accuracy"));
+    return metrics;
+  }
+
+  private static String fmt(JsonNode overall, String who, String metric) {
+    return String.format("%.4f", overall.get(who).get(metric).asDouble());
+  }
+
+  private static void checkCompatible(ModelArtifact artifact, SeqmlConfig config) {
+    JsonNode w = artifact.metadata().get("window");
+    if (w.get("size").asInt() != config.window().size() || w.get("horizon").asInt() != config.window().horizon()
+        || w.get("features").size() != config.featureCount()) {
+      throw new IllegalStateException("model " + artifact.modelId() + " was trained on windows of size "
+          + w.get("size") + ", horizon " + w.get("horizon") + ", features " + w.get("features")
+          + " but the config asks for " + config.window() + " " + config.features().columns()
+          + ": retrain, or score with the config it was trained with");
+    }
+  }
+
+  /** Row count, event-time range and an order-independent content hash of the accepted data. */
+  private static ObjectNode provenance(Dataset<Row> accepted, SeqmlConfig config) {
+    Column[] all = Arrays.stream(accepted.columns()).map(functions::col).toArray(Column[]::new);
+    Row r = accepted.agg(functions.count(functions.lit(1)), functions.min("ts"), functions.max("ts"),
+        functions.sum(functions.xxhash64(all).cast("decimal(38,0)")), functions.countDistinct(col("symbol")))
+        .first();
+    ObjectNode extra = Json.object();
+    ObjectNode data = extra.putObject("data");
+    data.put("source", TicksIngest.describe(config.ingest()));
+    data.put("rows", r.getLong(0));
+    data.put("keys", r.getLong(4));
+    data.put("first_ts", r.isNullAt(1) ? null : r.getTimestamp(1).toInstant().toString());
+    data.put("last_ts", r.isNullAt(2) ? null : r.getTimestamp(2).toInstant().toString());
+    data.put("content_hash", "xxhash64-sum:" + (r.isNullAt(3) ? "0" : r.getDecimal(3).toPlainString()));
+    return extra;
+  }
+
+  private static ObjectNode reasons(Dataset<Row> rejects) {
+    ObjectNode extra = Json.object();
+    ObjectNode byReason = extra.putObject("rejected_by_reason");
+    for (Row r : rejects.groupBy("reason").count().orderBy("reason").collectAsList()) {
+      byReason.put(r.getString(0), r.getLong(1));
+    }
+    return extra;
+  }
+
+  private static Object parse(String json) {
+    try {
+      return Json.MAPPER.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static Configuration hadoop(RunContext run) {
+    return run.spark().sparkContext().hadoopConfiguration();
+  }
+
+  private static String seconds(long t0) {
+    return String.format("%.1f", (System.nanoTime() - t0) / 1e9);
+  }
+}

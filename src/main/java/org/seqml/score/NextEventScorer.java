@@ -1,0 +1,157 @@
+package org.seqml.score;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.seqml.model.EventTensors;
+import org.seqml.model.ModelArtifact;
+import org.seqml.util.Schemas;
+import org.seqml.window.Vocabulary;
+
+/**
+ * Session anomaly scoring after DeepLog (Du et al., CCS 2017), broadcast-free: an event is a miss
+ * when it was never seen in training, or (from the second event on) when it is not among the
+ * model's top-g predictions given the h events before it. A session is anomalous when it has a miss;
+ * its score is the largest negative log-likelihood of its events (from the second on).
+ */
+public final class NextEventScorer implements Serializable {
+  public static final StructType EVENT_SCORES = new StructType()
+      .add("session_id", DataTypes.StringType, false)
+      .add("pos", DataTypes.IntegerType, false)
+      .add("unknown", DataTypes.BooleanType, false)
+      .add("rank", DataTypes.IntegerType, true)
+      .add("nll", DataTypes.DoubleType, true)
+      .add("miss", DataTypes.BooleanType, false)
+      .add("split", DataTypes.StringType, false);
+
+  public static final StructType SESSION_SCORES = new StructType()
+      .add("session_id", DataTypes.StringType, false)
+      .add("n_events", DataTypes.IntegerType, false)
+      .add("n_misses", DataTypes.IntegerType, false)
+      .add("first_anomaly_pos", DataTypes.IntegerType, true)
+      .add("anomaly_score", DataTypes.DoubleType, false)
+      .add("is_anomaly", DataTypes.BooleanType, false)
+      .add("split", DataTypes.StringType, false)
+      .add("model_id", DataTypes.StringType, false);
+
+  private final Broadcast<byte[]> model;
+  private final Vocabulary vocabulary;
+  private final String modelId;
+  private final int history;
+  private final int topG;
+  private final int batchSize;
+
+  public NextEventScorer(JavaSparkContext jsc, ModelArtifact artifact, Vocabulary vocabulary, int history, int topG,
+      int batchSize) {
+    this.model = jsc.broadcast(artifact.modelZip());
+    this.vocabulary = vocabulary;
+    this.modelId = artifact.modelId();
+    this.history = history;
+    this.topG = topG;
+    this.batchSize = batchSize;
+  }
+
+  /** Windows (SessionWindows.WINDOWS) to one row per event (EVENT_SCORES). */
+  public Dataset<Row> scoreEvents(Dataset<Row> windows) {
+    Dataset<Row> input = windows.select("session_id", "pos", "history", "next", "predict", "split");
+    return windows.sparkSession().createDataFrame(input.javaRDD().mapPartitions(this::scorePartition), EVENT_SCORES);
+  }
+
+  /** Event scores to one row per session (SESSION_SCORES). */
+  public Dataset<Row> scoreSessions(Dataset<Row> eventScores) {
+    Dataset<Row> out = eventScores.groupBy("session_id", "split").agg(
+            functions.count(lit(1)).cast("int").as("n_events"),
+            functions.sum(when(col("miss"), 1).otherwise(0)).cast("int").as("n_misses"),
+            functions.min(when(col("miss"), col("pos"))).as("first_anomaly_pos"),
+            functions.coalesce(functions.max("nll"), lit(0.0)).as("anomaly_score"))
+        .withColumn("is_anomaly", col("n_misses").gt(0))
+        .withColumn("model_id", lit(modelId));
+    return Schemas.conform(out, SESSION_SCORES);
+  }
+
+  public void release() {
+    model.destroy();
+  }
+
+  private Iterator<Row> scorePartition(Iterator<Row> rows) {
+    if (!rows.hasNext()) {
+      return java.util.Collections.emptyIterator();
+    }
+    MultiLayerNetwork net = ModelArtifact.restore(model.value());
+    EventTensors tensors = new EventTensors(vocabulary, history);
+    return new Iterator<>() {
+      private Iterator<Row> pending = java.util.Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!pending.hasNext() && rows.hasNext()) {
+          List<Row> batch = new ArrayList<>(batchSize);
+          while (rows.hasNext() && batch.size() < batchSize) {
+            batch.add(rows.next());
+          }
+          pending = score(batch, net.output(tensors.features(batch, 2), false)).iterator();
+        }
+        return pending.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        return pending.next();
+      }
+    };
+  }
+
+  private List<Row> score(List<Row> batch, INDArray probabilities) {
+    List<Row> out = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      Row r = batch.get(i);
+      Verdict v = verdict(probabilities.getRow(i).toDoubleVector(), vocabulary, r.getString(3), r.getBoolean(4), topG);
+      out.add(RowFactory.create(r.getString(0), r.getInt(1), v.unknown(), v.rank(), v.nll(), v.miss(),
+          r.getString(5)));
+    }
+    return out;
+  }
+
+  /** How one event fares: never seen in training, its rank among the predictions, its NLL, and a miss. */
+  public record Verdict(boolean unknown, Integer rank, Double nll, boolean miss) {}
+
+  /**
+   * The DeepLog rule for one event: with {@code predicted} = false (the first event of a session)
+   * only an unseen event is a miss; otherwise a miss is an unseen event or one that more than
+   * {@code topG - 1} other classes outrank.
+   */
+  public static Verdict verdict(double[] probabilities, Vocabulary vocabulary, String next, boolean predicted,
+      int topG) {
+    boolean unknown = !vocabulary.known(next);
+    if (!predicted) {
+      return new Verdict(unknown, null, null, unknown);
+    }
+    int actual = vocabulary.indexOf(next);
+    double p = probabilities[actual];
+    int higher = 0;
+    for (int c = 0; c < probabilities.length; c++) {
+      if (c != actual && probabilities[c] > p) {
+        higher++;
+      }
+    }
+    return new Verdict(unknown, higher, -Math.log(Math.max(p, 1e-12)), unknown || higher >= topG);
+  }
+}
