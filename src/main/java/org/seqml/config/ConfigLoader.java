@@ -126,14 +126,15 @@ public final class ConfigLoader {
     String key = override.substring(0, eq).trim();
     String value = override.substring(eq + 1).trim();
     String origin = "--conf " + override;
+    // Unquoted HOCON would cut a path at "//" or "#": anything that is not a number, boolean, list,
+    // object or quoted string is taken as a plain string.
+    boolean literal = value.matches("-?\\d+(\\.\\d+)?([eE]-?\\d+)?|true|false|null")
+        || value.startsWith("[") || value.startsWith("{") || value.startsWith("\"");
+    String hocon = literal ? value : com.typesafe.config.ConfigValueFactory.fromAnyRef(value).render();
     try {
-      // A value that is not valid HOCON (e.g. a bare path with ':') is taken as a string.
-      return ConfigFactory.parseString(key + " = " + value,
-          ConfigParseOptions.defaults().setOriginDescription(origin));
+      return ConfigFactory.parseString(key + " = " + hocon, ConfigParseOptions.defaults().setOriginDescription(origin));
     } catch (ConfigException e) {
-      return ConfigFactory.parseString(key + " = " + com.typesafe.config.ConfigValueFactory
-              .fromAnyRef(value).render(),
-          ConfigParseOptions.defaults().setOriginDescription(origin));
+      throw new ConfigError("--conf '" + override + "' is not valid: " + e.getMessage());
     }
   }
 }

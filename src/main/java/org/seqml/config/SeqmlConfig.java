@@ -264,7 +264,9 @@ public record SeqmlConfig(
     if (resolved.hasPath("spark.conf")) {
       resolved.getConfig("spark.conf").entrySet().stream()
           .sorted(Map.Entry.comparingByKey())
-          .forEach(e -> sparkConf.put(e.getKey(), String.valueOf(e.getValue().unwrapped())));
+          // entrySet keys are path expressions: "spark.ui.enabled" comes back with its quotes
+          .forEach(e -> sparkConf.put(String.join(".", com.typesafe.config.ConfigUtil.splitPath(e.getKey())),
+              String.valueOf(e.getValue().unwrapped())));
     }
     SparkSettings spark =
         new SparkSettings(

@@ -51,6 +51,11 @@ public final class ForecastEvaluator {
             scala.collection.JavaConverters.asScalaBuffer(List.of("key", "end_pos", "horizon_step")).toSeq(),
             "full_outer")
         .cache();
+    if (joined.isEmpty()) {
+      joined.unpersist();
+      throw new IllegalStateException("no test windows with known targets to evaluate: more data, a smaller "
+          + "window or a larger test split (1 - split.train - split.validation) is needed");
+    }
     long unmatched = joined.filter(col("prediction").isNull().or(col("last").isNull())).count();
     if (unmatched > 0) {
       throw new IllegalStateException(unmatched + " test (window, step) pairs are in the scores or the windows "

@@ -31,15 +31,18 @@ public final class PartitionSink {
     SparkSession spark = run.spark();
     // The old manifest goes first: while the data is being swapped no manifest vouches for it.
     deleteIfExists(spark, manifestPath);
-    data.withColumn("ds", functions.lit(run.ds()))
-        .write()
-        .mode(SaveMode.Overwrite)
-        .option("partitionOverwriteMode", "dynamic")
-        .partitionBy("ds")
-        .parquet(tablePath);
-    if (!exists(spark, partition)) {
-      // An empty dataset writes no partition folder; write an empty file that carries the schema.
+    if (data.isEmpty()) {
+      // Dynamic overwrite replaces only partitions it writes to, and an empty dataset writes none:
+      // drop the old partition, then write an empty file that carries the schema.
+      deleteIfExists(spark, partition);
       data.limit(0).write().mode(SaveMode.Overwrite).parquet(partition);
+    } else {
+      data.withColumn("ds", functions.lit(run.ds()))
+          .write()
+          .mode(SaveMode.Overwrite)
+          .option("partitionOverwriteMode", "dynamic")
+          .partitionBy("ds")
+          .parquet(tablePath);
     }
     long written = spark.read().parquet(partition).count();
     ObjectNode manifest = Json.object();
@@ -79,16 +82,12 @@ public final class PartitionSink {
     return run.spark().read().parquet(run.layout().partition(table, run.ds()));
   }
 
-  private static boolean exists(SparkSession spark, String path) {
-    return Json.exists(path, spark.sparkContext().hadoopConfiguration());
-  }
-
   private static void deleteIfExists(SparkSession spark, String path) {
     try {
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
       org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (fs.exists(p)) {
-        fs.delete(p, false);
+        fs.delete(p, true);
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

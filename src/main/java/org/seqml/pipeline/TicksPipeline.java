@@ -202,13 +202,26 @@ final class TicksPipeline implements DomainPipeline {
 
   private static void checkCompatible(ModelArtifact artifact, SeqmlConfig config) {
     JsonNode w = artifact.metadata().get("window");
-    if (w.get("size").asInt() != config.window().size() || w.get("horizon").asInt() != config.window().horizon()
-        || w.get("features").size() != config.featureCount()) {
+    JsonNode trainedFeatures = artifact.metadata().get("config").get("features");
+    java.util.List<String> trainedColumns = artifact.scaler().features();
+    boolean same = w.get("size").asInt() == config.window().size()
+        && w.get("horizon").asInt() == config.window().horizon()
+        && trainedColumns.equals(config.features().columns())
+        && trainedFeatures.get("return-scale").asDouble() == config.features().returnScale()
+        && java.util.Objects.equals(parseBarOf(trainedFeatures), config.features().bar());
+    if (!same) {
       throw new IllegalStateException("model " + artifact.modelId() + " was trained on windows of size "
-          + w.get("size") + ", horizon " + w.get("horizon") + ", features " + w.get("features")
-          + " but the config asks for " + config.window() + " " + config.features().columns()
+          + w.get("size") + ", horizon " + w.get("horizon") + ", features " + trainedColumns + ", return-scale "
+          + trainedFeatures.get("return-scale") + ", bar '" + trainedFeatures.get("bar").asText()
+          + "' but the config asks for " + config.window() + " " + config.features()
           + ": retrain, or score with the config it was trained with");
     }
+  }
+
+  private static java.time.Duration parseBarOf(JsonNode features) {
+    String bar = features.get("bar").asText().trim();
+    return bar.isEmpty() ? java.time.Duration.ZERO
+        : com.typesafe.config.ConfigFactory.parseString("b = \"" + bar + "\"").getDuration("b");
   }
 
   /** Row count, event-time range and an order-independent content hash of the accepted data. */

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ParameterAveragingTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(ParameterAveragingTrainer.class);
+  private static final int EVAL_BATCH = 512;
 
-  /** One epoch's figures. Losses are mean squared errors of standardised targets. */
+  /** One epoch's figures: the task's loss on a sample of training rows and on the validation rows. */
   public record Epoch(int epoch, double trainLoss, double validationLoss, double samplesPerSecond,
       double seconds) {}
 
@@ -65,6 +66,11 @@ public final class ParameterAveragingTrainer {
     if (validationCount == 0) {
       throw new IllegalStateException("no validation examples: more data or a larger validation split is needed");
     }
+    // DL4J's own score is the last minibatch's (with dropout and the L2 term): the epoch's train loss
+    // is measured like the validation loss, on a seeded sample of the training rows.
+    long probeSize = Math.max(validationCount, 4096);
+    Dataset<Row> trainProbe = (trainCount > probeSize
+        ? trainRows.sample(false, (double) probeSize / trainCount, seed + 1) : trainRows).cache();
 
     int batch = t.batchSizePerWorker();
     JavaRDD<DataSet> data = trainRows
@@ -80,7 +86,10 @@ public final class ParameterAveragingTrainer {
     LOG.info("training on {} examples ({} batches of {}) with {} workers, {} validation examples",
         samples, batches, batch, workers, validationCount);
 
-    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(batch)
+    // numWorkers must match the RDD's partitions, or each worker fits more or fewer minibatches than
+    // averaging-frequency between averagings; the seed fixes DL4J's assignment of data to rounds.
+    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
+        .rngSeed(seed)
         .batchSizePerWorker(batch)
         .averagingFrequency(t.averagingFrequency())
         .workerPrefetchNumBatches(t.prefetchBatches())
@@ -102,8 +111,8 @@ public final class ParameterAveragingTrainer {
       spark.fit(data);
       double seconds = (System.nanoTime() - t0) / 1e9;
       current = spark.getNetwork();
-      double trainLoss = spark.getScore();
-      double validationLoss = ValidationLoss.of(jsc, current, validationRows, batcher, loss, 512);
+      double trainLoss = ValidationLoss.of(jsc, current, trainProbe, batcher, loss, EVAL_BATCH);
+      double validationLoss = ValidationLoss.of(jsc, current, validationRows, batcher, loss, EVAL_BATCH);
       if (!Double.isFinite(trainLoss) || !Double.isFinite(validationLoss)) {
         throw new IllegalStateException("training diverged at epoch " + epoch + ": train loss " + trainLoss
             + ", validation loss " + validationLoss + "; lower model.learning-rate");
@@ -122,6 +131,7 @@ public final class ParameterAveragingTrainer {
     }
     data.unpersist(false);
     validationRows.unpersist();
+    trainProbe.unpersist();
     int published = t.epochs();
     if (t.keepBest() && bestParams != null) {
       current.setParams(bestParams);

@@ -89,6 +89,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void overridePathsKeepDoubleSlashesAndHashes() {
+    SeqmlConfig c = loader.load(null, null, List.of("output.dir=/mnt//out#1", "features.bar=1s"));
+    assertEquals("/mnt//out#1", c.outputDir());
+    assertEquals(java.time.Duration.ofSeconds(1), c.features().bar());
+  }
+
+  @Test
+  void quotedSparkKeysReachSparkWithoutQuotes() throws IOException {
+    Files.writeString(home.resolve("conf/env/q.conf"), "spark.conf { \"spark.ui.enabled\" = false }\n");
+    assertEquals(java.util.Map.of("spark.ui.enabled", "false"), loader.load(null, "q", List.of()).spark().conf());
+  }
+
+  @Test
   void hashChangesWithTheConfigAndOnlyThen() {
     String a = loader.load("p", null, List.of()).configHash();
     assertEquals(a, loader.load("p", null, List.of()).configHash());

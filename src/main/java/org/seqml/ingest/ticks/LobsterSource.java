@@ -1,6 +1,7 @@
 package org.seqml.ingest.ticks;
 
 import java.io.BufferedReader;
+import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -24,11 +26,13 @@ import java.util.zip.ZipFile;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
+import org.apache.spark.util.TaskCompletionListener;
 import org.seqml.ingest.IngestResult;
 import org.seqml.ingest.InputError;
 import org.seqml.ingest.InputFiles;
@@ -62,7 +66,7 @@ public final class LobsterSource {
     SerializableConfiguration conf = new SerializableConfiguration(hadoop);
     String zoneId = zone.getId();
     JavaRDD<Row> rows = jsc.parallelize(pairs, Math.max(1, pairs.size()))
-        .flatMap(pair -> readPair(pair, conf.value(), ZoneId.of(zoneId)).iterator());
+        .flatMap(pair -> readPair(pair, conf.value(), ZoneId.of(zoneId)));
     return TickValidation.finish(spark.createDataFrame(rows, TickRecords.CANDIDATE_SCHEMA));
   }
 
@@ -126,7 +130,7 @@ public final class LobsterSource {
       boolean temp = !"file".equals(fs.getScheme());
       if (temp) {
         local = Files.createTempFile("seqml-lobster", ".zip").toFile();
-        fs.copyToLocalFile(p, new Path(local.getAbsolutePath()));
+        fs.copyToLocalFile(false, p, new Path(local.getAbsolutePath()), true);
       } else {
         local = new File(p.toUri().getPath());
       }
@@ -142,46 +146,107 @@ public final class LobsterSource {
     }
   }
 
-  static List<Row> readPair(Pair pair, Configuration hadoop, ZoneId zone) {
+  /**
+   * Reads one pair lazily (a liquid day has millions of events): rows come as the files are read,
+   * and the streams (and a temporary local copy of a remote zip) are released at the end or when
+   * the task ends, whichever comes first.
+   */
+  static Iterator<Row> readPair(Pair pair, Configuration hadoop, ZoneId zone) throws IOException {
+    List<Closeable> resources = new ArrayList<>();
+    InputStream messages;
+    InputStream books;
     if (pair.container() != null) {
-      return withLocalZip(pair.container(), hadoop, zip -> {
-        try (InputStream m = zip.getInputStream(zip.getEntry(pair.message()));
-             InputStream o = zip.getInputStream(zip.getEntry(pair.orderbook()))) {
-          return parse(pair, m, o, zone);
-        }
-      });
-    }
-    try {
+      File local = localCopy(pair.container(), hadoop, resources);
+      ZipFile zip = new ZipFile(local);
+      resources.add(0, zip);
+      messages = zip.getInputStream(zip.getEntry(pair.message()));
+      books = zip.getInputStream(zip.getEntry(pair.orderbook()));
+    } else {
       FileSystem fs = new Path(pair.message()).getFileSystem(hadoop);
-      try (InputStream m = fs.open(new Path(pair.message())); InputStream o = fs.open(new Path(pair.orderbook()))) {
-        return parse(pair, m, o, zone);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + pair.source(), e);
+      messages = fs.open(new Path(pair.message()));
+      resources.add(messages);
+      books = fs.open(new Path(pair.orderbook()));
+      resources.add(books);
     }
-  }
-
-  private static List<Row> parse(Pair pair, InputStream messages, InputStream books, ZoneId zone)
-      throws IOException {
+    Closeable closeAll = () -> {
+      for (Closeable c : resources) {
+        c.close();
+      }
+      resources.clear();
+    };
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener((TaskCompletionListener) ctx -> closeQuietly(closeAll));
+    }
     Instant midnight = LocalDate.parse(pair.date()).atStartOfDay(zone).toInstant();
     BufferedReader m = new BufferedReader(new InputStreamReader(messages, StandardCharsets.UTF_8));
     BufferedReader o = new BufferedReader(new InputStreamReader(books, StandardCharsets.UTF_8));
-    List<Row> rows = new ArrayList<>();
-    long line = 0;
-    while (true) {
-      String message = m.readLine();
-      String book = o.readLine();
-      if (message == null && book == null) {
-        return rows;
+    return new Iterator<>() {
+      private long line = 0;
+      private Row next = advance();
+
+      private Row advance() {
+        try {
+          String message = m.readLine();
+          String book = o.readLine();
+          if (message == null && book == null) {
+            closeAll.close();
+            return null;
+          }
+          line++;
+          if (message == null || book == null) {
+            closeAll.close();
+            throw new InputError(message == null ? pair.source() : pair.container() == null
+                ? pair.orderbook() : pair.container() + "!" + pair.orderbook(), line,
+                "message and orderbook files differ in length: the " + (message == null ? "message" : "orderbook")
+                    + " file ends first, at line " + (line - 1));
+          }
+          return parseEvent(pair, line, message, book, midnight);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + pair.source(), e);
+        }
       }
-      line++;
-      if (message == null || book == null) {
-        throw new InputError(message == null ? pair.source() : pair.container() == null
-            ? pair.orderbook() : pair.container() + "!" + pair.orderbook(), line,
-            "message and orderbook files differ in length: the " + (message == null ? "message" : "orderbook")
-                + " file ends first, at line " + (line - 1));
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
       }
-      rows.add(parseEvent(pair, line, message, book, midnight));
+
+      @Override
+      public Row next() {
+        if (next == null) {
+          throw new java.util.NoSuchElementException();
+        }
+        Row current = next;
+        next = advance();
+        return current;
+      }
+    };
+  }
+
+  /** ZipFile needs random access: a local zip is used in place, a remote one copied to a temp file. */
+  private static File localCopy(String file, Configuration hadoop, List<Closeable> resources) throws IOException {
+    Path p = new Path(file);
+    FileSystem fs = p.getFileSystem(hadoop);
+    if ("file".equals(fs.getScheme())) {
+      return new File(p.toUri().getPath());
+    }
+    File temp = Files.createTempFile("seqml-lobster", ".zip").toFile();
+    resources.add(temp::delete);
+    try {
+      fs.copyToLocalFile(false, p, new Path(temp.getAbsolutePath()), true); // raw: no .crc left behind
+    } catch (IOException e) {
+      temp.delete();
+      throw e;
+    }
+    return temp;
+  }
+
+  private static void closeQuietly(Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // the task is over; nothing is left to read from these streams
     }
   }
 

@@ -52,31 +52,39 @@ public final class TableTickSource {
     return TickValidation.finish(spark.createDataFrame(all, TickRecords.CANDIDATE_SCHEMA));
   }
 
-  public static IngestResult parquet(SparkSession spark, String path) {
+  public static IngestResult parquet(SparkSession spark, String path, ZoneId zone) {
     Dataset<Row> raw = spark.read().parquet(path);
     List<String> present = Arrays.stream(raw.columns()).map(c -> c.toLowerCase(Locale.ROOT)).toList();
     List<String> missing = COLUMNS.stream().filter(c -> !present.contains(c)).toList();
     if (!missing.isEmpty()) {
       throw new InputError(path, 0, "Parquet table lacks column(s) " + missing + "; it has " + present);
     }
+    // A Parquet timestamp is taken as is; numbers and strings go through the CSV rules (epoch unit by
+    // magnitude, local times in ingest.timezone, plausible years only).
+    boolean nativeTs = raw.select("timestamp").schema().fields()[0].dataType()
+        instanceof org.apache.spark.sql.types.TimestampType;
+    org.apache.spark.sql.Column tsText = nativeTs
+        ? functions.date_format(functions.col("timestamp"), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
+        : functions.col("timestamp").cast("string");
     Dataset<Row> typed = raw.select(
         functions.input_file_name().as("file"),
         functions.monotonically_increasing_id().as("row_id"),
         functions.to_json(functions.struct(COLUMNS.stream().map(functions::col)
             .toArray(org.apache.spark.sql.Column[]::new))).as("raw"),
         functions.col("symbol").cast("string").as("symbol"),
-        functions.col("timestamp").cast("timestamp").as("ts"),
+        tsText.as("ts"),
         functions.col("price").cast("double").as("price"),
         functions.col("size").cast("double").as("size"),
         functions.col("bid").cast("double").as("bid"),
         functions.col("ask").cast("double").as("ask"),
         functions.col("bid_size").cast("double").as("bid_size"),
         functions.col("ask_size").cast("double").as("ask_size"));
-    JavaRDD<Row> candidates = typed.javaRDD().map(TableTickSource::fromTypedRow);
+    String zoneId = zone.getId();
+    JavaRDD<Row> candidates = typed.javaRDD().map(r -> fromTypedRow(r, ZoneId.of(zoneId)));
     return TickValidation.finish(spark.createDataFrame(candidates, TickRecords.CANDIDATE_SCHEMA));
   }
 
-  private static Row fromTypedRow(Row r) {
+  private static Row fromTypedRow(Row r, ZoneId zone) {
     String file = r.getString(0);
     long rowId = r.getLong(1);
     String raw = r.getString(2);
@@ -89,7 +97,14 @@ public final class TableTickSource {
     if (r.getString(3).isBlank()) {
       return TickRecords.reject(file, rowId, TickReject.MISSING_VALUE, "symbol is empty", raw);
     }
-    return TickRecords.candidate(r.getString(3).trim(), r.getTimestamp(4), rowId, "trade", 0, null,
+    java.sql.Timestamp ts;
+    try {
+      ts = TickRecords.timestamp(r.getString(4), zone);
+    } catch (RuntimeException e) {
+      return TickRecords.reject(file, rowId, TickReject.UNPARSEABLE_TIMESTAMP, "timestamp '" + r.getString(4) + "'",
+          raw);
+    }
+    return TickRecords.candidate(r.getString(3).trim(), ts, rowId, "trade", 0, null,
         r.getDouble(5), r.getDouble(6), r.getDouble(7), r.getDouble(8), r.getDouble(9), r.getDouble(10),
         true, file, rowId, raw);
   }

@@ -22,8 +22,9 @@ import org.seqml.config.SeqmlConfig;
  * Per-symbol features in event time (or on bars): log return of the mid, relative spread,
  * level-1 order-book imbalance, and log traded volume. Returns and spreads are multiplied by
  * features.return-scale (10000 = basis points). The first row of a symbol has no return and is
- * not emitted. With bars, a bar keeps its last quote and sums its traded volume; empty bars are
- * absent, so a bar's return is measured from the previous non-empty bar.
+ * not emitted. With bars, a bar keeps its last quote and sums its traded volume, and is stamped with
+ * its end (the time its values are known); empty bars are absent, so a bar's return is measured
+ * from the previous non-empty bar.
  */
 public final class TickFeatures {
   /** Output schema: the windowing input every domain produces (key, order, features). */
@@ -55,6 +56,9 @@ public final class TickFeatures {
     Column depth = col("bid_size").plus(col("ask_size"));
     Dataset<Row> out = steps.withColumn("mid", mid)
         .withColumn("prev_mid", lag(col("mid"), 1).over(byKey))
+        // seq becomes the position in the full (ts, seq, source, line) order, so later stages can
+        // order by (ts, seq) alone even when one symbol's events come from several files
+        .withColumn("seq", functions.row_number().over(byKey).cast("long"))
         .filter(col("prev_mid").isNotNull())
         .select(
             col("key"), col("ts"), col("seq"),
@@ -78,7 +82,7 @@ public final class TickFeatures {
             functions.max_by(col("bid_size"), col("ord")).as("bid_size"),
             functions.max_by(col("ask_size"), col("ord")).as("ask_size"),
             functions.sum(col("traded")).as("traded"))
-        .select(col("key"), functions.timestamp_micros(col("bar")).as("ts"), col("bar").as("seq"),
+        .select(col("key"), functions.timestamp_micros(col("bar").plus(barMicros)).as("ts"), col("bar").as("seq"),
             lit("bar").as("source"), lit(0L).as("line"),
             col("bid"), col("ask"), col("bid_size"), col("ask_size"), col("traded"));
   }

@@ -100,6 +100,21 @@ public final class TickRecords {
    * read in {@code zone}; or epoch seconds/millis/micros/nanos told apart by magnitude.
    */
   public static Timestamp timestamp(String text, ZoneId zone) {
+    Timestamp ts = parseTimestamp(text, zone);
+    int year = ts.toInstant().atOffset(java.time.ZoneOffset.UTC).getYear();
+    if (year < EARLIEST_YEAR || year > LATEST_YEAR) {
+      // e.g. a compact 20240304093000 or a time of day read as epoch seconds lands in 1970
+      throw new DateTimeParseException("'" + text + "' reads as " + ts.toInstant() + ", outside "
+          + EARLIEST_YEAR + ".." + LATEST_YEAR, text, 0);
+    }
+    return ts;
+  }
+
+  /** Plausible years of market data; anything outside is a misread timestamp. */
+  static final int EARLIEST_YEAR = 1990;
+  static final int LATEST_YEAR = 2100;
+
+  private static Timestamp parseTimestamp(String text, ZoneId zone) {
     String t = text.trim();
     if (t.matches("\\d{9,19}")) {
       long v = Long.parseLong(t);

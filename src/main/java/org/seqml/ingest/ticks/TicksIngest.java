@@ -13,7 +13,7 @@ public final class TicksIngest {
       case "generator" -> TickGenerator.generate(spark, ingest.generator());
       case "lobster" -> LobsterSource.read(spark, ingest.path(), ingest.timezone(), ingest.lobsterDate());
       case "table" -> ingest.format().equals("parquet")
-          ? TableTickSource.parquet(spark, ingest.path())
+          ? TableTickSource.parquet(spark, ingest.path(), ingest.timezone())
           : TableTickSource.csv(spark, ingest.path(), ingest.timezone());
       default -> throw new IllegalArgumentException("unknown ingest.source " + ingest.source());
     };

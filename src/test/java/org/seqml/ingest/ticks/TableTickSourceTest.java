@@ -105,9 +105,20 @@ class TableTickSourceTest {
         + "('AAA', TIMESTAMP'2024-03-04 14:30:01', 10.0D, 5.0D, 10.05D, 10.01D, 100.0D, 90.0D), "
         + "('AAA', NULL, 10.0D, 5.0D, 9.99D, 10.01D, 100.0D, 90.0D) "
         + "AS t(symbol, timestamp, price, size, bid, ask, bid_size, ask_size)");
+    Dataset<Row> numeric = spark.sql("SELECT * FROM VALUES "
+        + "('AAA', 1709562600123L, 10.0D, 5.0D, 9.99D, 10.01D, 100.0D, 90.0D), "
+        + "('AAA', 20240304093000L, 10.0D, 5.0D, 9.99D, 10.01D, 100.0D, 90.0D) "
+        + "AS t(symbol, timestamp, price, size, bid, ask, bid_size, ask_size)");
+    String numericPath = dir.resolve("numeric.parquet").toString();
+    numeric.coalesce(1).write().mode(SaveMode.Overwrite).parquet(numericPath);
+    IngestResult epoch = TableTickSource.parquet(spark, numericPath, ZoneId.of("UTC"));
+    assertEquals("2024-03-04T14:30:00.123Z", epoch.accepted().first().getTimestamp(1).toInstant().toString(),
+        "epoch milliseconds told apart by magnitude");
+    assertEquals("unparseable_timestamp", epoch.rejects().first().getString(2),
+        "a compact date-time read as epoch lands in 1970: refused, not accepted");
     String path = dir.resolve("t.parquet").toString();
     table.coalesce(1).write().mode(SaveMode.Overwrite).parquet(path);
-    IngestResult result = TableTickSource.parquet(spark, path);
+    IngestResult result = TableTickSource.parquet(spark, path, ZoneId.of("UTC"));
     assertEquals(1, result.accepted().count());
     List<String> reasons = result.rejects().collectAsList().stream().map(r -> r.getString(2)).sorted().toList();
     assertEquals(List.of("crossed_quote", "missing_value"), reasons);
@@ -115,7 +126,7 @@ class TableTickSourceTest {
 
     String noSize = dir.resolve("n.parquet").toString();
     table.drop("bid_size").write().mode(SaveMode.Overwrite).parquet(noSize);
-    InputError e = assertThrows(InputError.class, () -> TableTickSource.parquet(spark, noSize));
+    InputError e = assertThrows(InputError.class, () -> TableTickSource.parquet(spark, noSize, ZoneId.of("UTC")));
     assertTrue(e.getMessage().contains("[bid_size]"), e.getMessage());
   }
 }

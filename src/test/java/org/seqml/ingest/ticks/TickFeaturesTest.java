@@ -57,7 +57,7 @@ class TickFeaturesTest {
     List<Row> a = TickFeatures.compute(ticks(), f).filter("key = 'A'").orderBy("ts").collectAsList();
     // bars: [1s,2s) holds seq 1 and 2 (last quote 10.1/10.3, volume 3+5); [2s,3s) holds seq 3
     assertEquals(1, a.size());
-    assertEquals(new Timestamp(2_000), a.get(0).getTimestamp(1));
+    assertEquals(new Timestamp(3_000), a.get(0).getTimestamp(1), "a bar is stamped with its end");
     assertEquals(Math.log(10.3 / 10.2) * 10_000, a.get(0).getDouble(3), 1e-9, "return between bar closes");
   }
 }
