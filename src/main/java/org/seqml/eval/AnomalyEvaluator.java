@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -53,6 +54,46 @@ public final class AnomalyEvaluator {
     return out;
   }
 
+  /**
+   * Precision, recall, F1 and false-positive rate for every top-g from 1 to {@code maxG}, from the
+   * per-event ranks: a session is flagged at g when it has an unseen event or an event ranked g or
+   * worse. Lets a user pick g for a target false-positive rate without rescoring.
+   */
+  public static com.fasterxml.jackson.databind.node.ArrayNode byTopG(Dataset<Row> eventScores, Dataset<Row> sessions,
+      int maxG) {
+    Dataset<Row> perSession = eventScores.filter(col("split").equalTo(SlidingWindows.TEST))
+        .groupBy("session_id")
+        .agg(functions.max(when(col("unknown"), 1).otherwise(0)).as("unseen"),
+            functions.coalesce(functions.max("rank"), lit(-1)).as("worst_rank"))
+        .join(sessions.filter(col("label").isNotNull()).select("session_id", "label"), "session_id");
+    List<Row> counts = perSession.groupBy("label", "unseen", "worst_rank").count().collectAsList();
+    com.fasterxml.jackson.databind.node.ArrayNode curve = Json.MAPPER.createArrayNode();
+    for (int g = 1; g <= maxG; g++) {
+      long tp = 0;
+      long fp = 0;
+      long fn = 0;
+      long tn = 0;
+      for (Row r : counts) {
+        boolean flagged = r.getInt(1) == 1 || r.getInt(2) >= g;
+        boolean abnormal = r.getInt(0) == 1;
+        long n = r.getLong(3);
+        if (flagged && abnormal) {
+          tp += n;
+        } else if (flagged) {
+          fp += n;
+        } else if (abnormal) {
+          fn += n;
+        } else {
+          tn += n;
+        }
+      }
+      ObjectNode point = fromCounts(tp, fp, fn, tn);
+      point.put("top_g", g);
+      curve.add(point);
+    }
+    return curve;
+  }
+
   static ObjectNode metrics(Dataset<Row> test, Column predicted) {
     Column actual = col("label").equalTo(1);
     Row r = test.agg(
@@ -64,6 +105,10 @@ public final class AnomalyEvaluator {
     long fp = r.isNullAt(1) ? 0 : r.getLong(1);
     long fn = r.isNullAt(2) ? 0 : r.getLong(2);
     long tn = r.isNullAt(3) ? 0 : r.getLong(3);
+    return fromCounts(tp, fp, fn, tn);
+  }
+
+  static ObjectNode fromCounts(long tp, long fp, long fn, long tn) {
     ObjectNode m = Json.object();
     m.put("tp", tp);
     m.put("fp", fp);

@@ -115,7 +115,8 @@ final class LogsPipeline implements DomainPipeline {
     extra.set("data", eventsManifest.get("data"));
     Dataset<Row> sessions = SessionWindows.sessions(PartitionSink.read(run, Layout.EVENTS), config.detect());
     PartitionSink.write(run, Layout.SESSIONS, sessions, counts, null, extra);
-    Dataset<Row> windows = SessionWindows.windows(PartitionSink.read(run, Layout.SESSIONS), config.window().size());
+    Dataset<Row> windows = SessionWindows.windows(PartitionSink.read(run, Layout.SESSIONS), config.window().size(),
+        config.detect().endToken());
     long written = PartitionSink.write(run, Layout.WINDOWS, windows, counts, null, extra);
     ObjectNode splits = Json.object();
     for (Row r : PartitionSink.read(run, Layout.SESSIONS).groupBy("split").count().collectAsList()) {
@@ -130,7 +131,7 @@ final class LogsPipeline implements DomainPipeline {
     run.phase("train");
     SeqmlConfig config = run.config();
     JsonNode windowsManifest = PartitionSink.manifest(run, Layout.WINDOWS);
-    Vocabulary vocabulary = Vocabulary.fit(PartitionSink.read(run, Layout.SESSIONS));
+    Vocabulary vocabulary = Vocabulary.fit(PartitionSink.read(run, Layout.SESSIONS), config.detect().endToken());
     int h = config.window().size();
     Dataset<Row> normal = PartitionSink.read(run, Layout.WINDOWS)
         .filter(col("predict").and(org.apache.spark.sql.functions.coalesce(col("label"), org.apache.spark.sql.functions.lit(0)).equalTo(0)));
@@ -227,8 +228,11 @@ final class LogsPipeline implements DomainPipeline {
     metrics.put("config_hash", config.configHash());
     metrics.put("top_g", config.detect().topG());
     metrics.put("evaluated_at", Instant.now().toString());
-    metrics.setAll(AnomalyEvaluator.evaluate(PartitionSink.read(run, Layout.SCORES),
-        PartitionSink.read(run, Layout.SESSIONS), Vocabulary.fromJson(artifact.metadata().get("vocabulary"))));
+    Vocabulary vocabulary = Vocabulary.fromJson(artifact.metadata().get("vocabulary"));
+    Dataset<Row> sessions = PartitionSink.read(run, Layout.SESSIONS);
+    metrics.setAll(AnomalyEvaluator.evaluate(PartitionSink.read(run, Layout.SCORES), sessions, vocabulary));
+    metrics.set("by_top_g", AnomalyEvaluator.byTopG(PartitionSink.read(run, Layout.EVENT_SCORES), sessions,
+        Math.min(vocabulary.classes(), 20)));
     Json.write(run.layout().metrics(), metrics, hadoop(run));
     JsonNode m = metrics.get("model");
     JsonNode unseen = metrics.get("baselines").get("unseen_event");

@@ -42,6 +42,8 @@ public final class SessionWindows {
       .add("split", DataTypes.StringType, false);
 
   public static final String PAD = "";
+  /** The event after a session's last one, when detect.end-token is on. */
+  public static final String END = "<end>";
 
   private SessionWindows() {}
 
@@ -68,13 +70,17 @@ public final class SessionWindows {
     return Schemas.conform(out, SESSIONS);
   }
 
-  /** Sessions to next-event windows of history length h. */
-  public static Dataset<Row> windows(Dataset<Row> sessions, int h) {
+  /**
+   * Sessions to next-event windows of history length h; with {@code endToken} one more window per
+   * session predicts END from the session's last h events.
+   */
+  public static Dataset<Row> windows(Dataset<Row> sessions, int h, boolean endToken) {
     String padded = "concat(array_repeat('', " + h + "), events)";
+    String last = endToken ? "n_events" : "n_events - 1";
     Dataset<Row> out = sessions
-        .withColumn("pos", expr("explode(sequence(0, n_events - 1))"))
+        .withColumn("pos", expr("explode(sequence(0, " + last + "))"))
         .withColumn("history", expr("slice(" + padded + ", pos + 1, " + h + ")"))
-        .withColumn("next", expr("element_at(events, pos + 1)"))
+        .withColumn("next", expr("IF(pos < n_events, element_at(events, pos + 1), '" + END + "')"))
         .withColumn("predict", col("pos").geq(1));
     return Schemas.conform(out, WINDOWS);
   }

@@ -29,13 +29,16 @@ public final class Vocabulary implements Serializable {
     }
   }
 
-  /** Fits on the events of training sessions (SessionWindows.SESSIONS rows). */
-  public static Vocabulary fit(Dataset<Row> sessions) {
-    List<String> known = sessions.filter(functions.col("split").equalTo(SlidingWindows.TRAIN))
+  /** Fits on the events of training sessions (SessionWindows.SESSIONS rows), plus END when used. */
+  public static Vocabulary fit(Dataset<Row> sessions, boolean endToken) {
+    List<String> known = new java.util.ArrayList<>(sessions.filter(functions.col("split").equalTo(SlidingWindows.TRAIN))
         .select(functions.explode(functions.col("events")).as("e")).distinct().orderBy("e")
-        .collectAsList().stream().map(r -> r.getString(0)).toList();
+        .collectAsList().stream().map(r -> r.getString(0)).toList());
     if (known.isEmpty()) {
       throw new IllegalStateException("no training sessions: more data or a larger detect.train-share is needed");
+    }
+    if (endToken) {
+      known.add(SessionWindows.END);
     }
     return new Vocabulary(known);
   }

@@ -29,16 +29,20 @@ class SessionWindowsTest {
         event("s1", 3000, 9, "C", 0), event("s1", 1000, 7, "A", 0), event("s1", 2000, 1, "B", 0),
         event("s1", 2000, 2, "B2", 0), event("s2", 500, 1, "X", 1));
     Dataset<Row> input = SparkTestSession.get().createDataFrame(events, LogEventSchema.SCHEMA).repartition(3);
-    Dataset<Row> sessions = SessionWindows.sessions(input, new SeqmlConfig.Detect(2, 0.5, 0.1));
+    Dataset<Row> sessions = SessionWindows.sessions(input, new SeqmlConfig.Detect(2, 0.5, 0.1, true));
     assertEquals(Schemas.shape(SessionWindows.SESSIONS), Schemas.shape(sessions.schema()));
     Map<String, Row> byId = sessions.collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
     assertEquals(List.of("A", "B", "B2", "C"), byId.get("s1").getList(2), "ordered by (ts, seq)");
     assertEquals(4, byId.get("s1").getInt(1));
     assertEquals("test", byId.get("s2").getString(5), "an abnormal session never trains");
 
-    List<Row> windows = SessionWindows.windows(sessions, 3).filter("session_id = 's1'").orderBy("pos")
+    List<Row> windows = SessionWindows.windows(sessions, 3, true).filter("session_id = 's1'").orderBy("pos")
         .collectAsList();
-    assertEquals(4, windows.size());
+    assertEquals(5, windows.size(), "four events and the end");
+    assertEquals(List.of("B", "B2", "C"), windows.get(4).getList(2));
+    assertEquals(SessionWindows.END, windows.get(4).getString(3));
+    assertEquals(4, SessionWindows.windows(sessions, 3, false).filter("session_id = 's1'").count(),
+        "classic DeepLog: no end window");
     assertEquals(List.of("", "", ""), windows.get(0).getList(2));
     assertEquals("A", windows.get(0).getString(3));
     assertFalse(windows.get(0).getBoolean(4), "the first event is context only");
@@ -57,7 +61,7 @@ class SessionWindowsTest {
     }
     Dataset<Row> one = SparkTestSession.get().createDataFrame(events, LogEventSchema.SCHEMA).coalesce(1);
     Dataset<Row> many = one.repartition(7);
-    SeqmlConfig.Detect detect = new SeqmlConfig.Detect(2, 0.5, 0.1);
+    SeqmlConfig.Detect detect = new SeqmlConfig.Detect(2, 0.5, 0.1, true);
     Map<String, String> a = SessionWindows.sessions(one, detect).collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(5)));
     Map<String, String> b = SessionWindows.sessions(many, detect).collectAsList().stream()

@@ -93,6 +93,24 @@ class LogIngestTest {
   }
 
   @Test
+  void sessionsByStreamAndInactivityGap() throws IOException {
+    Files.writeString(dir.resolve("b.log"), String.join("\n",
+        "2024-03-04 10:00:00.000 INFO db: Opened connection 1",
+        "2024-03-04 10:00:10.000 INFO web: Served page 7",
+        "2024-03-04 10:00:20.000 INFO db: Closed connection 1",
+        "2024-03-04 10:01:00.000 INFO db: Opened connection 2",
+        "2024-03-04 10:00:15.000 INFO web: Served page 8") + "\n");
+    SeqmlConfig c = config("logs.session.by=gap", "logs.session.key-field=Component", "logs.session.gap=30s");
+    LogIngest in = LogLinesSource.read(SparkTestSession.get(),
+        TextLines.read(SparkTestSession.get(), List.of(dir.resolve("b.log").toString())), c.logs(), ZoneOffset.UTC);
+    Map<String, List<Long>> sessions = in.events().orderBy("ts").collectAsList().stream().collect(Collectors
+        .groupingBy(r -> r.getString(0), java.util.TreeMap::new, Collectors.mapping(r -> r.getLong(8), Collectors.toList())));
+    assertEquals(List.of(List.of(1L, 3L), List.of(4L), List.of(2L, 5L)), List.copyOf(sessions.values()),
+        "db splits after 40 s of silence; web stays one session; order is by time, not by line");
+    assertTrue(sessions.keySet().stream().allMatch(k -> k.startsWith("db#") || k.startsWith("web#")));
+  }
+
+  @Test
   void templateIdsDoNotDependOnPartitioning() {
     SeqmlConfig c = config("logs.generator.sessions=300");
     LogGenerator.Generated g = LogGenerator.generate(SparkTestSession.get(), c.logs().generator());
