@@ -3,10 +3,7 @@ package org.seqml.pipeline;
 import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Instant;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -65,12 +62,7 @@ final class LogsPipeline implements DomainPipeline {
     data.put("sessions", summary.getLong(1));
     data.put("event_ids", summary.getLong(2));
     PartitionSink.write(run, Layout.EVENTS, events, counts, null, extra);
-    ObjectNode byReason = Json.object();
-    ObjectNode reasons = byReason.putObject("rejected_by_reason");
-    for (Row r : rejects.groupBy("reason").count().orderBy("reason").collectAsList()) {
-      reasons.put(r.getString(0), r.getLong(1));
-    }
-    PartitionSink.write(run, Layout.REJECTS, rejects, counts, null, byReason);
+    PartitionSink.write(run, Layout.REJECTS, rejects, counts, null, Provenance.rejectedByReason(rejects));
     events.unpersist();
     rejects.unpersist();
     in.release();
@@ -86,7 +78,7 @@ final class LogsPipeline implements DomainPipeline {
     return switch (config.ingest().source()) {
       case "sessions" -> SessionFileSource.read(run.spark(), config.ingest().path(), logs);
       case "lines" -> LogLinesSource.read(run.spark(),
-          TextLines.read(run.spark(), InputFiles.list(config.ingest().path(), hadoop(run))), logs,
+          TextLines.read(run.spark(), InputFiles.list(config.ingest().path(), Provenance.hadoop(run))), logs,
           config.ingest().timezone());
       case "generator" -> {
         LogGenerator.Generated g = LogGenerator.generate(run.spark(), logs.generator());
@@ -144,15 +136,7 @@ final class LogsPipeline implements DomainPipeline {
         normal.filter(col("split").equalTo(SlidingWindows.VALIDATION)).select("history", "next"),
         rows -> tensors.dataSet(rows, 0, 1), Loss.NLL, config.train(), config.model().seed());
 
-    ObjectNode meta = Json.object();
-    meta.put("pipeline", config.pipeline());
-    meta.put("task", config.task());
-    meta.put("created_at", Instant.now().toString());
-    meta.put("run_id", run.runId());
-    meta.put("ds", run.ds());
-    meta.put("code_version", run.codeVersion());
-    meta.put("config_hash", config.configHash());
-    meta.set("config", parse(config.resolvedJson()));
+    ObjectNode meta = Provenance.header(run);
     ObjectNode window = meta.putObject("window");
     window.put("size", h);
     window.put("top_g", config.detect().topG());
@@ -162,37 +146,20 @@ final class LogsPipeline implements DomainPipeline {
     data.set("rows", windowsManifest.get("rows"));
     data.put("train_windows", result.trainWindows());
     data.put("validation_windows", result.validationWindows());
-    meta.set("training", training(result));
+    meta.set("training", Provenance.training(result));
     ObjectNode metrics = meta.putObject("metrics");
     metrics.put("validation_nll", result.epochs().get(result.publishedEpoch() - 1).validationLoss());
     ModelArtifact artifact = ModelArtifact.of(config.pipeline(), result.network(), meta);
-    artifact.save(run.layout().model(), hadoop(run));
+    artifact.save(run.layout().model(), Provenance.hadoop(run));
     LOG.info("train ds={} published model {} to {}", run.ds(), artifact.modelId(), run.layout().model());
     return artifact;
-  }
-
-  static ObjectNode training(ParameterAveragingTrainer.Result result) {
-    ObjectNode training = Json.object();
-    training.put("workers", result.workers());
-    training.put("wall_seconds", result.wallSeconds());
-    training.put("published_epoch", result.publishedEpoch());
-    ArrayNode epochs = training.putArray("epochs");
-    for (ParameterAveragingTrainer.Epoch e : result.epochs()) {
-      ObjectNode node = epochs.addObject();
-      node.put("epoch", e.epoch());
-      node.put("train_loss", e.trainLoss());
-      node.put("validation_loss", e.validationLoss());
-      node.put("samples_per_second", e.samplesPerSecond());
-      node.put("seconds", e.seconds());
-    }
-    return training;
   }
 
   @Override
   public long score(RunContext run) {
     run.phase("score");
     SeqmlConfig config = run.config();
-    ModelArtifact artifact = ModelArtifact.load(run.layout().model(), hadoop(run));
+    ModelArtifact artifact = ModelArtifact.load(run.layout().model(), Provenance.hadoop(run));
     int h = artifact.metadata().get("window").get("size").asInt();
     if (h != config.window().size()) {
       throw new IllegalStateException("model " + artifact.modelId() + " was trained on histories of " + h
@@ -218,22 +185,15 @@ final class LogsPipeline implements DomainPipeline {
     run.phase("evaluate");
     SeqmlConfig config = run.config();
     JsonNode scoresManifest = PartitionSink.manifest(run, Layout.SCORES);
-    ModelArtifact artifact = ModelArtifact.load(run.layout().model(), hadoop(run));
-    ObjectNode metrics = Json.object();
-    metrics.put("pipeline", config.pipeline());
-    metrics.put("ds", run.ds());
-    metrics.put("run_id", run.runId());
-    metrics.put("model_id", scoresManifest.get("model_id").asText());
-    metrics.put("code_version", run.codeVersion());
-    metrics.put("config_hash", config.configHash());
+    ModelArtifact artifact = ModelArtifact.load(run.layout().model(), Provenance.hadoop(run));
+    ObjectNode metrics = Provenance.metricsHeader(run, scoresManifest);
     metrics.put("top_g", config.detect().topG());
-    metrics.put("evaluated_at", Instant.now().toString());
     Vocabulary vocabulary = Vocabulary.fromJson(artifact.metadata().get("vocabulary"));
     Dataset<Row> sessions = PartitionSink.read(run, Layout.SESSIONS);
     metrics.setAll(AnomalyEvaluator.evaluate(PartitionSink.read(run, Layout.SCORES), sessions, vocabulary));
     metrics.set("by_top_g", AnomalyEvaluator.byTopG(PartitionSink.read(run, Layout.EVENT_SCORES), sessions,
         Math.min(vocabulary.classes(), 20)));
-    Json.write(run.layout().metrics(), metrics, hadoop(run));
+    Json.write(run.layout().metrics(), metrics, Provenance.hadoop(run));
     JsonNode m = metrics.get("model");
     JsonNode unseen = metrics.get("baselines").get("unseen_event");
     JsonNode length = metrics.get("baselines").get("length_outside_training_range");
@@ -244,15 +204,4 @@ final class LogsPipeline implements DomainPipeline {
     return metrics;
   }
 
-  private static JsonNode parse(String json) {
-    try {
-      return Json.MAPPER.readTree(json);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static Configuration hadoop(RunContext run) {
-    return run.spark().sparkContext().hadoopConfiguration();
-  }
 }

@@ -5,9 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Instant;
 import java.util.Arrays;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -52,7 +50,7 @@ final class TicksPipeline implements DomainPipeline {
     RowCounts counts = new RowCounts(input, acceptedCount, rejectedCount);
     ObjectNode extra = provenance(accepted, run.config());
     PartitionSink.write(run, Layout.TICKS, accepted, counts, null, extra);
-    PartitionSink.write(run, Layout.REJECTS, rejects, counts, null, reasons(rejects));
+    PartitionSink.write(run, Layout.REJECTS, rejects, counts, null, Provenance.rejectedByReason(rejects));
     accepted.unpersist();
     rejects.unpersist();
     result.release();
@@ -102,15 +100,7 @@ final class TicksPipeline implements DomainPipeline {
         complete.filter(col("split").equalTo(SlidingWindows.VALIDATION)).select("features", "target"),
         rows -> tensors.dataSet(rows, 0, 1), Loss.MSE, config.train(), config.model().seed());
 
-    ObjectNode meta = Json.object();
-    meta.put("pipeline", config.pipeline());
-    meta.put("task", config.task());
-    meta.put("created_at", Instant.now().toString());
-    meta.put("run_id", run.runId());
-    meta.put("ds", run.ds());
-    meta.put("code_version", run.codeVersion());
-    meta.put("config_hash", config.configHash());
-    meta.set("config", Json.MAPPER.valueToTree(parse(config.resolvedJson())));
+    ObjectNode meta = Provenance.header(run);
     ObjectNode window = meta.putObject("window");
     window.put("size", config.window().size());
     window.put("stride", config.window().stride());
@@ -124,25 +114,13 @@ final class TicksPipeline implements DomainPipeline {
     data.set("rows", windowsManifest.get("rows"));
     data.put("train_windows", result.trainWindows());
     data.put("validation_windows", result.validationWindows());
-    ObjectNode training = meta.putObject("training");
-    training.put("workers", result.workers());
-    training.put("wall_seconds", result.wallSeconds());
-    training.put("published_epoch", result.publishedEpoch());
-    ArrayNode epochs = training.putArray("epochs");
-    for (ParameterAveragingTrainer.Epoch e : result.epochs()) {
-      ObjectNode node = epochs.addObject();
-      node.put("epoch", e.epoch());
-      node.put("train_loss", e.trainLoss());
-      node.put("validation_loss", e.validationLoss());
-      node.put("samples_per_second", e.samplesPerSecond());
-      node.put("seconds", e.seconds());
-    }
+    meta.set("training", Provenance.training(result));
     ObjectNode metrics = meta.putObject("metrics");
     metrics.put("validation_mse_standardised",
         result.epochs().get(result.publishedEpoch() - 1).validationLoss());
 
     ModelArtifact artifact = ModelArtifact.of(config.pipeline(), result.network(), meta);
-    artifact.save(run.layout().model(), hadoop(run));
+    artifact.save(run.layout().model(), Provenance.hadoop(run));
     LOG.info("train ds={} published model {} to {}", run.ds(), artifact.modelId(), run.layout().model());
     return artifact;
   }
@@ -153,7 +131,7 @@ final class TicksPipeline implements DomainPipeline {
     run.phase("score");
     long t0 = System.nanoTime();
     SeqmlConfig config = run.config();
-    ModelArtifact artifact = ModelArtifact.load(run.layout().model(), hadoop(run));
+    ModelArtifact artifact = ModelArtifact.load(run.layout().model(), Provenance.hadoop(run));
     checkCompatible(artifact, config);
     JsonNode windowsManifest = PartitionSink.manifest(run, Layout.WINDOWS);
     Dataset<Row> windows = PartitionSink.read(run, Layout.WINDOWS)
@@ -177,17 +155,10 @@ final class TicksPipeline implements DomainPipeline {
     Dataset<Row> scores = Domains.unkeyed(PartitionSink.read(run, Layout.SCORES), config);
     Dataset<Row> windows = PartitionSink.read(run, Layout.WINDOWS);
     int lastValue = (config.window().size() - 1) * config.featureCount() + 1;
-    ObjectNode metrics = Json.object();
-    metrics.put("pipeline", config.pipeline());
-    metrics.put("ds", run.ds());
-    metrics.put("run_id", run.runId());
-    metrics.put("model_id", scoresManifest.get("model_id").asText());
-    metrics.put("code_version", run.codeVersion());
-    metrics.put("config_hash", config.configHash());
+    ObjectNode metrics = Provenance.metricsHeader(run, scoresManifest);
     metrics.put("target", config.features().columns().get(0) + " x " + config.features().returnScale());
-    metrics.put("evaluated_at", Instant.now().toString());
     metrics.setAll(ForecastEvaluator.evaluate(scores, windows, lastValue));
-    Json.write(run.layout().metrics(), metrics, hadoop(run));
+    Json.write(run.layout().metrics(), metrics, Provenance.hadoop(run));
     JsonNode overall = metrics.get("overall");
     LOG.info("evaluate ds={} test rows={} rmse model={} repeat={} zero={}; directional accuracy model={} majority={}",
         run.ds(), metrics.get("rows"), fmt(overall, "model", "rmse"), fmt(overall, "repeat", "rmse"),
@@ -239,27 +210,6 @@ final class TicksPipeline implements DomainPipeline {
     data.put("last_ts", r.isNullAt(2) ? null : r.getTimestamp(2).toInstant().toString());
     data.put("content_hash", "xxhash64-sum:" + (r.isNullAt(3) ? "0" : r.getDecimal(3).toPlainString()));
     return extra;
-  }
-
-  private static ObjectNode reasons(Dataset<Row> rejects) {
-    ObjectNode extra = Json.object();
-    ObjectNode byReason = extra.putObject("rejected_by_reason");
-    for (Row r : rejects.groupBy("reason").count().orderBy("reason").collectAsList()) {
-      byReason.put(r.getString(0), r.getLong(1));
-    }
-    return extra;
-  }
-
-  private static Object parse(String json) {
-    try {
-      return Json.MAPPER.readTree(json);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static Configuration hadoop(RunContext run) {
-    return run.spark().sparkContext().hadoopConfiguration();
   }
 
   private static String seconds(long t0) {

@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.seqml.model.ModelArtifact;
 import org.seqml.model.WindowTensors;
+import org.seqml.util.Batches;
 import org.seqml.window.Scaler;
 
 /**
@@ -76,32 +77,12 @@ public final class BatchScorer implements Serializable {
 
   /** Lazy: restores the network once per partition and holds one batch of output at a time. */
   private Iterator<Row> scorePartition(Iterator<Row> rows) {
-    return new Iterator<>() {
-      private MultiLayerNetwork net;
-      private WindowTensors tensors;
-      private Iterator<Row> pending = java.util.Collections.emptyIterator();
-
-      @Override
-      public boolean hasNext() {
-        while (!pending.hasNext() && rows.hasNext()) {
-          if (net == null) {
-            net = ModelArtifact.restore(model.value());
-            tensors = new WindowTensors(scaler, features, window, horizon);
-          }
-          List<Row> batch = nextBatch(rows);
-          pending = toScores(batch, net.output(tensors.features(batch, 3), false)).iterator();
-        }
-        return pending.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new java.util.NoSuchElementException();
-        }
-        return pending.next();
-      }
-    };
+    if (!rows.hasNext()) {
+      return rows;
+    }
+    MultiLayerNetwork net = ModelArtifact.restore(model.value());
+    WindowTensors tensors = new WindowTensors(scaler, features, window, horizon);
+    return Batches.flatMap(rows, batchSize, batch -> toScores(batch, net.output(tensors.features(batch, 3), false)));
   }
 
   private List<Row> toScores(List<Row> batch, INDArray predictions) {
@@ -118,13 +99,4 @@ public final class BatchScorer implements Serializable {
     }
     return out;
   }
-
-  private List<Row> nextBatch(Iterator<Row> rows) {
-    List<Row> batch = new ArrayList<>(batchSize);
-    while (rows.hasNext() && batch.size() < batchSize) {
-      batch.add(rows.next());
-    }
-    return batch;
-  }
-
 }

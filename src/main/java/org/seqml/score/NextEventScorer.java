@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.seqml.model.EventTensors;
 import org.seqml.model.ModelArtifact;
+import org.seqml.util.Batches;
 import org.seqml.util.Schemas;
 import org.seqml.window.Vocabulary;
 
@@ -90,33 +91,11 @@ public final class NextEventScorer implements Serializable {
 
   private Iterator<Row> scorePartition(Iterator<Row> rows) {
     if (!rows.hasNext()) {
-      return java.util.Collections.emptyIterator();
+      return rows;
     }
     MultiLayerNetwork net = ModelArtifact.restore(model.value());
     EventTensors tensors = new EventTensors(vocabulary, history);
-    return new Iterator<>() {
-      private Iterator<Row> pending = java.util.Collections.emptyIterator();
-
-      @Override
-      public boolean hasNext() {
-        while (!pending.hasNext() && rows.hasNext()) {
-          List<Row> batch = new ArrayList<>(batchSize);
-          while (rows.hasNext() && batch.size() < batchSize) {
-            batch.add(rows.next());
-          }
-          pending = score(batch, net.output(tensors.features(batch, 2), false)).iterator();
-        }
-        return pending.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new java.util.NoSuchElementException();
-        }
-        return pending.next();
-      }
-    };
+    return Batches.flatMap(rows, batchSize, batch -> score(batch, net.output(tensors.features(batch, 2), false)));
   }
 
   private List<Row> score(List<Row> batch, INDArray probabilities) {

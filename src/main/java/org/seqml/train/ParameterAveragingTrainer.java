@@ -3,7 +3,6 @@ package org.seqml.train;
 import static org.apache.spark.sql.functions.col;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -19,6 +18,7 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.seqml.config.SeqmlConfig;
+import org.seqml.util.Batches;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +79,7 @@ public final class ParameterAveragingTrainer {
         .sortWithinPartitions("order")
         .drop("order")
         .javaRDD()
-        .mapPartitions(rows -> batches(rows, batcher, batch))
+        .mapPartitions(rows -> Batches.flatMap(rows, batch, b -> List.of(batcher.batch(b))))
         .persist(StorageLevel.MEMORY_ONLY_SER());
     long batches = data.count();
     long samples = trainRows.count();
@@ -143,16 +143,4 @@ public final class ParameterAveragingTrainer {
         (System.nanoTime() - start) / 1e9);
   }
 
-  private static Iterator<DataSet> batches(Iterator<Row> rows, Batcher batcher, int batch) {
-    List<DataSet> out = new ArrayList<>();
-    List<Row> pending = new ArrayList<>(batch);
-    while (rows.hasNext()) {
-      pending.add(rows.next());
-      if (pending.size() == batch || !rows.hasNext()) {
-        out.add(batcher.batch(pending));
-        pending = new ArrayList<>(batch);
-      }
-    }
-    return out.iterator();
-  }
 }

@@ -3,7 +3,6 @@ package org.seqml.train;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -14,6 +13,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.DataSet;
 import org.seqml.model.ModelArtifact;
+import org.seqml.util.Batches;
 
 /** A network's mean loss over a dataset, computed in mapPartitions from a broadcast of its bytes. */
 public final class ValidationLoss {
@@ -27,17 +27,12 @@ public final class ValidationLoss {
         double[] acc = new double[2];
         if (it.hasNext()) {
           MultiLayerNetwork copy = ModelArtifact.restore(model.value());
-          List<Row> batch = new ArrayList<>(batchSize);
-          while (it.hasNext()) {
-            batch.add(it.next());
-            if (batch.size() == batchSize || !it.hasNext()) {
-              DataSet ds = batcher.batch(batch);
-              double[] s = loss.sum(copy.output(ds.getFeatures(), false), ds.getLabels());
-              acc[0] += s[0];
-              acc[1] += s[1];
-              batch = new ArrayList<>(batchSize);
-            }
-          }
+          Batches.of(it, batchSize).forEachRemaining(batch -> {
+            DataSet ds = batcher.batch(batch);
+            double[] s = loss.sum(copy.output(ds.getFeatures(), false), ds.getLabels());
+            acc[0] += s[0];
+            acc[1] += s[1];
+          });
         }
         return List.of(acc).iterator();
       }).reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});

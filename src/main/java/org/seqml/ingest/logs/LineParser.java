@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.seqml.config.SeqmlConfig;
-import org.seqml.ingest.TextLines;
 import scala.Tuple3;
 
 /**
@@ -51,15 +50,9 @@ final class LineParser implements Serializable {
     String file = t._1();
     long line = t._2();
     String text = t._3();
-    if (text.isBlank()) {
-      return reject(file, line, LogReject.EMPTY_LINE, null, text);
-    }
-    if (TextLines.hadInvalidUtf8(text)) {
-      return reject(file, line, LogReject.INVALID_UTF8, "bytes that are not UTF-8", text);
-    }
-    if (text.length() > maxLength) {
-      return reject(file, line, LogReject.LINE_TOO_LONG, text.length() + " > " + maxLength + " characters",
-          text.substring(0, maxLength));
+    LineChecks.Problem problem = LineChecks.of(text, maxLength);
+    if (problem != null) {
+      return reject(file, line, problem.reason(), problem.detail(), problem.raw());
     }
     Optional<ParsedLine> parsed = format.parse(text);
     if (parsed.isEmpty()) {

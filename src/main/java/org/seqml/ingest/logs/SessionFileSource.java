@@ -69,15 +69,9 @@ public final class SessionFileSource {
     long line = t._2();
     String text = t._3();
     Integer label = label(file, abnormalGlob);
-    if (text.isBlank()) {
-      return reject(file, line, LogReject.EMPTY_LINE, null, text);
-    }
-    if (TextLines.hadInvalidUtf8(text)) {
-      return reject(file, line, LogReject.INVALID_UTF8, "bytes that are not UTF-8", text);
-    }
-    if (text.length() > maxLength) {
-      return reject(file, line, LogReject.LINE_TOO_LONG, text.length() + " > " + maxLength + " characters",
-          text.substring(0, maxLength));
+    LineChecks.Problem problem = LineChecks.of(text, maxLength);
+    if (problem != null) {
+      return reject(file, line, problem.reason(), problem.detail(), problem.raw());
     }
     int comma = text.indexOf(',');
     if (comma <= 0) {
