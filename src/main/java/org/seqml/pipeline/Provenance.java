@@ -49,6 +49,7 @@ final class Provenance {
     training.put("workers", result.workers());
     training.put("wall_seconds", result.wallSeconds());
     training.put("published_epoch", result.publishedEpoch());
+    training.set("executors", result.executors());
     ArrayNode epochs = training.putArray("epochs");
     for (ParameterAveragingTrainer.Epoch e : result.epochs()) {
       ObjectNode node = epochs.addObject();

@@ -20,7 +20,37 @@ public final class SparkSessions {
       conf.set(e.getKey(), e.getValue());
     }
     applyOutputContract(conf);
+    shipApplication(conf);
     return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /**
+   * Started from a plain JVM against a cluster master (not through spark-submit, which ships the
+   * jar itself), executors still need seqml's classes: ship the jar, or for a class folder (tests on
+   * one machine) put it on the executors' class path.
+   */
+  static void shipApplication(SparkConf conf) {
+    String master = conf.get("spark.master", "local");
+    if (master.startsWith("local")) {
+      return;
+    }
+    // one ND4J/OpenMP thread per task: executors run one task per core
+    conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+    conf.setIfMissing("spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.nopointergc=true");
+    if (conf.contains("spark.jars")) {
+      return;
+    }
+    try {
+      java.nio.file.Path code = java.nio.file.Path.of(
+          SparkSessions.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (java.nio.file.Files.isDirectory(code)) {
+        conf.setIfMissing("spark.executor.extraClassPath", code.toString());
+      } else {
+        conf.set("spark.jars", code.toString());
+      }
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      throw new IllegalStateException("cannot locate seqml's classes to ship to executors", e);
+    }
   }
 
   /** Settings the output contract depends on; applied last so they cannot be overridden by accident. */

@@ -40,7 +40,8 @@ public final class ParameterAveragingTrainer {
 
   /** The trained network (best or last epoch, per train.keep-best) and its history. */
   public record Result(MultiLayerNetwork network, List<Epoch> epochs, int publishedEpoch, long trainWindows,
-      long validationWindows, int workers, double wallSeconds) {}
+      long validationWindows, int workers, double wallSeconds,
+      com.fasterxml.jackson.databind.node.ObjectNode executors) {}
 
   private ParameterAveragingTrainer() {}
 
@@ -100,6 +101,7 @@ public final class ParameterAveragingTrainer {
         .build();
     SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, net, master);
 
+    ExecutorUsage usage = ExecutorUsage.listen(jsc.sc());
     List<Epoch> epochs = new ArrayList<>();
     double best = Double.POSITIVE_INFINITY;
     INDArray bestParams = null;
@@ -129,6 +131,7 @@ public final class ParameterAveragingTrainer {
         bestParams = t.keepBest() ? current.params().dup() : null;
       }
     }
+    usage.close();
     data.unpersist(false);
     validationRows.unpersist();
     trainProbe.unpersist();
@@ -140,7 +143,7 @@ public final class ParameterAveragingTrainer {
     LOG.info("publishing the parameters of epoch {} (best validation loss {} at epoch {})", published,
         String.format("%.5f", best), bestEpoch);
     return new Result(current, epochs, published, samples, validationCount, workers,
-        (System.nanoTime() - start) / 1e9);
+        (System.nanoTime() - start) / 1e9, usage.toJson());
   }
 
 }

@@ -1,0 +1,99 @@
+package org.seqml.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.seqml.SparkTestSession;
+import org.seqml.config.ConfigLoader;
+import org.seqml.config.SeqmlConfig;
+import org.seqml.io.Json;
+import org.seqml.io.Layout;
+import org.seqml.pipeline.CodeVersion;
+import org.seqml.pipeline.Phases;
+import org.seqml.pipeline.RunContext;
+
+/**
+ * The ticks pipeline trained with parameter averaging on a real standalone cluster (two worker
+ * JVMs, one core each) against the same config run locally. Tolerance: the two test RMSEs within 3%
+ * of each other (averaging over two executor processes changes the order of floating-point work
+ * and of minibatches, not the method), and both beat the repeat baseline.
+ */
+@Tag("cluster")
+class DistributedTrainingTest {
+  static final List<String> CONFIG = List.of("--pipeline", "ticks", "--env", "ci", "--ds", "2024-03-04");
+  @TempDir static Path work;
+  static LocalCluster cluster;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    cluster = LocalCluster.start(2, 17177, work.resolve("cluster"));
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void twoExecutorsTrainAsWellAsOneJvmAndBothDoWork() throws Exception {
+    Path localOut = work.resolve("local");
+    SeqmlConfig config = new ConfigLoader(Path.of(".")).load("ticks", "ci", List.of("output.dir=" + localOut));
+    Phases.run(new RunContext(config, SparkTestSession.get(), "2024-03-04", "local-1", CodeVersion.get(),
+        Layout.of(config.outputDir(), "ticks")));
+
+    Path clusterOut = work.resolve("distributed");
+    List<String> args = new ArrayList<>(List.of("run"));
+    args.addAll(CONFIG);
+    args.addAll(List.of("--conf", "output.dir=" + clusterOut));
+    Path log = work.resolve("driver.log");
+    int code = cluster.seqml(log, args.toArray(new String[0]));
+    assertEquals(0, code, () -> "cluster run failed:\n" + tail(log));
+
+    var hadoop = SparkTestSession.get().sparkContext().hadoopConfiguration();
+    JsonNode local = Json.read(localOut.resolve("ticks/metrics.json").toString(), hadoop).get("overall");
+    JsonNode distributed = Json.read(clusterOut.resolve("ticks/metrics.json").toString(), hadoop).get("overall");
+    double a = local.get("model").get("rmse").asDouble();
+    double b = distributed.get("model").get("rmse").asDouble();
+    JsonNode training = Json.read(clusterOut.resolve("ticks/model/metadata.json").toString(), hadoop).get("training");
+    System.out.printf("distributed check: test RMSE local %.4f vs 2 executors %.4f (repeat %.4f, zero %.4f); "
+        + "training wall %.1f s on the cluster; executors %s%n", a, b, distributed.get("repeat").get("rmse").asDouble(),
+        distributed.get("zero").get("rmse").asDouble(), training.get("wall_seconds").asDouble(),
+        training.get("executors"));
+    assertTrue(Math.abs(a - b) / a <= 0.03, "test RMSE local " + a + " vs 2 executors " + b);
+    assertTrue(b < distributed.get("repeat").get("rmse").asDouble(), distributed.toString());
+
+    JsonNode executors = Json.read(clusterOut.resolve("ticks/model/metadata.json").toString(), hadoop)
+        .get("training").get("executors");
+    List<String> working = new ArrayList<>();
+    executors.fields().forEachRemaining(e -> {
+      if (!e.getKey().equals("driver") && e.getValue().get("tasks").asLong() > 0) {
+        working.add(e.getKey());
+      }
+    });
+    assertEquals(2, working.size(), "both executors ran training tasks: " + executors);
+    for (String id : working) {
+      assertTrue(executors.get(id).get("task_seconds").asDouble() > 1, "executor " + id + ": " + executors);
+    }
+  }
+
+  static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (Exception e) {
+      return "(no log: " + e + ")";
+    }
+  }
+}
