@@ -22,12 +22,20 @@ public final class CommonOptions {
       description = "Override one setting, e.g. --conf train.epochs=3 (repeatable; wins over every file).")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--resume",
+      description = "Continue training from the newest valid checkpoint (same config; sets train.resume=true).")
+  boolean resume;
+
   @Option(names = "--ds", paramLabel = "YYYY-MM-DD",
       description = "The partition to write (and read). Default: today in UTC.")
   String ds;
 
   SeqmlConfig config() {
-    return ConfigLoader.fromEnvironment().load(pipeline, env, overrides);
+    List<String> all = new ArrayList<>(overrides);
+    if (resume) {
+      all.add("train.resume=true");
+    }
+    return ConfigLoader.fromEnvironment().load(pipeline, env, all);
   }
 
   String ds() {

@@ -116,7 +116,13 @@ public record SeqmlConfig(
       int prefetchBatches,
       int workers,
       boolean keepBest,
-      long maxWindows) implements Serializable {}
+      long maxWindows,
+      boolean resume,
+      int patience,
+      double minDelta,
+      double divergenceFactor,
+      String checkpointDir,
+      int checkpointKeep) implements Serializable {}
 
   /** Batch scoring. */
   public record Score(int batchSize, List<String> splits) implements Serializable {}
@@ -253,7 +259,13 @@ public record SeqmlConfig(
             s.intValue("train.prefetch-batches", v -> v >= 0, "must be >= 0"),
             s.intValue("train.workers", v -> v >= 0, "must be >= 0 (0 = Spark's default parallelism)"),
             s.bool("train.keep-best"),
-            s.longValue("train.max-windows", v -> v >= 0, "must be >= 0 (0 = all)"));
+            s.longValue("train.max-windows", v -> v >= 0, "must be >= 0 (0 = all)"),
+            s.bool("train.resume"),
+            s.intValue("train.patience", v -> v >= 0, "must be >= 0 (0 = off)"),
+            s.doubleValue("train.min-delta", v -> v >= 0, "must be >= 0"),
+            s.doubleValue("train.divergence-factor", v -> v > 1, "must be > 1"),
+            s.string("train.checkpoint.dir"),
+            s.intValue("train.checkpoint.keep", v -> v >= 1, "must be >= 1"));
 
     List<String> scoreSplits = s.stringList("score.splits");
     if (scoreSplits.isEmpty() || !SPLITS.containsAll(scoreSplits)) {
@@ -280,7 +292,9 @@ public record SeqmlConfig(
     String json = resolved.root().render(ConfigRenderOptions.concise().setFormatted(true));
     return new SeqmlConfig(
         pipeline, task, outputDir, ingest, logs, detect, features, window, split(trainFraction, validation),
-        model, train, score, spark, json, sha256(resolved.root().render(ConfigRenderOptions.concise())));
+        model, train, score, spark, json,
+        // resuming does not change what a run produces: train.resume is not part of the hash
+        sha256(resolved.withoutPath("train.resume").root().render(ConfigRenderOptions.concise())));
   }
 
   private static Split split(double train, double validation) {

@@ -134,7 +134,8 @@ final class LogsPipeline implements DomainPipeline {
         ModelFactory.nextEvent(config.model(), vocabulary.classes(), h),
         normal.filter(col("split").equalTo(SlidingWindows.TRAIN)).select("history", "next"),
         normal.filter(col("split").equalTo(SlidingWindows.VALIDATION)).select("history", "next"),
-        rows -> tensors.dataSet(rows, 0, 1), Loss.NLL, config.train(), config.model().seed());
+        rows -> tensors.dataSet(rows, 0, 1), Loss.NLL, config.train(), config.model().seed(),
+        Provenance.checkpoints(run, vocabulary.toJson()));
 
     ObjectNode meta = Provenance.header(run);
     ObjectNode window = meta.putObject("window");

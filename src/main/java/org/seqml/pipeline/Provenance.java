@@ -72,6 +72,14 @@ final class Provenance {
     return extra;
   }
 
+  /** The run's checkpoint store, tied to its config and to the data context (scaler or vocabulary). */
+  static org.seqml.train.Checkpoints checkpoints(RunContext run, JsonNode context) {
+    String dir = run.config().train().checkpointDir().isBlank()
+        ? run.layout().root() + "/checkpoints" : run.config().train().checkpointDir();
+    return new org.seqml.train.Checkpoints(dir, run.config().train().checkpointKeep(), hadoop(run),
+        run.config().configHash(), context);
+  }
+
   static JsonNode json(String text) {
     try {
       return Json.MAPPER.readTree(text);

@@ -98,7 +98,8 @@ final class TicksPipeline implements DomainPipeline {
         ModelFactory.forecaster(config.model(), config.featureCount(), config.window().size(), h),
         complete.filter(col("split").equalTo(SlidingWindows.TRAIN)).select("features", "target"),
         complete.filter(col("split").equalTo(SlidingWindows.VALIDATION)).select("features", "target"),
-        rows -> tensors.dataSet(rows, 0, 1), Loss.MSE, config.train(), config.model().seed());
+        rows -> tensors.dataSet(rows, 0, 1), Loss.MSE, config.train(), config.model().seed(),
+        Provenance.checkpoints(run, scaler.toJson()));
 
     ObjectNode meta = Provenance.header(run);
     ObjectNode window = meta.putObject("window");

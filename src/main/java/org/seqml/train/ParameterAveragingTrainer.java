@@ -50,7 +50,7 @@ public final class ParameterAveragingTrainer {
    * reports {@code loss} on {@code validation} after each epoch.
    */
   public static Result train(MultiLayerNetwork net, Dataset<Row> train, Dataset<Row> validation, Batcher batcher,
-      Loss loss, SeqmlConfig.Train t, long seed) {
+      Loss loss, SeqmlConfig.Train t, long seed, Checkpoints checkpoints) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext());
     int workers = t.workers() > 0 ? t.workers() : jsc.defaultParallelism();
     Dataset<Row> trainRows = train;
@@ -87,9 +87,84 @@ public final class ParameterAveragingTrainer {
     LOG.info("training on {} examples ({} batches of {}) with {} workers, {} validation examples",
         samples, batches, batch, workers, validationCount);
 
+    ExecutorUsage usage = ExecutorUsage.listen(jsc.sc());
+    EpochPolicy policy = new EpochPolicy(t.patience(), t.minDelta(), t.divergenceFactor());
+    List<Epoch> epochs = new ArrayList<>();
+    INDArray bestParams = null;
+    MultiLayerNetwork current = net;
+    int first = 1;
+    if (t.resume()) {
+      Checkpoints.Loaded from = checkpoints.newest().orElseThrow(() -> new IllegalStateException(
+          "train.resume: no complete checkpoint in " + checkpoints.dir() + "; train without --resume"));
+      current = from.network();
+      bestParams = from.bestParams();
+      epochs.addAll(from.history());
+      policy.resume(from.best(), from.bestEpoch(), from.epochsWithoutImprovement());
+      first = from.epoch() + 1;
+      LOG.info("resuming after epoch {} from {} (best validation loss {} at epoch {})", from.epoch(),
+          checkpoints.dir(), String.format("%.5f", from.best()), from.bestEpoch());
+    } else {
+      checkpoints.clear();
+    }
+    long start = System.nanoTime();
+    int last = first - 1;
+    try {
+      for (int epoch = first; epoch <= t.epochs(); epoch++) {
+        long t0 = System.nanoTime();
+        // A master per epoch, seeded by the epoch: a resumed run assigns data to averaging rounds
+        // exactly as an uninterrupted one would.
+        SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, current, master(workers, batch, t, seed + epoch));
+        spark.fit(data);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        current = spark.getNetwork();
+        double trainLoss = ValidationLoss.of(jsc, current, trainProbe, batcher, loss, EVAL_BATCH);
+        double validationLoss = ValidationLoss.of(jsc, current, validationRows, batcher, loss, EVAL_BATCH);
+        EpochPolicy.Verdict verdict = policy.judge(epoch, trainLoss, validationLoss);
+        if (verdict == EpochPolicy.Verdict.DIVERGED) {
+          throw new IllegalStateException(String.format("training diverged at epoch %d: train loss %s, validation "
+                  + "loss %s (best %.5f at epoch %d; limit %.0fx); the last good checkpoint (epoch %d) in %s is "
+                  + "untouched and no model was published: lower model.learning-rate or raise "
+                  + "train.divergence-factor", epoch, trainLoss, validationLoss, policy.best(), policy.bestEpoch(),
+              policy.divergenceFactor(), epoch - 1, checkpoints.dir()));
+        }
+        Epoch e = new Epoch(epoch, trainLoss, validationLoss, samples / seconds, seconds);
+        epochs.add(e);
+        last = epoch;
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        int done = epoch - first + 1;
+        LOG.info(String.format("epoch %d/%d train_loss=%.5f val_loss=%.5f samples/s=%.0f epoch_s=%.1f elapsed_s=%.1f "
+                + "eta_s=%.0f", epoch, t.epochs(), trainLoss, validationLoss, e.samplesPerSecond(), seconds, elapsed,
+            elapsed / done * (t.epochs() - epoch)));
+        if (verdict == EpochPolicy.Verdict.IMPROVED && t.keepBest()) {
+          bestParams = current.params().dup();
+        }
+        checkpoints.save(epoch, current, bestParams, policy, epochs);
+        if (verdict == EpochPolicy.Verdict.STOP_EARLY) {
+          LOG.info("stopping early after epoch {}: no validation improvement for {} epochs", epoch, t.patience());
+          break;
+        }
+      }
+    } finally {
+      usage.close();
+      data.unpersist(false);
+      validationRows.unpersist();
+      trainProbe.unpersist();
+    }
+    int published = last;
+    if (t.keepBest() && bestParams != null) {
+      current.setParams(bestParams);
+      published = policy.bestEpoch();
+    }
+    LOG.info("publishing the parameters of epoch {} (best validation loss {} at epoch {})", published,
+        String.format("%.5f", policy.best()), policy.bestEpoch());
+    return new Result(current, epochs, published, samples, validationCount, workers,
+        (System.nanoTime() - start) / 1e9, usage.toJson());
+  }
+
+  private static ParameterAveragingTrainingMaster master(int workers, int batch, SeqmlConfig.Train t, long seed) {
     // numWorkers must match the RDD's partitions, or each worker fits more or fewer minibatches than
     // averaging-frequency between averagings; the seed fixes DL4J's assignment of data to rounds.
-    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
+    return new ParameterAveragingTrainingMaster.Builder(workers, batch)
         .rngSeed(seed)
         .batchSizePerWorker(batch)
         .averagingFrequency(t.averagingFrequency())
@@ -99,51 +174,6 @@ public final class ParameterAveragingTrainer {
         .repartionData(Repartition.Never)
         .saveUpdater(true)
         .build();
-    SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, net, master);
-
-    ExecutorUsage usage = ExecutorUsage.listen(jsc.sc());
-    List<Epoch> epochs = new ArrayList<>();
-    double best = Double.POSITIVE_INFINITY;
-    INDArray bestParams = null;
-    int bestEpoch = 0;
-    long start = System.nanoTime();
-    MultiLayerNetwork current = net;
-    for (int epoch = 1; epoch <= t.epochs(); epoch++) {
-      long t0 = System.nanoTime();
-      spark.fit(data);
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      current = spark.getNetwork();
-      double trainLoss = ValidationLoss.of(jsc, current, trainProbe, batcher, loss, EVAL_BATCH);
-      double validationLoss = ValidationLoss.of(jsc, current, validationRows, batcher, loss, EVAL_BATCH);
-      if (!Double.isFinite(trainLoss) || !Double.isFinite(validationLoss)) {
-        throw new IllegalStateException("training diverged at epoch " + epoch + ": train loss " + trainLoss
-            + ", validation loss " + validationLoss + "; lower model.learning-rate");
-      }
-      Epoch e = new Epoch(epoch, trainLoss, validationLoss, samples / seconds, seconds);
-      epochs.add(e);
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      LOG.info(String.format("epoch %d/%d train_loss=%.5f val_loss=%.5f samples/s=%.0f epoch_s=%.1f elapsed_s=%.1f eta_s=%.0f",
-          epoch, t.epochs(), trainLoss, validationLoss, e.samplesPerSecond(), seconds, elapsed,
-          elapsed / epoch * (t.epochs() - epoch)));
-      if (validationLoss < best) {
-        best = validationLoss;
-        bestEpoch = epoch;
-        bestParams = t.keepBest() ? current.params().dup() : null;
-      }
-    }
-    usage.close();
-    data.unpersist(false);
-    validationRows.unpersist();
-    trainProbe.unpersist();
-    int published = t.epochs();
-    if (t.keepBest() && bestParams != null) {
-      current.setParams(bestParams);
-      published = bestEpoch;
-    }
-    LOG.info("publishing the parameters of epoch {} (best validation loss {} at epoch {})", published,
-        String.format("%.5f", best), bestEpoch);
-    return new Result(current, epochs, published, samples, validationCount, workers,
-        (System.nanoTime() - start) / 1e9, usage.toJson());
   }
 
 }

@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.seqml.SeqmlProcess;
 import org.seqml.SparkTestSession;
 import org.seqml.config.ConfigLoader;
 import org.seqml.config.SeqmlConfig;
@@ -58,8 +60,9 @@ class DistributedTrainingTest {
     args.addAll(CONFIG);
     args.addAll(List.of("--conf", "output.dir=" + clusterOut));
     Path log = work.resolve("driver.log");
-    int code = cluster.seqml(log, args.toArray(new String[0]));
-    assertEquals(0, code, () -> "cluster run failed:\n" + tail(log));
+    Process driver = cluster.seqml(log, args.toArray(new String[0]));
+    assertTrue(driver.waitFor(10, TimeUnit.MINUTES), "cluster run timed out");
+    assertEquals(0, driver.exitValue(), () -> "cluster run failed:\n" + SeqmlProcess.tail(log));
 
     var hadoop = SparkTestSession.get().sparkContext().hadoopConfiguration();
     JsonNode local = Json.read(localOut.resolve("ticks/metrics.json").toString(), hadoop).get("overall");
@@ -88,12 +91,33 @@ class DistributedTrainingTest {
     }
   }
 
-  static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (Exception e) {
-      return "(no log: " + e + ")";
+  @Test
+  void aKilledExecutorIsReplacedAndTheRunFinishes() throws Exception {
+    Path out = work.resolve("killed-executor");
+    List<String> args = new ArrayList<>(List.of("run"));
+    args.addAll(CONFIG);
+    args.addAll(List.of("--conf", "output.dir=" + out, "--conf", "train.epochs=3"));
+    Path log = work.resolve("driver-kill.log");
+    Process driver = cluster.seqml(log, args.toArray(new String[0]));
+    Path firstEpoch = out.resolve("ticks/checkpoints/epoch-0001/SHA256SUMS");
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (!Files.exists(firstEpoch) && driver.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(200);
     }
+    assertTrue(Files.exists(firstEpoch), () -> "training never got past epoch 1:\n" + SeqmlProcess.tail(log));
+    ProcessHandle executor = ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")
+            && c.contains(work.toString())).orElse(false))
+        .findFirst().orElseThrow(() -> new AssertionError("no executor JVM of the test cluster found"));
+    executor.destroyForcibly(); // SIGKILL, in epoch 2
+    System.out.println("killed executor JVM " + executor.pid() + " during epoch 2");
+    assertTrue(driver.waitFor(10, TimeUnit.MINUTES), "run timed out after the executor was killed");
+    assertEquals(0, driver.exitValue(), () -> "run failed after the executor was killed:\n" + SeqmlProcess.tail(log));
+    var hadoop = SparkTestSession.get().sparkContext().hadoopConfiguration();
+    JsonNode overall = Json.read(out.resolve("ticks/metrics.json").toString(), hadoop).get("overall");
+    assertTrue(overall.get("model").get("rmse").asDouble() < overall.get("repeat").get("rmse").asDouble());
+    JsonNode executors = Json.read(out.resolve("ticks/model/metadata.json").toString(), hadoop)
+        .get("training").get("executors");
+    assertTrue(executors.size() >= 3, "the worker launched a replacement executor: " + executors);
   }
 }

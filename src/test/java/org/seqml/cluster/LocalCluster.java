@@ -1,12 +1,12 @@
 package org.seqml.cluster;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.seqml.SeqmlProcess;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,17 +15,6 @@ import java.util.concurrent.TimeUnit;
  * only one SparkContext, and the test JVM's is local).
  */
 final class LocalCluster implements AutoCloseable {
-  static final String JAVA_OPTS = "-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED "
-      + "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED "
-      + "--add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED "
-      + "--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED "
-      + "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED "
-      + "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED "
-      + "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED "
-      + "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED "
-      + "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false "
-      + "-Dio.netty.tryReflectionSetAccessible=true -Dorg.bytedeco.javacpp.nopointergc=true";
-
   final int port;
   final Path dir;
 
@@ -64,27 +53,11 @@ final class LocalCluster implements AutoCloseable {
     return p.exitValue();
   }
 
-  /** Runs the seqml CLI in its own driver JVM against this cluster; returns the exit code. */
-  int seqml(Path log, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx2g");
-    command.addAll(List.of(JAVA_OPTS.split(" ")));
-    command.add("-Dlog4j.configurationFile=" + new File("conf/log4j2.properties").getAbsolutePath());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("org.seqml.cli.SeqmlMain");
-    command.addAll(List.of(args));
-    command.add("--conf");
-    command.add("spark.master=" + master());
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    Process p = pb.start();
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      return -1;
-    }
-    return p.exitValue();
+  /** Starts the seqml CLI in its own driver JVM against this cluster. */
+  Process seqml(Path log, String... args) throws IOException {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--conf", "spark.master=" + master()));
+    return SeqmlProcess.start(log, all);
   }
 
   @Override
