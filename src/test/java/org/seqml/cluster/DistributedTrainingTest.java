@@ -70,9 +70,12 @@ class DistributedTrainingTest {
     double a = local.get("model").get("rmse").asDouble();
     double b = distributed.get("model").get("rmse").asDouble();
     JsonNode training = Json.read(clusterOut.resolve("ticks/model/metadata.json").toString(), hadoop).get("training");
+    JsonNode localTraining = Json.read(localOut.resolve("ticks/model/metadata.json").toString(), hadoop)
+        .get("training");
     System.out.printf("distributed check: test RMSE local %.4f vs 2 executors %.4f (repeat %.4f, zero %.4f); "
-        + "training wall %.1f s on the cluster; executors %s%n", a, b, distributed.get("repeat").get("rmse").asDouble(),
-        distributed.get("zero").get("rmse").asDouble(), training.get("wall_seconds").asDouble(),
+        + "training wall %.1f s local[2] vs %.1f s on 2 executors; executors %s%n", a, b,
+        distributed.get("repeat").get("rmse").asDouble(), distributed.get("zero").get("rmse").asDouble(),
+        localTraining.get("wall_seconds").asDouble(), training.get("wall_seconds").asDouble(),
         training.get("executors"));
     assertTrue(Math.abs(a - b) / a <= 0.03, "test RMSE local " + a + " vs 2 executors " + b);
     assertTrue(b < distributed.get("repeat").get("rmse").asDouble(), distributed.toString());
