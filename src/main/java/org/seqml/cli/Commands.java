@@ -9,7 +9,7 @@ final class Commands {
   private Commands() {}
 
   @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Run every phase: ingest, window, train, score, evaluate.")
+      description = "Run every phase: ingest, window, train, score, evaluate, report.")
   static final class Run extends PhaseCommand {
     @Override
     void execute(RunContext run) {
@@ -50,6 +50,15 @@ final class Commands {
     @Override
     void execute(RunContext run) {
       Phases.score(run);
+    }
+  }
+
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = "Write out/<pipeline>/report/index.html: loss curves, metrics beside baselines, task charts.")
+  static final class Report extends PhaseCommand {
+    @Override
+    void execute(RunContext run) {
+      Phases.report(run);
     }
   }
 

@@ -24,6 +24,15 @@ public final class Phases {
     pipeline.train(run);
     pipeline.score(run);
     pipeline.evaluate(run);
+    report(run);
+  }
+
+  /** The HTML report of the pipeline's latest model and metrics; returns its path. */
+  public static String report(RunContext run) {
+    run.phase("report");
+    String path = org.seqml.report.RunReport.write(run);
+    org.slf4j.LoggerFactory.getLogger(Phases.class).info("report ds={} written to {}", run.ds(), path);
+    return path;
   }
 
   public static RowCounts ingest(RunContext run) {

@@ -21,7 +21,7 @@ class SeqmlMainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"run", "ingest", "window", "train", "score", "evaluate", "config"})
+  @ValueSource(strings = {"run", "ingest", "window", "train", "score", "evaluate", "report", "config"})
   void everyCommandHasHelp(String command) {
     Result r = run(command, "--help");
     assertEquals(0, r.code());

@@ -1,0 +1,204 @@
+package org.seqml.report;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.XYChart;
+import org.seqml.io.Json;
+import org.seqml.io.Layout;
+import org.seqml.io.PartitionSink;
+import org.seqml.model.ModelArtifact;
+import org.seqml.pipeline.RunContext;
+
+/**
+ * Writes {@code out/<pipeline>/report/index.html}: the model's loss curves per epoch, its metrics
+ * beside the baselines, and the picture a user of the task would look at (forecast against actual
+ * for ticks, anomaly-score distributions of normal and abnormal sessions for logs). Self-contained:
+ * charts are embedded PNGs and the page loads nothing.
+ */
+public final class RunReport {
+  private RunReport() {}
+
+  public static String write(RunContext run) {
+    Configuration hadoop = run.spark().sparkContext().hadoopConfiguration();
+    ModelArtifact artifact = ModelArtifact.load(run.layout().model(), hadoop);
+    JsonNode metrics = Json.read(run.layout().metrics(), hadoop);
+    StringBuilder html = new StringBuilder();
+    html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>seqml ").append(esc(run.config().pipeline()))
+        .append(" report</title><style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}"
+            + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}"
+            + "th:first-child,td:first-child{text-align:left}img{max-width:100%}.meta{color:#666}</style></head><body>");
+    html.append("<h1>").append(esc(run.config().pipeline())).append(" ds=").append(esc(metrics.path("ds").asText()))
+        .append("</h1><p class=\"meta\">model ").append(esc(artifact.modelId())).append(" &middot; run ")
+        .append(esc(metrics.path("run_id").asText())).append(" &middot; code ")
+        .append(esc(metrics.path("code_version").asText())).append(" &middot; config ")
+        .append(esc(metrics.path("config_hash").asText().substring(0, 12))).append("</p>");
+    html.append("<h2>Training</h2>").append(img(lossCurves(artifact.metadata().get("training"))));
+    html.append(trainingTable(artifact.metadata().get("training")));
+    if (run.config().task().equals("forecast")) {
+      html.append("<h2>Test metrics beside baselines</h2>").append(forecastTable(metrics.get("overall")));
+      html.append("<h2>Forecast against actual</h2>").append(img(forecastPicture(run)));
+    } else {
+      html.append("<h2>Test metrics beside baselines</h2>").append(anomalyTable(metrics));
+      html.append("<h2>Anomaly scores of normal and abnormal sessions</h2>").append(img(scoreDistribution(run)));
+      html.append("<h2>Recall and false-positive rate by top-g</h2>").append(img(topGCurve(metrics.get("by_top_g"))));
+    }
+    html.append("</body></html>\n");
+    String path = run.layout().root() + "/report/index.html";
+    writeAtomically(path, html.toString(), hadoop);
+    return path;
+  }
+
+  private static String lossCurves(JsonNode training) {
+    List<Double> epochs = new ArrayList<>();
+    List<Double> train = new ArrayList<>();
+    List<Double> validation = new ArrayList<>();
+    for (JsonNode e : training.get("epochs")) {
+      epochs.add(e.get("epoch").asDouble());
+      train.add(e.get("train_loss").asDouble());
+      validation.add(e.get("validation_loss").asDouble());
+    }
+    XYChart chart = Charts.lines("Loss per epoch (published: epoch " + training.get("published_epoch").asInt() + ")",
+        "epoch", "loss");
+    chart.addSeries("train", epochs, train);
+    chart.addSeries("validation", epochs, validation);
+    return Charts.dataUri(chart);
+  }
+
+  private static String forecastPicture(RunContext run) {
+    Dataset<Row> scores = PartitionSink.read(run, Layout.SCORES)
+        .filter(col("split").equalTo("test").and(col("horizon_step").equalTo(1)).and(col("actual").isNotNull()));
+    Row first = scores.select("symbol").orderBy("symbol").first();
+    List<Row> rows = scores.filter(col("symbol").equalTo(first.getString(0))).orderBy("end_pos").limit(300)
+        .select("prediction", "actual").collectAsList();
+    List<Double> x = new ArrayList<>();
+    List<Double> prediction = new ArrayList<>();
+    List<Double> actual = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      x.add((double) i);
+      prediction.add(rows.get(i).getDouble(0));
+      actual.add(rows.get(i).getDouble(1));
+    }
+    XYChart chart = Charts.lines(first.getString(0) + ": next-step return, first " + rows.size() + " test windows",
+        "test window", "return");
+    chart.addSeries("actual", x, actual);
+    chart.addSeries("forecast", x, prediction);
+    return Charts.dataUri(chart);
+  }
+
+  private static String scoreDistribution(RunContext run) {
+    Dataset<Row> labelled = PartitionSink.read(run, Layout.SCORES).filter(col("split").equalTo("test"))
+        .join(PartitionSink.read(run, Layout.SESSIONS).select("session_id", "label"), "session_id")
+        .filter(col("label").isNotNull());
+    int bins = 20;
+    double max = Math.max(1e-9, labelled.agg(org.apache.spark.sql.functions.max("anomaly_score")).first().getDouble(0));
+    double[] normal = new double[bins];
+    double[] abnormal = new double[bins];
+    for (Row r : labelled.selectExpr("label", "LEAST(" + (bins - 1) + ", CAST(FLOOR(anomaly_score / " + max + " * "
+        + bins + ") AS INT)) AS bin").groupBy("label", "bin").count().collectAsList()) {
+      (r.getInt(0) == 1 ? abnormal : normal)[r.getInt(1)] = r.getLong(2);
+    }
+    List<String> labels = new ArrayList<>();
+    for (int b = 0; b < bins; b++) {
+      labels.add(String.format("%.1f", (b + 0.5) * max / bins));
+    }
+    CategoryChart chart = Charts.bars("Sessions by anomaly score (max NLL)", "anomaly score", "sessions");
+    chart.getStyler().setOverlapped(true);
+    chart.addSeries("normal", labels, Charts.doubles(normal));
+    chart.addSeries("abnormal", labels, Charts.doubles(abnormal));
+    return Charts.dataUri(chart);
+  }
+
+  private static String topGCurve(JsonNode curve) {
+    List<Double> g = new ArrayList<>();
+    List<Double> recall = new ArrayList<>();
+    List<Double> fpr = new ArrayList<>();
+    for (JsonNode p : curve) {
+      g.add(p.get("top_g").asDouble());
+      recall.add(p.path("recall").asDouble(0));
+      fpr.add(p.path("false_positive_rate").asDouble(0));
+    }
+    XYChart chart = Charts.lines("Operating points", "top-g", "rate");
+    chart.addSeries("recall", g, recall);
+    chart.addSeries("false-positive rate", g, fpr);
+    return Charts.dataUri(chart);
+  }
+
+  private static String trainingTable(JsonNode training) {
+    StringBuilder t = new StringBuilder("<table><tr><th>epoch</th><th>train loss</th><th>validation loss</th>"
+        + "<th>samples/s</th><th>seconds</th></tr>");
+    for (JsonNode e : training.get("epochs")) {
+      t.append(String.format("<tr><td>%d</td><td>%.5f</td><td>%.5f</td><td>%.0f</td><td>%.1f</td></tr>",
+          e.get("epoch").asInt(), e.get("train_loss").asDouble(), e.get("validation_loss").asDouble(),
+          e.get("samples_per_second").asDouble(), e.get("seconds").asDouble()));
+    }
+    t.append("</table><p class=\"meta\">executors: ").append(esc(String.valueOf(training.get("executors"))))
+        .append("</p>");
+    return t.toString();
+  }
+
+  private static String forecastTable(JsonNode overall) {
+    StringBuilder t = new StringBuilder("<table><tr><th></th><th>RMSE</th><th>MAE</th><th>directional accuracy</th></tr>");
+    for (String who : List.of("model", "repeat", "zero", "majority_direction")) {
+      JsonNode m = overall.get(who);
+      t.append("<tr><td>").append(who).append("</td><td>").append(num(m.get("rmse"))).append("</td><td>")
+          .append(num(m.get("mae"))).append("</td><td>").append(num(m.get("directional_accuracy"))).append("</td></tr>");
+    }
+    return t.append("</table>").toString();
+  }
+
+  private static String anomalyTable(JsonNode metrics) {
+    StringBuilder t = new StringBuilder("<table><tr><th></th><th>precision</th><th>recall</th><th>F1</th>"
+        + "<th>false-positive rate</th></tr>");
+    Map<String, JsonNode> rows = new java.util.LinkedHashMap<>();
+    rows.put("model (top-" + metrics.path("top_g").asInt() + ")", metrics.get("model"));
+    metrics.get("baselines").fields().forEachRemaining(e -> rows.put(e.getKey(), e.getValue()));
+    rows.forEach((who, m) -> t.append("<tr><td>").append(esc(who)).append("</td><td>").append(num(m.get("precision")))
+        .append("</td><td>").append(num(m.get("recall"))).append("</td><td>").append(num(m.get("f1")))
+        .append("</td><td>").append(num(m.get("false_positive_rate"))).append("</td></tr>"));
+    return t.append("</table>").toString();
+  }
+
+  private static String num(JsonNode v) {
+    return v == null || v.isNull() ? "&ndash;" : String.format("%.4f", v.asDouble());
+  }
+
+  private static String img(String dataUri) {
+    return "<p><img alt=\"chart\" src=\"" + dataUri + "\"></p>";
+  }
+
+  private static String esc(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+
+  private static void writeAtomically(String path, String html, Configuration hadoop) {
+    try {
+      Path target = new Path(path);
+      FileSystem fs = target.getFileSystem(hadoop);
+      fs.mkdirs(target.getParent());
+      Path temp = new Path(target.getParent(), "." + target.getName() + ".tmp");
+      try (OutputStream out = fs.create(temp, true)) {
+        out.write(html.getBytes(StandardCharsets.UTF_8));
+      }
+      fs.delete(target, false);
+      if (!fs.rename(temp, target)) {
+        throw new IOException("cannot rename " + temp + " to " + target);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + path, e);
+    }
+  }
+}
