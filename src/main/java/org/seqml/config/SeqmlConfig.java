@@ -80,8 +80,8 @@ public record SeqmlConfig(
   public record LogGenerator(int sessions, double anomalyRate, long seed, int partitions) implements Serializable {}
 
   /** Next-event anomaly detection. */
-  public record Detect(int topG, double trainShare, double validationShare, boolean endToken)
-      implements Serializable {}
+  public record Detect(int topG, double trainShare, double validationShare, boolean endToken, String rule,
+      double targetFpr) implements Serializable {}
 
   /** Per-key features computed from ingested records. */
   public record Features(Duration bar, List<String> columns, double returnScale) implements Serializable {
@@ -198,7 +198,9 @@ public record SeqmlConfig(
         s.intValue("detect.top-g", v -> v >= 1, "must be >= 1"),
         s.doubleValue("detect.train-share", v -> v > 0 && v < 1, "must be strictly between 0 and 1"),
         s.doubleValue("detect.validation-share", v -> v > 0 && v < 1, "must be strictly between 0 and 1"),
-        s.bool("detect.end-token"));
+        s.bool("detect.end-token"),
+        s.oneOf("detect.rule", Set.of("top-g", "threshold")),
+        s.doubleValue("detect.target-fpr", v -> v > 0 && v < 1, "must be strictly between 0 and 1"));
     if (detect.trainShare() + detect.validationShare() >= 1) {
       throw s.error("detect.validation-share", "plus detect.train-share must be < 1 to leave a test part");
     }

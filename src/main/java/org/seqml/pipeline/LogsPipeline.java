@@ -169,16 +169,41 @@ final class LogsPipeline implements DomainPipeline {
     Vocabulary vocabulary = Vocabulary.fromJson(artifact.metadata().get("vocabulary"));
     JsonNode windowsManifest = PartitionSink.manifest(run, Layout.WINDOWS);
     RowCounts counts = RowCounts.fromJson(windowsManifest.get("rows"));
-    Dataset<Row> windows = PartitionSink.read(run, Layout.WINDOWS)
-        .filter(col("split").isin(config.score().splits().toArray()));
+    boolean threshold = config.detect().rule().equals("threshold");
+    java.util.Set<String> splits = new java.util.TreeSet<>(config.score().splits());
+    if (threshold) {
+      splits.add(SlidingWindows.VALIDATION); // the threshold is fitted on validation sessions
+    }
+    Dataset<Row> windows = PartitionSink.read(run, Layout.WINDOWS).filter(col("split").isin(splits.toArray()));
     NextEventScorer scorer = new NextEventScorer(JavaSparkContext.fromSparkContext(run.spark().sparkContext()),
         artifact, vocabulary, h, config.detect().topG(), config.score().batchSize());
-    PartitionSink.write(run, Layout.EVENT_SCORES, scorer.scoreEvents(windows), counts, artifact.modelId(), null);
-    long written = PartitionSink.write(run, Layout.SCORES,
-        scorer.scoreSessions(PartitionSink.read(run, Layout.EVENT_SCORES)), counts, artifact.modelId(), null);
-    scorer.release();
-    LOG.info("score ds={} sessions={} model={}", run.ds(), written, artifact.modelId());
-    return written;
+    try {
+      PartitionSink.write(run, Layout.EVENT_SCORES, scorer.scoreEvents(windows), counts, artifact.modelId(), null);
+      Dataset<Row> events = PartitionSink.read(run, Layout.EVENT_SCORES);
+      Double cut = null;
+      ObjectNode extra = Json.object();
+      extra.put("rule", config.detect().rule());
+      if (threshold) {
+        Dataset<Row> normalValidation = scorer.scoreSessions(events, null)
+            .filter(col("split").equalTo(SlidingWindows.VALIDATION))
+            .join(PartitionSink.read(run, Layout.SESSIONS).filter(
+                org.apache.spark.sql.functions.coalesce(col("label"), org.apache.spark.sql.functions.lit(0)).equalTo(0))
+                .select("session_id"), "session_id");
+        cut = NextEventScorer.fitThreshold(normalValidation, config.detect().targetFpr());
+        extra.put("threshold", cut);
+        extra.put("target_fpr", config.detect().targetFpr());
+        LOG.info("threshold {} fitted on validation sessions for a false-positive rate of {}",
+            String.format("%.4f", cut), config.detect().targetFpr());
+      } else {
+        extra.put("top_g", config.detect().topG());
+      }
+      long written = PartitionSink.write(run, Layout.SCORES, scorer.scoreSessions(events, cut), counts,
+          artifact.modelId(), extra);
+      LOG.info("score ds={} sessions={} model={}", run.ds(), written, artifact.modelId());
+      return written;
+    } finally {
+      scorer.release();
+    }
   }
 
   @Override
@@ -188,7 +213,12 @@ final class LogsPipeline implements DomainPipeline {
     JsonNode scoresManifest = PartitionSink.manifest(run, Layout.SCORES);
     ModelArtifact artifact = ModelArtifact.load(run.layout().model(), Provenance.hadoop(run));
     ObjectNode metrics = Provenance.metricsHeader(run, scoresManifest);
+    metrics.put("rule", scoresManifest.path("rule").asText("top-g"));
     metrics.put("top_g", config.detect().topG());
+    if (scoresManifest.has("threshold")) {
+      metrics.put("threshold", scoresManifest.get("threshold").asDouble());
+      metrics.put("target_fpr", scoresManifest.get("target_fpr").asDouble());
+    }
     Vocabulary vocabulary = Vocabulary.fromJson(artifact.metadata().get("vocabulary"));
     Dataset<Row> sessions = PartitionSink.read(run, Layout.SESSIONS);
     metrics.setAll(AnomalyEvaluator.evaluate(PartitionSink.read(run, Layout.SCORES), sessions, vocabulary));

@@ -164,7 +164,8 @@ public final class RunReport {
     StringBuilder t = new StringBuilder("<table><tr><th></th><th>precision</th><th>recall</th><th>F1</th>"
         + "<th>false-positive rate</th></tr>");
     Map<String, JsonNode> rows = new java.util.LinkedHashMap<>();
-    rows.put("model (top-" + metrics.path("top_g").asInt() + ")", metrics.get("model"));
+    rows.put(metrics.has("threshold") ? String.format("model (score > %.2f)", metrics.get("threshold").asDouble())
+        : "model (top-" + metrics.path("top_g").asInt() + ")", metrics.get("model"));
     metrics.get("baselines").fields().forEachRemaining(e -> rows.put(e.getKey(), e.getValue()));
     rows.forEach((who, m) -> t.append("<tr><td>").append(esc(who)).append("</td><td>").append(num(m.get("precision")))
         .append("</td><td>").append(num(m.get("recall"))).append("</td><td>").append(num(m.get("f1")))

@@ -44,6 +44,7 @@ public final class NextEventScorer implements Serializable {
       .add("session_id", DataTypes.StringType, false)
       .add("n_events", DataTypes.IntegerType, false)
       .add("n_misses", DataTypes.IntegerType, false)
+      .add("n_unseen", DataTypes.IntegerType, false)
       .add("first_anomaly_pos", DataTypes.IntegerType, true)
       .add("anomaly_score", DataTypes.DoubleType, false)
       .add("is_anomaly", DataTypes.BooleanType, false)
@@ -73,16 +74,35 @@ public final class NextEventScorer implements Serializable {
     return windows.sparkSession().createDataFrame(input.javaRDD().mapPartitions(this::scorePartition), EVENT_SCORES);
   }
 
-  /** Event scores to one row per session (SESSION_SCORES). */
-  public Dataset<Row> scoreSessions(Dataset<Row> eventScores) {
-    Dataset<Row> out = eventScores.groupBy("session_id", "split").agg(
+  /**
+   * Event scores to one row per session (SESSION_SCORES). With a {@code threshold} (not null) a
+   * session is anomalous when it has an unseen event or its anomaly score exceeds the threshold;
+   * without, when it has a miss (DeepLog's top-g rule).
+   */
+  public Dataset<Row> scoreSessions(Dataset<Row> eventScores, Double threshold) {
+    Dataset<Row> sessions = eventScores.groupBy("session_id", "split").agg(
             functions.count(lit(1)).cast("int").as("n_events"),
             functions.sum(when(col("miss"), 1).otherwise(0)).cast("int").as("n_misses"),
+            functions.sum(when(col("unknown"), 1).otherwise(0)).cast("int").as("n_unseen"),
             functions.min(when(col("miss"), col("pos"))).as("first_anomaly_pos"),
-            functions.coalesce(functions.max("nll"), lit(0.0)).as("anomaly_score"))
-        .withColumn("is_anomaly", col("n_misses").gt(0))
+            functions.coalesce(functions.max("nll"), lit(0.0)).as("anomaly_score"));
+    Dataset<Row> out = (threshold == null
+        ? sessions.withColumn("is_anomaly", col("n_misses").gt(0))
+        : sessions.withColumn("is_anomaly", col("n_unseen").gt(0).or(col("anomaly_score").gt(threshold))))
         .withColumn("model_id", lit(modelId));
     return Schemas.conform(out, SESSION_SCORES);
+  }
+
+  /**
+   * The anomaly-score threshold that flags about {@code targetFpr} of the normal sessions in
+   * {@code sessionScores} (fit it on validation sessions, never on test).
+   */
+  public static double fitThreshold(Dataset<Row> sessionScores, double targetFpr) {
+    double[] q = sessionScores.stat().approxQuantile("anomaly_score", new double[] {1 - targetFpr}, 1e-4);
+    if (q.length == 0) {
+      throw new IllegalStateException("no normal validation sessions to fit detect.rule = threshold on");
+    }
+    return q[0];
   }
 
   public void release() {

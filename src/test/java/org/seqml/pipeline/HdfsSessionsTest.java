@@ -16,8 +16,9 @@ import org.seqml.io.Layout;
 
 /**
  * pipelines/logs-hdfs.conf on the HDFS sessions of Xu et al. (2 epochs to keep CI short; the note
- * reports the full run). Thresholds sit well below the measured figures but above both baselines
- * (F1 0.53 and 0.54 on this data).
+ * reports the full run). Measured here: precision 0.998, recall 1.000, false-positive rate 0.016 with
+ * the validation-fitted threshold; the bounds leave room for floating-point differences between
+ * machines and stay far above both baselines (F1 0.53 and 0.54 on this data).
  */
 class HdfsSessionsTest {
   @TempDir Path out;
@@ -33,7 +34,8 @@ class HdfsSessionsTest {
     JsonNode metrics = Json.read(run.layout().metrics(), SparkTestSession.get().sparkContext().hadoopConfiguration());
     JsonNode model = metrics.get("model");
     assertTrue(metrics.get("abnormal_sessions").asLong() == 16_838, "every abnormal session is tested");
-    assertTrue(model.get("false_positive_rate").asDouble() <= 0.02, model.toString());
+    assertTrue(model.get("false_positive_rate").asDouble() <= 0.03, model.toString());
+    assertTrue(model.get("recall").asDouble() >= 0.9, model.toString());
     assertTrue(model.get("precision").asDouble() >= 0.95, model.toString());
     double f1 = model.get("f1").asDouble();
     assertTrue(f1 > metrics.get("baselines").get("unseen_event").get("f1").asDouble() + 0.1, metrics.toString());
