@@ -204,12 +204,7 @@ class TicksPipelineEndToEndTest {
 
   @Test
   void theReportIsAnOfflinePageWithCharts() throws java.io.IOException {
-    java.nio.file.Path page = java.nio.file.Path.of(run.layout().root(), "report", "index.html");
-    String html = java.nio.file.Files.readString(page);
-    int charts = html.split("src=\"data:image/png;base64,", -1).length - 1;
-    org.junit.jupiter.api.Assertions.assertTrue(charts >= 2, "charts embedded: " + charts);
-    org.junit.jupiter.api.Assertions.assertFalse(html.contains("http://") || html.contains("https://"),
-        "the page loads nothing from the network");
-    org.junit.jupiter.api.Assertions.assertTrue(html.contains(metrics.get("model_id").asText()));
+    ReportAssertions.assertOfflineReportWithCharts(run, metrics.get("model_id").asText());
   }
+
 }
