@@ -23,6 +23,7 @@ public record SeqmlConfig(
     String outputDir,
     Ingest ingest,
     Logs logs,
+    Bio bio,
     Detect detect,
     Features features,
     Window window,
@@ -66,6 +67,19 @@ public record SeqmlConfig(
       Labels labels,
       LogGenerator generator) implements Serializable {}
 
+  /** How sequence files become tokens, and where classes come from. */
+  public record Bio(String format, String alphabet, String tokens, int k, int maxVocabulary, String encoding,
+      boolean reverseComplement, int maxLength, String positiveClass, long splitSeed, BioLabels labels,
+      BioGenerator generator) implements Serializable {}
+
+  /** Sequence classes: from = file | header | table | none. */
+  public record BioLabels(String from, List<String> files, String headerRegex, String table)
+      implements Serializable {}
+
+  /** The built-in labelled DNA generator. */
+  public record BioGenerator(int sequences, int minLength, int maxLength, double brokenShare, long seed)
+      implements Serializable {}
+
   /** Drain's parse-tree parameters. */
   public record DrainSettings(int depth, double similarity, int maxChildren) implements Serializable {}
 
@@ -106,7 +120,11 @@ public record SeqmlConfig(
       double learningRate,
       double l2,
       double gradientClip,
-      long seed) implements Serializable {}
+      long seed,
+      Transformer transformer) implements Serializable {}
+
+  /** The transformer family's encoder: blocks, attention heads, width and feed-forward width. */
+  public record Transformer(int blocks, int heads, int model, int feedForward) implements Serializable {}
 
   /** Parameter-averaging training. */
   public record Train(
@@ -134,6 +152,16 @@ public record SeqmlConfig(
   static final Set<String> FEATURE_COLUMNS = Set.of("ret", "spread", "imbalance", "volume");
   static final Set<String> SPLITS = Set.of("train", "validation", "test");
 
+  private static Transformer transformer(Settings s) {
+    int model = s.intValue("model.transformer.d-model", v -> v >= 2 && v <= 4096, "must be in 2..4096");
+    int heads = s.intValue("model.transformer.heads", v -> v >= 1 && model % v == 0,
+        "must be >= 1 and divide model.transformer.d-model (" + model + ")");
+    return new Transformer(
+        s.intValue("model.transformer.blocks", v -> v >= 1 && v <= 64, "must be in 1..64"),
+        heads, model,
+        s.intValue("model.transformer.feed-forward", v -> v >= 1 && v <= 65536, "must be in 1..65536"));
+  }
+
   /** Parses and validates a resolved config; throws {@link ConfigError} naming key, value, file. */
   static SeqmlConfig from(Config resolved) {
     Settings s = new Settings(resolved);
@@ -141,19 +169,26 @@ public record SeqmlConfig(
     if (!pipeline.matches("[A-Za-z0-9._-]+")) {
       throw s.error("pipeline", "must be a plain name of letters, digits, '.', '_' or '-'");
     }
-    String task = s.oneOf("task", Set.of("forecast", "next-event"));
-    String domain = s.oneOf("ingest.domain", Set.of("ticks", "logs"));
-    String expectedTask = domain.equals("logs") ? "next-event" : "forecast";
-    if (!task.equals(expectedTask)) {
-      throw s.error("task", "must be " + expectedTask + " for ingest.domain = " + domain);
+    String task = s.oneOf("task", Set.of("forecast", "next-event", "classify", "next-token"));
+    String domain = s.oneOf("ingest.domain", Set.of("ticks", "logs", "bio"));
+    Set<String> tasks = switch (domain) {
+      case "logs" -> Set.of("next-event");
+      case "bio" -> Set.of("classify", "next-token");
+      default -> Set.of("forecast");
+    };
+    if (!tasks.contains(task)) {
+      throw s.error("task", "must be one of " + new java.util.TreeSet<>(tasks) + " for ingest.domain = " + domain);
     }
     String outputDir = s.string("output.dir");
     if (outputDir.isBlank()) {
       throw s.error("output.dir", "must not be empty");
     }
 
-    String source = s.oneOf("ingest.source", domain.equals("logs")
-        ? Set.of("generator", "lines", "sessions") : Set.of("generator", "lobster", "table"));
+    String source = s.oneOf("ingest.source", switch (domain) {
+      case "logs" -> Set.of("generator", "lines", "sessions");
+      case "bio" -> Set.of("generator", "files");
+      default -> Set.of("generator", "lobster", "table");
+    });
     String path = s.string("ingest.path");
     if (!source.equals("generator") && path.isBlank()) {
       throw s.error("ingest.path", "must name the input when ingest.source = " + source);
@@ -194,6 +229,11 @@ public record SeqmlConfig(
             generator);
 
     Logs logs = LogsSettings.parse(s);
+    Bio bio = BioSettings.parse(s);
+    if (domain.equals("bio") && task.equals("classify") && bio.labels().from().equals("none")
+        && !source.equals("generator")) {
+      throw s.error("bio.labels.from", "must say where classes come from for task = classify");
+    }
     Detect detect = new Detect(
         s.intValue("detect.top-g", v -> v >= 1, "must be >= 1"),
         s.doubleValue("detect.train-share", v -> v > 0 && v < 1, "must be strictly between 0 and 1"),
@@ -225,7 +265,7 @@ public record SeqmlConfig(
             s.intValue("window.size", v -> v >= 2, "must be >= 2"),
             s.intValue("window.stride", v -> v >= 1, "must be >= 1"),
             s.intValue("window.horizon", v -> v >= 1, "must be >= 1"));
-    if (window.horizon() > window.size()) {
+    if (window.horizon() > window.size() && !domain.equals("bio")) {
       throw s.error("window.horizon", "must be <= window.size (" + window.size() + ")");
     }
 
@@ -243,7 +283,7 @@ public record SeqmlConfig(
     }
     Model model =
         new Model(
-            s.oneOf("model.family", Set.of("lstm")),
+            s.oneOf("model.family", Set.copyOf(org.seqml.model.ModelFactory.FAMILIES)),
             s.intValue("model.embedding", v -> v >= 1 && v <= 4096, "must be in 1..4096"),
             hidden,
             s.intValue("model.dense", v -> v >= 0 && v <= 4096, "must be in 0..4096"),
@@ -251,7 +291,8 @@ public record SeqmlConfig(
             s.doubleValue("model.learning-rate", v -> v > 0 && v < 1, "must be in (0, 1)"),
             s.doubleValue("model.l2", v -> v >= 0, "must be >= 0"),
             s.doubleValue("model.gradient-clip", v -> v >= 0, "must be >= 0"),
-            s.longValue("model.seed", v -> true, ""));
+            s.longValue("model.seed", v -> true, ""),
+            transformer(s));
 
     Train train =
         new Train(
@@ -293,7 +334,7 @@ public record SeqmlConfig(
 
     String json = resolved.root().render(ConfigRenderOptions.concise().setFormatted(true));
     return new SeqmlConfig(
-        pipeline, task, outputDir, ingest, logs, detect, features, window, split(trainFraction, validation),
+        pipeline, task, outputDir, ingest, logs, bio, detect, features, window, split(trainFraction, validation),
         model, train, score, spark, json,
         // resuming does not change what a run produces: train.resume is not part of the hash
         sha256(resolved.withoutPath("train.resume").root().render(ConfigRenderOptions.concise())));

@@ -2,8 +2,6 @@ package org.seqml.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,8 +15,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.seqml.io.Json;
 import org.seqml.window.Scaler;
 
@@ -34,14 +31,8 @@ public record ModelArtifact(String modelId, byte[] modelZip, JsonNode metadata) 
   public static final String SUMS = "SHA256SUMS";
 
   /** Serialises {@code net}; {@code metadata} gets model_id and is frozen into the artifact. */
-  public static ModelArtifact of(String pipeline, MultiLayerNetwork net, ObjectNode metadata) {
-    ByteArrayOutputStream zip = new ByteArrayOutputStream();
-    try {
-      ModelSerializer.writeModel(net, zip, true);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    byte[] bytes = zip.toByteArray();
+  public static ModelArtifact of(String pipeline, ComputationGraph net, ObjectNode metadata) {
+    byte[] bytes = Networks.bytes(net, true);
     String id = pipeline + "-" + sha256(bytes).substring(0, 16);
     ObjectNode meta = metadata.deepCopy();
     meta.put("model_id", id);
@@ -52,16 +43,12 @@ public record ModelArtifact(String modelId, byte[] modelZip, JsonNode metadata) 
     return Scaler.fromJson(metadata.get("scaler"));
   }
 
-  public MultiLayerNetwork network() {
+  public ComputationGraph network() {
     return restore(modelZip);
   }
 
-  public static MultiLayerNetwork restore(byte[] zip) {
-    try {
-      return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot restore model", e);
-    }
+  public static ComputationGraph restore(byte[] zip) {
+    return Networks.restore(zip, false);
   }
 
   /** Writes into {@code dir} atomically: a temp sibling is filled, then swapped in. */

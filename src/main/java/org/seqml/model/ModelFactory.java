@@ -2,63 +2,163 @@ package org.seqml.model;
 
 import java.util.List;
 import org.deeplearning4j.nn.api.OptimizationAlgorithm;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.seqml.config.SeqmlConfig;
 
 /**
- * Builds the network named by model.family for a task. lstm, forecast: stacked LSTM layers over the
- * window, the last time step of the top layer, an optional dense layer, and a linear output of H
- * values (the multi-horizon forecast), trained on mean squared error of standardised targets.
+ * Builds the network named by model.family for a task, always as a ComputationGraph with one input
+ * "in" (and its mask) and one output "out", so training, checkpoints and scoring have one path.
+ *
+ * <ul>
+ *   <li>lstm: stacked LSTM layers; bilstm: each layer run forwards and over the reversed real steps
+ *       (outputs concatenated).
+ *   <li>transformer: a projection of each position to d-model plus sinusoidal positions, then N
+ *       {@link TransformerBlock}s (multi-head self-attention, residual, layer norm, feed-forward).
+ * </ul>
+ *
+ * Then a pooling (the last real time step, or the mean over real time steps), an optional dense
+ * layer, and the task head: H linear outputs on mean squared error (forecast) or a softmax over
+ * classes on cross-entropy (next event/token, sequence class). Padded positions are masked
+ * throughout: the input mask reaches the recurrent layers, the attention and the pooling.
  */
 public final class ModelFactory {
+  public static final String INPUT = "in";
+  public static final String OUTPUT = "out";
+  public static final List<String> FAMILIES = List.of("lstm", "bilstm", "transformer");
+
+  /** What one input position is: a token id (embedded) or a vector of {@code size} values. */
+  public record Input(int size, boolean tokens) {
+    public static Input tokens(int vocabulary) {
+      return new Input(vocabulary, true);
+    }
+
+    public static Input vectors(int size) {
+      return new Input(size, false);
+    }
+  }
+
+  /** How the sequence of top-layer outputs becomes one vector. */
+  public enum Pooling { LAST, MEAN }
+
   private ModelFactory() {}
 
-  /**
-   * The next-event network (after DeepLog, Du et al., CCS 2017): event ids embedded, stacked LSTM
-   * layers, the last time step, and a softmax over the vocabulary's classes.
-   */
-  public static MultiLayerNetwork nextEvent(SeqmlConfig.Model m, int classes, int history) {
-    if (!m.family().equals("lstm")) {
-      throw new IllegalArgumentException("model.family " + m.family() + " is not built yet");
+  /** Multi-horizon regression of a window of feature vectors: H standardised targets. */
+  public static ComputationGraph forecaster(SeqmlConfig.Model m, int features, int windowSize, int horizon) {
+    return build(m, Input.vectors(features), windowSize, Pooling.LAST, horizon, false);
+  }
+
+  /** The next-event network (after DeepLog, Du et al., CCS 2017): a history of event ids to a softmax. */
+  public static ComputationGraph nextEvent(SeqmlConfig.Model m, int classes, int history) {
+    return build(m, Input.tokens(classes), history, Pooling.LAST, classes, true);
+  }
+
+  /** A sequence to one of {@code classes} (padded positions masked). */
+  public static ComputationGraph classifier(SeqmlConfig.Model m, Input input, int length, int classes,
+      Pooling pooling) {
+    return build(m, input, length, pooling, classes, true);
+  }
+
+  static ComputationGraph build(SeqmlConfig.Model m, Input input, int length, Pooling pooling, int outputs,
+      boolean softmax) {
+    return build(m, input, length, pooling, outputs, softmax, new Adam(m.learningRate()), DataType.FLOAT);
+  }
+
+  /** With the updater and precision given: gradient checks need plain SGD in double precision. */
+  static ComputationGraph build(SeqmlConfig.Model m, Input input, int length, Pooling pooling, int outputs,
+      boolean softmax, IUpdater updater, DataType precision) {
+    ComputationGraphConfiguration.GraphBuilder g = base(m, updater).dataType(precision).graphBuilder()
+        .addInputs(INPUT);
+    String top = INPUT;
+    int width = input.size();
+    if (input.tokens()) {
+      // Token ids [batch, 1, T]; no setInputTypes anywhere: it would reset the embedding's nIn to 1.
+      g.addLayer("embed", new EmbeddingSequenceLayer.Builder().nIn(input.size()).nOut(m.embedding())
+          .inputLength(length).build(), top);
+      top = "embed";
+      width = m.embedding();
     }
-    NeuralNetConfiguration.ListBuilder list = base(m).list();
-    list.layer(new EmbeddingSequenceLayer.Builder().nIn(classes).nOut(m.embedding()).inputLength(history).build());
-    int in = m.embedding();
-    List<Integer> hidden = m.hidden();
-    for (int i = 0; i < hidden.size(); i++) {
-      LSTM.Builder lstm = new LSTM.Builder().nIn(in).nOut(hidden.get(i)).activation(Activation.TANH);
-      if (m.dropout() > 0) {
-        lstm.dropOut(1.0 - m.dropout());
+    switch (m.family()) {
+      case "lstm", "bilstm" -> {
+        List<Integer> hidden = m.hidden();
+        for (int i = 0; i < hidden.size(); i++) {
+          LSTM.Builder lstm = new LSTM.Builder().nIn(width).nOut(hidden.get(i)).activation(Activation.TANH);
+          if (m.dropout() > 0) {
+            lstm.dropOut(1.0 - m.dropout()); // DL4J takes the retain probability
+          }
+          g.addLayer("rnn" + i, lstm.build(), top);
+          if (m.family().equals("bilstm")) {
+            // Not DL4J's Bidirectional wrapper: it reverses padding into the front of the backward
+            // pass, so padded positions change the output. ReverseTimeSeriesVertex reverses only
+            // each example's real steps.
+            g.addVertex("reverse" + i, new ReverseTimeSeriesVertex(INPUT), top);
+            g.addLayer("back" + i, lstm.build(), "reverse" + i);
+            g.addVertex("unreverse" + i, new ReverseTimeSeriesVertex(INPUT), "back" + i);
+            g.addVertex("both" + i, new MergeVertex(), "rnn" + i, "unreverse" + i);
+            top = "both" + i;
+            width = 2 * hidden.get(i);
+          } else {
+            top = "rnn" + i;
+            width = hidden.get(i);
+          }
+        }
       }
-      list.layer(i == hidden.size() - 1 ? new LastTimeStep(lstm.build()) : lstm.build());
-      in = hidden.get(i);
+      case "transformer" -> {
+        SeqmlConfig.Transformer t = m.transformer();
+        g.addLayer("position", new PositionalProjection(width, t.model(), length), top);
+        top = "position";
+        for (int i = 0; i < t.blocks(); i++) {
+          g.addLayer("block" + i, new TransformerBlock(t.model(), t.heads(), t.feedForward(), length), top);
+          top = "block" + i;
+        }
+        width = t.model();
+      }
+      default -> throw new IllegalArgumentException("model.family " + m.family() + " is not one of " + FAMILIES);
     }
-    list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-        .nIn(in).nOut(classes).activation(Activation.SOFTMAX).build());
-    // No setInputType: it would reset the embedding's nIn to the one input channel.
-    MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+    if (pooling == Pooling.LAST) {
+      g.addVertex("pool", new LastTimeStepVertex(INPUT), top); // the last unmasked step of each example
+    } else {
+      g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).collapseDimensions(true).build(), top);
+    }
+    top = "pool";
+    if (m.dense() > 0) {
+      g.addLayer("dense", new DenseLayer.Builder().nIn(width).nOut(m.dense()).activation(Activation.RELU).build(), top);
+      top = "dense";
+      width = m.dense();
+    }
+    OutputLayer out = softmax
+        ? new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(width).nOut(outputs)
+            .activation(Activation.SOFTMAX).build()
+        : new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(width).nOut(outputs)
+            .activation(Activation.IDENTITY).build();
+    g.addLayer(OUTPUT, out, top).setOutputs(OUTPUT);
+    ComputationGraph net = new ComputationGraph(g.build());
     net.init();
     return net;
   }
 
-  private static NeuralNetConfiguration.Builder base(SeqmlConfig.Model m) {
+  private static NeuralNetConfiguration.Builder base(SeqmlConfig.Model m, IUpdater updater) {
     NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
         .seed(m.seed())
         .optimizationAlgo(OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT)
-        .updater(new Adam(m.learningRate()))
+        .updater(updater)
         .weightInit(WeightInit.XAVIER)
         .l2(m.l2());
     if (m.gradientClip() > 0) {
@@ -66,33 +166,5 @@ public final class ModelFactory {
           .gradientNormalizationThreshold(m.gradientClip());
     }
     return base;
-  }
-
-  public static MultiLayerNetwork forecaster(SeqmlConfig.Model m, int features, int windowSize, int horizon) {
-    if (!m.family().equals("lstm")) {
-      throw new IllegalArgumentException("model.family " + m.family() + " is not built yet");
-    }
-    NeuralNetConfiguration.ListBuilder list = base(m).list();
-    List<Integer> hidden = m.hidden();
-    int in = features;
-    for (int i = 0; i < hidden.size(); i++) {
-      LSTM.Builder lstm = new LSTM.Builder().nIn(in).nOut(hidden.get(i)).activation(Activation.TANH);
-      if (m.dropout() > 0) {
-        lstm.dropOut(1.0 - m.dropout()); // DL4J takes the retain probability
-      }
-      boolean top = i == hidden.size() - 1;
-      list.layer(top ? new LastTimeStep(lstm.build()) : lstm.build());
-      in = hidden.get(i);
-    }
-    if (m.dense() > 0) {
-      list.layer(new DenseLayer.Builder().nIn(in).nOut(m.dense()).activation(Activation.RELU).build());
-      in = m.dense();
-    }
-    list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
-        .nIn(in).nOut(horizon).activation(Activation.IDENTITY).build());
-    MultiLayerConfiguration conf = list.setInputType(InputType.recurrent(features, windowSize)).build();
-    MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init();
-    return net;
   }
 }

@@ -11,7 +11,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.seqml.model.Networks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.seqml.model.ModelArtifact;
 import org.seqml.model.WindowTensors;
@@ -80,9 +81,9 @@ public final class BatchScorer implements Serializable {
     if (!rows.hasNext()) {
       return rows;
     }
-    MultiLayerNetwork net = ModelArtifact.restore(model.value());
+    ComputationGraph net = ModelArtifact.restore(model.value());
     WindowTensors tensors = new WindowTensors(scaler, features, window, horizon);
-    return Batches.flatMap(rows, batchSize, batch -> toScores(batch, net.output(tensors.features(batch, 3), false)));
+    return Batches.flatMap(rows, batchSize, batch -> toScores(batch, Networks.output(net, tensors.features(batch, 3), null)));
   }
 
   private List<Row> toScores(List<Row> batch, INDArray predictions) {

@@ -16,7 +16,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.seqml.model.Networks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.seqml.model.EventTensors;
 import org.seqml.model.ModelArtifact;
@@ -113,9 +114,9 @@ public final class NextEventScorer implements Serializable {
     if (!rows.hasNext()) {
       return rows;
     }
-    MultiLayerNetwork net = ModelArtifact.restore(model.value());
+    ComputationGraph net = ModelArtifact.restore(model.value());
     EventTensors tensors = new EventTensors(vocabulary, history);
-    return Batches.flatMap(rows, batchSize, batch -> score(batch, net.output(tensors.features(batch, 2), false)));
+    return Batches.flatMap(rows, batchSize, batch -> score(batch, Networks.output(net, tensors.features(batch, 2), null)));
   }
 
   private List<Row> score(List<Row> batch, INDArray probabilities) {

@@ -23,7 +23,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -43,7 +43,7 @@ public final class Checkpoints {
   private static final String PREFIX = "epoch-";
 
   /** A checkpoint read back. */
-  public record Loaded(int epoch, MultiLayerNetwork network, INDArray bestParams, List<ParameterAveragingTrainer.Epoch> history,
+  public record Loaded(int epoch, ComputationGraph network, INDArray bestParams, List<ParameterAveragingTrainer.Epoch> history,
       double best, int bestEpoch, int epochsWithoutImprovement) {}
 
   private final String dir;
@@ -79,7 +79,7 @@ public final class Checkpoints {
     }
   }
 
-  public void save(int epoch, MultiLayerNetwork net, INDArray bestParams, EpochPolicy policy,
+  public void save(int epoch, ComputationGraph net, INDArray bestParams, EpochPolicy policy,
       List<ParameterAveragingTrainer.Epoch> history) {
     Map<String, byte[]> files = new LinkedHashMap<>();
     ByteArrayOutputStream model = new ByteArrayOutputStream();
@@ -164,8 +164,7 @@ public final class Checkpoints {
   }
 
   private static Loaded load(Map<String, byte[]> files, JsonNode state) throws IOException {
-    MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(
-        new ByteArrayInputStream(files.get("model.zip")), true);
+    ComputationGraph net = org.seqml.model.Networks.restore(files.get("model.zip"), true);
     INDArray best = files.containsKey("best-params.bin")
         ? Nd4j.read(new DataInputStream(new ByteArrayInputStream(files.get("best-params.bin")))) : null;
     List<ParameterAveragingTrainer.Epoch> history = new ArrayList<>();

@@ -10,10 +10,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -39,7 +39,7 @@ public final class ParameterAveragingTrainer {
       double seconds) {}
 
   /** The trained network (best or last epoch, per train.keep-best) and its history. */
-  public record Result(MultiLayerNetwork network, List<Epoch> epochs, int publishedEpoch, long trainWindows,
+  public record Result(ComputationGraph network, List<Epoch> epochs, int publishedEpoch, long trainWindows,
       long validationWindows, int workers, double wallSeconds,
       com.fasterxml.jackson.databind.node.ObjectNode executors) {}
 
@@ -49,7 +49,7 @@ public final class ParameterAveragingTrainer {
    * Trains {@code net} on {@code train} rows (shuffled, cut into minibatches by {@code batcher}) and
    * reports {@code loss} on {@code validation} after each epoch.
    */
-  public static Result train(MultiLayerNetwork net, Dataset<Row> train, Dataset<Row> validation, Batcher batcher,
+  public static Result train(ComputationGraph net, Dataset<Row> train, Dataset<Row> validation, Batcher batcher,
       Loss loss, SeqmlConfig.Train t, long seed, Checkpoints checkpoints) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext());
     int workers = t.workers() > 0 ? t.workers() : jsc.defaultParallelism();
@@ -91,7 +91,7 @@ public final class ParameterAveragingTrainer {
     EpochPolicy policy = new EpochPolicy(t.patience(), t.minDelta(), t.divergenceFactor());
     List<Epoch> epochs = new ArrayList<>();
     INDArray bestParams = null;
-    MultiLayerNetwork current = net;
+    ComputationGraph current = net;
     int first = 1;
     if (t.resume()) {
       Checkpoints.Loaded from = checkpoints.newest().orElseThrow(() -> new IllegalStateException(
@@ -113,7 +113,7 @@ public final class ParameterAveragingTrainer {
         long t0 = System.nanoTime();
         // A master per epoch, seeded by the epoch: a resumed run assigns data to averaging rounds
         // exactly as an uninterrupted one would.
-        SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, current, master(workers, batch, t, seed + epoch));
+        SparkComputationGraph spark = new SparkComputationGraph(jsc, current, master(workers, batch, t, seed + epoch));
         spark.fit(data);
         double seconds = (System.nanoTime() - t0) / 1e9;
         current = spark.getNetwork();

@@ -1,35 +1,32 @@
 package org.seqml.train;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.seqml.model.ModelArtifact;
+import org.seqml.model.Networks;
 import org.seqml.util.Batches;
 
 /** A network's mean loss over a dataset, computed in mapPartitions from a broadcast of its bytes. */
 public final class ValidationLoss {
   private ValidationLoss() {}
 
-  public static double of(JavaSparkContext jsc, MultiLayerNetwork net, Dataset<Row> rows, Batcher batcher,
+  public static double of(JavaSparkContext jsc, ComputationGraph net, Dataset<Row> rows, Batcher batcher,
       Loss loss, int batchSize) {
     Broadcast<byte[]> model = jsc.broadcast(bytes(net));
     try {
       double[] total = rows.javaRDD().mapPartitions((Iterator<Row> it) -> {
         double[] acc = new double[2];
         if (it.hasNext()) {
-          MultiLayerNetwork copy = ModelArtifact.restore(model.value());
+          ComputationGraph copy = ModelArtifact.restore(model.value());
           Batches.of(it, batchSize).forEachRemaining(batch -> {
             DataSet ds = batcher.batch(batch);
-            double[] s = loss.sum(copy.output(ds.getFeatures(), false), ds.getLabels());
+            double[] s = loss.sum(Networks.output(copy, ds), ds.getLabels());
             acc[0] += s[0];
             acc[1] += s[1];
           });
@@ -42,13 +39,7 @@ public final class ValidationLoss {
     }
   }
 
-  static byte[] bytes(MultiLayerNetwork net) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ModelSerializer.writeModel(net, out, false);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+  static byte[] bytes(ComputationGraph net) {
+    return Networks.bytes(net, false);
   }
 }

@@ -77,7 +77,7 @@ class LogsPipelineEndToEndTest {
         SparkTestSession.get().sparkContext().hadoopConfiguration());
     JsonNode vocabulary = artifact.metadata().get("vocabulary");
     assertTrue(vocabulary.size() >= 10, vocabulary.toString());
-    assertEquals(vocabulary.size() + 2, artifact.network().layerInputSize(0), "classes = pad + unknown + known");
+    assertEquals(vocabulary.size() + 2, ((org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer) artifact.network().getLayer("embed").conf().getLayer()).getNIn(), "classes = pad + unknown + known");
     assertEquals(metrics.get("model_id").asText(), artifact.modelId());
   }
 

@@ -1,0 +1,42 @@
+package org.seqml.model;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/** Network bytes and inference in one place: how every stage restores and runs a seqml network. */
+public final class Networks {
+  private Networks() {}
+
+  public static byte[] bytes(ComputationGraph net, boolean withUpdater) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ModelSerializer.writeModel(net, out, withUpdater);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  public static ComputationGraph restore(byte[] zip, boolean withUpdater) {
+    try {
+      return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(zip), withUpdater);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restore model", e);
+    }
+  }
+
+  /** Inference output for features and their mask (null = every position real). */
+  public static INDArray output(ComputationGraph net, INDArray features, INDArray mask) {
+    return net.output(false, new INDArray[] {features}, mask == null ? null : new INDArray[] {mask}, null)[0];
+  }
+
+  public static INDArray output(ComputationGraph net, DataSet batch) {
+    return output(net, batch.getFeatures(), batch.getFeaturesMaskArray());
+  }
+}

@@ -1,0 +1,143 @@
+package org.seqml.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.seqml.config.SeqmlConfig;
+
+/** Every family for every task head: shapes, masking, learning, and a round trip through bytes. */
+class ModelFamiliesTest {
+  static SeqmlConfig.Model model(String family) {
+    return new SeqmlConfig.Model(family, 8, List.of(12, 12), 8, 0.0, 0.01, 0.0, 0.0, 7,
+        new SeqmlConfig.Transformer(2, 2, 8, 16));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"lstm", "bilstm", "transformer"})
+  void everyTaskHeadHasItsShape(String family) {
+    INDArray vectors = Nd4j.rand(DataType.FLOAT, 5, 3, 10);
+    assertArrayEquals(new long[] {5, 4}, Networks.output(ModelFactory.forecaster(model(family), 3, 10, 4), vectors,
+        null).shape(), "forecast: H outputs");
+    INDArray tokens = Nd4j.createFromArray(new float[5 * 10]).reshape(5, 1, 10).assign(3);
+    INDArray next = Networks.output(ModelFactory.nextEvent(model(family), 20, 10), tokens, null);
+    assertArrayEquals(new long[] {5, 20}, next.shape(), "next event/token: a softmax over the vocabulary");
+    assertEquals(5.0, next.sumNumber().doubleValue(), 1e-4);
+    for (ModelFactory.Pooling pooling : ModelFactory.Pooling.values()) {
+      INDArray cls = Networks.output(ModelFactory.classifier(model(family), ModelFactory.Input.vectors(6), 10, 3,
+          pooling), Nd4j.rand(DataType.FLOAT, 5, 6, 10), Nd4j.ones(DataType.FLOAT, 5, 10));
+      assertArrayEquals(new long[] {5, 3}, cls.shape(), "classes, " + pooling);
+    }
+  }
+
+  /** Whatever sits in padded positions, the outputs of real positions and of the model are unchanged. */
+  @ParameterizedTest
+  @ValueSource(strings = {"lstm", "bilstm", "transformer"})
+  void paddingDoesNotChangeRealPositions(String family) {
+    for (ModelFactory.Pooling pooling : new ModelFactory.Pooling[] {ModelFactory.Pooling.MEAN, ModelFactory.Pooling.LAST}) {
+      ComputationGraph net = ModelFactory.classifier(model(family), ModelFactory.Input.vectors(4), 9, 2, pooling);
+      INDArray mask = Nd4j.ones(DataType.FLOAT, 2, 9);
+      mask.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 9))
+          .assign(0); // example 0 has 5 real positions, example 1 all 9
+      INDArray a = Nd4j.rand(DataType.FLOAT, 2, 4, 9);
+      INDArray b = a.dup();
+      b.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+          org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 9)).assign(Nd4j.rand(DataType.FLOAT, 4, 4).muli(50));
+      INDArray oa = Networks.output(net, a, mask);
+      INDArray ob = Networks.output(net, b, mask);
+      assertTrue(oa.equalsWithEps(ob, 1e-5), family + " " + pooling + ": output moved with padding content: " + oa + " vs " + ob);
+      if (family.equals("transformer")) {
+        net.setLayerMaskArrays(new INDArray[] {mask}, null);
+        Map<String, INDArray> fa = net.feedForward(new INDArray[] {a}, false, false);
+        Map<String, INDArray> fb = net.feedForward(new INDArray[] {b}, false, false);
+        net.clearLayerMaskArrays();
+        INDArray realA = fa.get("block1").get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+            org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 5));
+        INDArray realB = fb.get("block1").get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+            org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 5));
+        assertTrue(realA.equalsWithEps(realB, 1e-5), "top block at real positions moved with padding content");
+      }
+    }
+  }
+
+  /** Analytic gradients of every Transformer parameter (attention, norms, feed-forward) match numeric ones. */
+  @Test
+  void transformerGradientsAreRight() {
+    Nd4j.getRandom().setSeed(3);
+    DataType before = Nd4j.dataType();
+    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    try {
+      checkTransformerGradients();
+    } finally {
+      Nd4j.setDefaultDataTypes(before, before);
+    }
+  }
+
+  private static void checkTransformerGradients() {
+    SeqmlConfig.Model m = model("transformer");
+    // No ReLU dense layer here: its kink makes numeric gradients unreliable.
+    m = new SeqmlConfig.Model(m.family(), m.embedding(), m.hidden(), 0, 0, m.learningRate(), 0, 0, m.seed(),
+        m.transformer());
+    ComputationGraph net = ModelFactory.build(m, ModelFactory.Input.vectors(3), 5,
+        ModelFactory.Pooling.MEAN, 2, true, new NoOp(), DataType.DOUBLE);
+    INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 3, 5);
+    INDArray mask = Nd4j.createFromArray(new double[][] {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}, {1, 1, 0, 0, 0}});
+    INDArray y = Nd4j.createFromArray(new double[][] {{1, 0}, {0, 1}, {1, 0}});
+    assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+        .inputs(new INDArray[] {x}).labels(new INDArray[] {y}).inputMask(new INDArray[] {mask})
+        .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8).print(GradientCheckUtil.PrintMode.FAILURES_ONLY)), "gradient check failed");
+  }
+
+  /** A tiny task overfits, and training moves every parameter array of every block. */
+  @Test
+  void transformerLearnsInEveryBlock() {
+    Nd4j.getRandom().setSeed(5);
+    ComputationGraph net = ModelFactory.build(model("transformer"), ModelFactory.Input.vectors(2), 6,
+        ModelFactory.Pooling.MEAN, 2, true, new Adam(0.01), DataType.FLOAT);
+    // Class = whether the first feature rises over the sequence: needs positions and attention.
+    INDArray x = Nd4j.rand(DataType.FLOAT, 32, 2, 6);
+    INDArray y = Nd4j.zeros(DataType.FLOAT, 32, 2);
+    for (int i = 0; i < 32; i++) {
+      boolean rising = x.getDouble(i, 0, 5) > x.getDouble(i, 0, 0);
+      y.putScalar(i, rising ? 1 : 0, 1.0);
+    }
+    DataSet data = new DataSet(x, y);
+    Map<String, INDArray> before = net.paramTable();
+    Map<String, INDArray> start = new java.util.HashMap<>();
+    before.forEach((k, v) -> start.put(k, v.dup()));
+    double initial = net.score(data);
+    for (int i = 0; i < 300; i++) {
+      net.fit(data);
+    }
+    double last = net.score(data);
+    assertTrue(last < 0.1 * initial, "loss " + initial + " -> " + last);
+    for (Map.Entry<String, INDArray> p : net.paramTable().entrySet()) {
+      assertTrue(!p.getValue().equalsWithEps(start.get(p.getKey()), 1e-7), p.getKey() + " never moved");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"lstm", "transformer"})
+  void bytesRoundTripScoresIdentically(String family) {
+    ComputationGraph net = ModelFactory.classifier(model(family), ModelFactory.Input.tokens(11), 7, 3,
+        ModelFactory.Pooling.MEAN);
+    INDArray tokens = Nd4j.createFromArray(new float[] {1, 2, 3, 4, 5, 0, 0, 9, 8, 7, 6, 5, 4, 3}).reshape(2, 1, 7);
+    INDArray mask = Nd4j.createFromArray(new float[][] {{1, 1, 1, 1, 1, 0, 0}, {1, 1, 1, 1, 1, 1, 1}});
+    INDArray expected = Networks.output(net, tokens, mask);
+    ComputationGraph back = Networks.restore(Networks.bytes(net, true), true);
+    assertEquals(expected, Networks.output(back, tokens, mask));
+  }
+}
