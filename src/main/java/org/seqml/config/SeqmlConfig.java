@@ -121,7 +121,8 @@ public record SeqmlConfig(
       double l2,
       double gradientClip,
       long seed,
-      Transformer transformer) implements Serializable {}
+      Transformer transformer,
+      String pooling) implements Serializable {}
 
   /** The transformer family's encoder: blocks, attention heads, width and feed-forward width. */
   public record Transformer(int blocks, int heads, int model, int feedForward) implements Serializable {}
@@ -292,7 +293,8 @@ public record SeqmlConfig(
             s.doubleValue("model.l2", v -> v >= 0, "must be >= 0"),
             s.doubleValue("model.gradient-clip", v -> v >= 0, "must be >= 0"),
             s.longValue("model.seed", v -> true, ""),
-            transformer(s));
+            transformer(s),
+            s.oneOf("model.pooling", Set.of("auto", "last", "mean", "max")));
 
     Train train =
         new Train(

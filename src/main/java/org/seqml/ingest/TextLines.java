@@ -12,10 +12,15 @@ public final class TextLines {
   private TextLines() {}
 
   public static JavaRDD<Tuple3<String, Long, String>> read(SparkSession spark, List<String> files) {
+    return read(spark, files, 0);
+  }
+
+  /** With at least {@code minSplits} input splits per file (0 = Hadoop's default). */
+  public static JavaRDD<Tuple3<String, Long, String>> read(SparkSession spark, List<String> files, int minSplits) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<JavaRDD<Tuple3<String, Long, String>>> parts = new ArrayList<>();
     for (String file : files) {
-      parts.add(jsc.textFile(file).zipWithIndex().map(t -> new Tuple3<>(file, t._2() + 1, t._1())));
+      parts.add((minSplits > 0 ? jsc.textFile(file, minSplits) : jsc.textFile(file)).zipWithIndex().map(t -> new Tuple3<>(file, t._2() + 1, t._1())));
     }
     @SuppressWarnings("unchecked")
     JavaRDD<Tuple3<String, Long, String>>[] all = parts.toArray(new JavaRDD[0]);

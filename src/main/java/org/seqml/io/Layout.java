@@ -9,6 +9,8 @@ public record Layout(String root) {
   public static final String EVENTS = "events";
   public static final String SESSIONS = "sessions";
   public static final String EVENT_SCORES = "event_scores";
+  public static final String SEQUENCES = "sequences";
+  public static final String WINDOW_SCORES = "window_scores";
 
   public static Layout of(String outputDir, String pipeline) {
     String base = outputDir.endsWith("/") ? outputDir.substring(0, outputDir.length() - 1) : outputDir;
@@ -25,6 +27,11 @@ public record Layout(String root) {
 
   public String model() {
     return root + "/model";
+  }
+
+  /** Inputs a pipeline generates for itself (the bio generator's FASTA files). */
+  public String generated(String ds) {
+    return root + "/generated/ds=" + ds;
   }
 
   public String metrics() {

@@ -56,18 +56,24 @@ public final class ModelFactory {
   }
 
   /** How the sequence of top-layer outputs becomes one vector. */
-  public enum Pooling { LAST, MEAN }
+  public enum Pooling { LAST, MEAN, MAX;
+
+    /** model.pooling, with auto resolved to {@code whenAuto}. */
+    public static Pooling of(String setting, Pooling whenAuto) {
+      return setting.equals("auto") ? whenAuto : valueOf(setting.toUpperCase(java.util.Locale.ROOT));
+    }
+  }
 
   private ModelFactory() {}
 
   /** Multi-horizon regression of a window of feature vectors: H standardised targets. */
   public static ComputationGraph forecaster(SeqmlConfig.Model m, int features, int windowSize, int horizon) {
-    return build(m, Input.vectors(features), windowSize, Pooling.LAST, horizon, false);
+    return build(m, Input.vectors(features), windowSize, Pooling.of(m.pooling(), Pooling.LAST), horizon, false);
   }
 
   /** The next-event network (after DeepLog, Du et al., CCS 2017): a history of event ids to a softmax. */
   public static ComputationGraph nextEvent(SeqmlConfig.Model m, int classes, int history) {
-    return build(m, Input.tokens(classes), history, Pooling.LAST, classes, true);
+    return build(m, Input.tokens(classes), history, Pooling.of(m.pooling(), Pooling.LAST), classes, true);
   }
 
   /** A sequence to one of {@code classes} (padded positions masked). */
@@ -135,7 +141,8 @@ public final class ModelFactory {
     if (pooling == Pooling.LAST) {
       g.addVertex("pool", new LastTimeStepVertex(INPUT), top); // the last unmasked step of each example
     } else {
-      g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).collapseDimensions(true).build(), top);
+      g.addLayer("pool", new GlobalPoolingLayer.Builder(pooling == Pooling.MAX ? PoolingType.MAX : PoolingType.AVG)
+          .collapseDimensions(true).build(), top);
     }
     top = "pool";
     if (m.dense() > 0) {

@@ -13,6 +13,7 @@ public final class Phases {
     return switch (config.ingest().domain()) {
       case "ticks" -> new TicksPipeline();
       case "logs" -> new LogsPipeline();
+      case "bio" -> new BioPipeline();
       default -> throw new IllegalArgumentException("no pipeline for domain " + config.ingest().domain());
     };
   }

@@ -51,6 +51,14 @@ public final class RunReport {
     if (run.config().task().equals("forecast")) {
       html.append("<h2>Test metrics beside baselines</h2>").append(forecastTable(metrics.get("overall")));
       html.append("<h2>Forecast against actual</h2>").append(img(forecastPicture(run)));
+    } else if (run.config().task().equals("classify")) {
+      html.append("<h2>Test metrics beside baselines</h2>").append(classTable(metrics));
+      if (metrics.has("positive_class")) {
+        html.append("<h2>ROC of the model on test sequences</h2>").append(img(rocCurve(run,
+            metrics.get("positive_class").asText(), metrics.get("classes"))));
+      }
+    } else if (run.config().task().equals("next-token")) {
+      html.append("<h2>Test bits per token beside baselines</h2>").append(tokenTable(metrics));
     } else {
       html.append("<h2>Test metrics beside baselines</h2>").append(anomalyTable(metrics));
       html.append("<h2>Anomaly scores of normal and abnormal sessions</h2>").append(img(scoreDistribution(run)));
@@ -158,6 +166,67 @@ public final class RunReport {
           .append(num(m.get("mae"))).append("</td><td>").append(num(m.get("directional_accuracy"))).append("</td></tr>");
     }
     return t.append("</table>").toString();
+  }
+
+  private static String classTable(JsonNode metrics) {
+    StringBuilder t = new StringBuilder("<table><tr><th></th><th>accuracy</th><th>sensitivity</th>"
+        + "<th>specificity</th><th>MCC</th><th>ROC AUC</th></tr>");
+    Map<String, JsonNode> rows = new java.util.LinkedHashMap<>();
+    rows.put("model", metrics.get("model"));
+    metrics.get("baselines").fields().forEachRemaining(e -> rows.put(e.getKey(), e.getValue()));
+    rows.forEach((who, m) -> t.append("<tr><td>").append(esc(who)).append("</td><td>").append(num(m.get("accuracy")))
+        .append("</td><td>").append(num(m.get("sensitivity"))).append("</td><td>").append(num(m.get("specificity")))
+        .append("</td><td>").append(num(m.get("mcc"))).append("</td><td>").append(num(m.get("roc_auc")))
+        .append("</td></tr>"));
+    return t.append("</table>").toString();
+  }
+
+  private static String tokenTable(JsonNode metrics) {
+    StringBuilder t = new StringBuilder("<table><tr><th></th><th>bits per token</th><th>perplexity</th></tr>");
+    Map<String, JsonNode> rows = new java.util.LinkedHashMap<>();
+    rows.put("model", metrics.get("model"));
+    metrics.get("baselines").fields().forEachRemaining(e -> rows.put(e.getKey(), e.getValue()));
+    rows.forEach((who, m) -> t.append("<tr><td>").append(esc(who)).append("</td><td>")
+        .append(num(m.get("bits_per_token"))).append("</td><td>").append(num(m.get("perplexity"))).append("</td></tr>"));
+    return t.append("</table>").toString();
+  }
+
+  /** ROC points of the positive class's probability on test sequences (at most 200 thresholds). */
+  private static String rocCurve(RunContext run, String positive, JsonNode classes) {
+    int index = 0;
+    for (int i = 0; i < classes.size(); i++) {
+      if (classes.get(i).asText().equals(positive)) {
+        index = i;
+      }
+    }
+    List<double[]> scored = new ArrayList<>();
+    for (Row r : PartitionSink.read(run, Layout.SCORES).filter(col("split").equalTo("test"))
+        .selectExpr("probabilities[" + index + "]", "label").collectAsList()) {
+      scored.add(new double[] {r.getFloat(0), positive.equals(r.getString(1)) ? 1 : 0});
+    }
+    scored.sort((a, b) -> Double.compare(b[0], a[0]));
+    double positives = scored.stream().filter(x -> x[1] == 1).count();
+    double negatives = scored.size() - positives;
+    List<Double> fpr = new ArrayList<>(List.of(0.0));
+    List<Double> tpr = new ArrayList<>(List.of(0.0));
+    double tp = 0;
+    double fp = 0;
+    int step = Math.max(1, scored.size() / 200);
+    for (int i = 0; i < scored.size(); i++) {
+      if (scored.get(i)[1] == 1) {
+        tp++;
+      } else {
+        fp++;
+      }
+      if (i % step == 0 || i == scored.size() - 1) {
+        fpr.add(negatives == 0 ? 0 : fp / negatives);
+        tpr.add(positives == 0 ? 0 : tp / positives);
+      }
+    }
+    XYChart chart = Charts.lines("ROC, positive class " + positive, "false-positive rate", "true-positive rate");
+    chart.addSeries("model", fpr, tpr);
+    chart.addSeries("chance", List.of(0.0, 1.0), List.of(0.0, 1.0));
+    return Charts.dataUri(chart);
   }
 
   private static String anomalyTable(JsonNode metrics) {

@@ -23,7 +23,7 @@ import org.seqml.config.SeqmlConfig;
 class ModelFamiliesTest {
   static SeqmlConfig.Model model(String family) {
     return new SeqmlConfig.Model(family, 8, List.of(12, 12), 8, 0.0, 0.01, 0.0, 0.0, 7,
-        new SeqmlConfig.Transformer(2, 2, 8, 16));
+        new SeqmlConfig.Transformer(2, 2, 8, 16), "auto");
   }
 
   @ParameterizedTest
@@ -47,7 +47,7 @@ class ModelFamiliesTest {
   @ParameterizedTest
   @ValueSource(strings = {"lstm", "bilstm", "transformer"})
   void paddingDoesNotChangeRealPositions(String family) {
-    for (ModelFactory.Pooling pooling : new ModelFactory.Pooling[] {ModelFactory.Pooling.MEAN, ModelFactory.Pooling.LAST}) {
+    for (ModelFactory.Pooling pooling : ModelFactory.Pooling.values()) {
       ComputationGraph net = ModelFactory.classifier(model(family), ModelFactory.Input.vectors(4), 9, 2, pooling);
       INDArray mask = Nd4j.ones(DataType.FLOAT, 2, 9);
       mask.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 9))
@@ -90,7 +90,7 @@ class ModelFamiliesTest {
     SeqmlConfig.Model m = model("transformer");
     // No ReLU dense layer here: its kink makes numeric gradients unreliable.
     m = new SeqmlConfig.Model(m.family(), m.embedding(), m.hidden(), 0, 0, m.learningRate(), 0, 0, m.seed(),
-        m.transformer());
+        m.transformer(), "auto");
     ComputationGraph net = ModelFactory.build(m, ModelFactory.Input.vectors(3), 5,
         ModelFactory.Pooling.MEAN, 2, true, new NoOp(), DataType.DOUBLE);
     INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 3, 5);

@@ -1,0 +1,157 @@
+package org.seqml.ingest.bio;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.seqml.config.SeqmlConfig;
+import org.seqml.ingest.IngestResult;
+import org.seqml.ingest.Rejects;
+import org.seqml.ingest.TextLines;
+
+/**
+ * Content checks after reading: UTF-8, empty, alphabet (normalised by {@link Alphabet}), length,
+ * class, and duplicate ids (the first record by file and line is kept). Every record read ends up
+ * accepted or rejected with a reason, so input = accepted + rejected.
+ */
+public final class SequenceChecks {
+  static final StructType CHECKED = new StructType()
+      .add("sequence_id", DataTypes.StringType, true)
+      .add("source", DataTypes.StringType, false)
+      .add("line", DataTypes.LongType, false)
+      .add("description", DataTypes.StringType, true)
+      .add("sequence", DataTypes.StringType, true)
+      .add("length", DataTypes.IntegerType, true)
+      .add("label", DataTypes.StringType, true)
+      .add("reason", DataTypes.StringType, true)
+      .add("detail", DataTypes.StringType, true)
+      .add("raw", DataTypes.StringType, true);
+
+  private SequenceChecks() {}
+
+  public static IngestResult check(SparkSession spark, JavaRDD<Row> raw, SeqmlConfig.Bio bio, boolean needLabels) {
+    Alphabet alphabet = Alphabet.of(bio.alphabet());
+    SeqmlConfig.BioLabels labels = bio.labels();
+    int maxLength = bio.maxLength();
+    int minLength = bio.tokens().equals("kmer") ? bio.k() : 1;
+    Dataset<Row> input = spark.createDataFrame(raw, SequenceFiles.RAW).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<Row> checked = input.javaRDD().map(r -> checkOne(r, alphabet, labels, minLength, maxLength));
+    Dataset<Row> rows = spark.createDataFrame(checked, CHECKED);
+    if (labels.from().equals("table")) {
+      Dataset<Row> table = spark.read().option("header", "true").csv(labels.table())
+          .select(col("id").as("table_id"), col("label").as("table_label"))
+          .dropDuplicates("table_id");
+      rows = rows.join(table, rows.col("sequence_id").equalTo(table.col("table_id")), "left")
+          .withColumn("label", col("table_label")).drop("table_id", "table_label");
+    }
+    if (needLabels && !labels.from().equals("none")) {
+      rows = rows.withColumn("detail", when(col("reason").isNull().and(col("label").isNull()),
+              lit("no class for this record from bio.labels.from = " + labels.from())).otherwise(col("detail")))
+          .withColumn("reason", when(col("reason").isNull().and(col("label").isNull()),
+              lit(BioReject.UNLABELLED.code())).otherwise(col("reason")));
+    }
+    // Duplicates among otherwise good records: the first by file and line stays.
+    org.apache.spark.sql.expressions.WindowSpec byId = Window.partitionBy("sequence_id").orderBy("source", "line");
+    rows = rows.withColumn("copy", when(col("reason").isNull(), functions.row_number().over(byId)))
+        .withColumn("detail", when(col("copy").gt(1), lit("id seen before in the input")).otherwise(col("detail")))
+        .withColumn("reason", when(col("copy").gt(1), lit(BioReject.DUPLICATE_ID.code())).otherwise(col("reason")))
+        .drop("copy");
+    Dataset<Row> accepted = rows.filter(col("reason").isNull())
+        .select("sequence_id", "source", "line", "description", "sequence", "length", "label");
+    Dataset<Row> rejects = rows.filter(col("reason").isNotNull())
+        .select(col("source"), col("line"), col("reason"), col("detail"), col("raw"));
+    return new IngestResult(org.seqml.util.Schemas.conform(accepted, SequenceSchema.SCHEMA),
+        org.seqml.util.Schemas.conform(rejects, Rejects.SCHEMA), input);
+  }
+
+  static Row checkOne(Row r, Alphabet alphabet, SeqmlConfig.BioLabels labels, int minLength, int maxLength) {
+    String source = r.getString(0);
+    long line = r.getLong(1);
+    String id = r.getString(2);
+    String description = r.getString(3);
+    String sequence = r.getString(4);
+    String rawText = r.getString(7);
+    if (r.getString(5) != null) {
+      return RowFactory.create(id, source, line, description, null, null, null, r.getString(5), r.getString(6),
+          rawText);
+    }
+    String reason = null;
+    String detail = null;
+    String normalised = null;
+    if (TextLines.hadInvalidUtf8(sequence) || TextLines.hadInvalidUtf8(rawText)) {
+      reason = BioReject.INVALID_UTF8.code();
+      detail = "the record holds bytes that are not UTF-8";
+    } else if (sequence.isEmpty()) {
+      reason = BioReject.EMPTY_SEQUENCE.code();
+      detail = "no residues between this header and the next";
+    } else if (sequence.length() > maxLength) {
+      reason = BioReject.TOO_LONG.code();
+      detail = sequence.length() + " residues, bio.max-length is " + maxLength;
+    } else {
+      Alphabet.Normalised n = alphabet.normalise(sequence);
+      if (!n.ok()) {
+        reason = BioReject.INVALID_CHARACTER.code();
+        detail = "'" + n.bad() + "' at position " + (n.position() + 1) + " is not " + alphabet.name().toLowerCase();
+      } else {
+        normalised = n.sequence();
+        if (normalised.isEmpty()) {
+          reason = BioReject.EMPTY_SEQUENCE.code();
+          detail = "nothing left after dropping the stop symbol";
+          normalised = null;
+        } else if (normalised.length() < minLength) {
+          reason = BioReject.TOO_SHORT.code();
+          detail = normalised.length() + " residues, fewer than one " + minLength + "-mer";
+          normalised = null;
+        }
+      }
+    }
+    String label = labelOf(labels, source, id, description);
+    return RowFactory.create(id, source, line, description, normalised,
+        normalised == null ? null : normalised.length(), label, reason, detail, rawText);
+  }
+
+  /** The class from the file name or the header (table labels are joined later). */
+  static String labelOf(SeqmlConfig.BioLabels labels, String source, String id, String description) {
+    switch (labels.from()) {
+      case "file" -> {
+        Path name = Path.of(source.replaceFirst("^[a-zA-Z]+:", "")).getFileName();
+        for (String pair : labels.files()) {
+          String[] parts = pair.split("=", 2);
+          PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + parts[0].strip());
+          if (name != null && m.matches(name)) {
+            return parts[1].strip();
+          }
+        }
+        return null;
+      }
+      case "header" -> {
+        Matcher m = Pattern.compile(labels.headerRegex()).matcher(id == null ? "" : id + " " + description);
+        return m.find() ? m.group("label") : null;
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  /** Reads files and checks them: what the bio ingest of ingest.source = files does. */
+  public static IngestResult ingest(SparkSession spark, List<String> files, SeqmlConfig.Bio bio,
+      boolean needLabels) {
+    return check(spark, SequenceFiles.read(spark, files, bio.format()), bio, needLabels);
+  }
+}

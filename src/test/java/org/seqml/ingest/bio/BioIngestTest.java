@@ -1,0 +1,177 @@
+package org.seqml.ingest.bio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.seqml.SparkTestSession;
+import org.seqml.config.SeqmlConfig;
+import org.seqml.ingest.IngestResult;
+
+/** FASTA/FASTQ on Spark: records across splits, normalisation, labels, and every reject reason. */
+class BioIngestTest {
+  @TempDir
+  Path dir;
+
+  static SeqmlConfig.Bio bio(String format, String alphabet, SeqmlConfig.BioLabels labels) {
+    return new SeqmlConfig.Bio(format, alphabet, "char", 3, 4096, "one-hot", false, 1_000_000, "", 17, labels,
+        new SeqmlConfig.BioGenerator(100, 60, 160, 0.0, 1));
+  }
+
+  static SeqmlConfig.BioLabels none() {
+    return new SeqmlConfig.BioLabels("none", List.of(), "", "");
+  }
+
+  private String write(String name, String text) throws IOException {
+    Path p = dir.resolve(name);
+    if (name.endsWith(".gz")) {
+      try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(p))) {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+      }
+    } else {
+      Files.writeString(p, text);
+    }
+    return p.toString();
+  }
+
+  private static Map<String, String> sequences(IngestResult r) {
+    return r.accepted().collectAsList().stream().collect(Collectors.toMap(x -> x.getString(0), x -> x.getString(4),
+        (a, b) -> a, TreeMap::new));
+  }
+
+  private static Map<String, Long> reasons(IngestResult r) {
+    return r.rejects().groupBy("reason").count().collectAsList().stream()
+        .collect(Collectors.toMap(x -> x.getString(0), x -> x.getLong(1), (a, b) -> a, TreeMap::new));
+  }
+
+  private static void assertCountsAddUp(IngestResult r) {
+    assertEquals(r.inputCount(), r.accepted().count() + r.rejects().count(), "input = accepted + rejected");
+  }
+
+  @Test
+  void recordsDoNotDependOnInputSplits() throws IOException {
+    StringBuilder fasta = new StringBuilder();
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 300; i++) {
+      fasta.append(">s").append(i).append(" some description\r\n");
+      int length = 1 + random.nextInt(250);
+      for (int j = 0; j < length; j++) {
+        fasta.append("ACGT".charAt(random.nextInt(4)));
+        if (j % 60 == 59) {
+          fasta.append('\n');
+        }
+      }
+      fasta.append('\n');
+    }
+    String file = write("many.fa", fasta.toString());
+    SparkSession spark = SparkTestSession.get();
+    SeqmlConfig.Bio b = bio("fasta", "dna", none());
+    IngestResult one = SequenceChecks.check(spark, SequenceFiles.read(spark, List.of(file), "fasta", 1), b, false);
+    IngestResult many = SequenceChecks.check(spark, SequenceFiles.read(spark, List.of(file), "fasta", 37), b, false);
+    assertTrue(SequenceFiles.read(spark, List.of(file), "fasta", 37).getNumPartitions() >= 30, "many splits");
+    assertEquals(300, one.accepted().count());
+    assertEquals(sequences(one), sequences(many), "the same records for 1 and 37 input splits");
+    assertEquals(0, many.rejects().count());
+    assertCountsAddUp(many);
+  }
+
+  @Test
+  void normalisesCaseRnaAndAmbiguityCodesAndReadsGzip() throws IOException {
+    String file = write("x.fa.gz", ">a\nacgtNNRY\nu\n>b desc\nGGGG\n\n");
+    SparkSession spark = SparkTestSession.get();
+    IngestResult r = SequenceChecks.ingest(spark, List.of(file), bio("fasta", "dna", none()), false);
+    assertEquals(Map.of("a", "ACGTNNNNT", "b", "GGGG"), sequences(r));
+    assertCountsAddUp(r);
+  }
+
+  @Test
+  void everyBadFastaRecordIsRejectedWithItsReason() throws IOException {
+    String file = write("bad.fa", String.join("\n",
+        "stray line before any header",
+        ">ok1", "ACGT",
+        ">bad_char", "ACGZT",
+        ">empty", "",
+        ">no_sequence",
+        ">", "ACGT",
+        ">ok1", "TTTT",
+        ">ok2", "AC", "GT",
+        ""));
+    SparkSession spark = SparkTestSession.get();
+    IngestResult r = SequenceChecks.ingest(spark, List.of(file), bio("fasta", "dna", none()), false);
+    assertEquals(Map.of("ok1", "ACGT", "ok2", "ACGT"), sequences(r));
+    assertEquals(Map.of("no_header", 1L, "invalid_character", 1L, "empty_sequence", 1L, "missing_sequence", 1L,
+        "missing_id", 1L, "duplicate_id", 1L), reasons(r));
+    Row bad = r.rejects().filter("reason = 'invalid_character'").first();
+    assertEquals(4, bad.getLong(1), "line of the record's header");
+    assertTrue(bad.getString(3).contains("'Z' at position 4"), bad.getString(3));
+    assertCountsAddUp(r);
+  }
+
+  @Test
+  void fastqRecordsAndTheirFaults() throws IOException {
+    String file = write("r.fq", String.join("\n",
+        "@r1 first", "ACGT", "+", "IIII",
+        "@r2", "ACG", "+r2", "IIII",
+        "r3", "ACGT", "+", "IIII",
+        "@r4", "acgn", "+", "!!!!",
+        "@r5", "ACGT",
+        ""));
+    SparkSession spark = SparkTestSession.get();
+    IngestResult r = SequenceChecks.ingest(spark, List.of(file), bio("fastq", "dna", none()), false);
+    assertEquals(Map.of("r1", "ACGT", "r4", "ACGN"), sequences(r));
+    assertEquals(Map.of("quality_length_mismatch", 1L, "malformed_record", 1L, "truncated_record", 1L), reasons(r));
+    assertCountsAddUp(r);
+  }
+
+  @Test
+  void proteinAlphabet() throws IOException {
+    String file = write("p.fa", ">p1\nMKVbzLLA*\n>p2\nMK*LL\n");
+    IngestResult r = SequenceChecks.ingest(SparkTestSession.get(), List.of(file), bio("fasta", "protein", none()),
+        false);
+    assertEquals(Map.of("p1", "MKVXXLLA"), sequences(r), "B and Z read as X, the final stop dropped");
+    assertEquals(Map.of("invalid_character", 1L), reasons(r), "an inner stop is not a residue");
+  }
+
+  @Test
+  void labelsFromFileNamesHeadersOrATable() throws IOException {
+    String pos = write("x_prom.fa", ">a class=yes\nACGT\n");
+    String neg = write("x_non_prom.fa", ">b class=no\nACGT\n>c\nAAAA\n");
+    SparkSession spark = SparkTestSession.get();
+    List<String> files = List.of(pos, neg);
+    IngestResult byFile = SequenceChecks.ingest(spark, files, bio("fasta", "dna", new SeqmlConfig.BioLabels("file",
+        List.of("*_non_prom.fa=non", "*_prom.fa=prom"), "", "")), true);
+    assertEquals(Map.of("a", "prom", "b", "non", "c", "non"), labels(byFile));
+    IngestResult byHeader = SequenceChecks.ingest(spark, files, bio("fasta", "dna", new SeqmlConfig.BioLabels("header",
+        List.of(), "class=(?<label>\\w+)", "")), true);
+    assertEquals(Map.of("a", "yes", "b", "no"), labels(byHeader));
+    assertEquals(Map.of("unlabelled", 1L), reasons(byHeader), "c has no class: rejected, not dropped");
+    String table = write("labels.csv", "id,label\na,t1\nc,t2\n");
+    IngestResult byTable = SequenceChecks.ingest(spark, files, bio("fasta", "dna", new SeqmlConfig.BioLabels("table",
+        List.of(), "", table)), true);
+    assertEquals(Map.of("a", "t1", "c", "t2"), labels(byTable));
+    assertCountsAddUp(byTable);
+  }
+
+  private static Map<String, String> labels(IngestResult r) {
+    return r.accepted().collectAsList().stream().collect(Collectors.toMap(x -> x.getString(0), x -> x.getString(6)));
+  }
+
+  @Test
+  void reverseComplement() {
+    assertEquals("NACGT", Alphabet.reverseComplement("ACGTN"));
+    assertEquals("AAGCT", Alphabet.reverseComplement("AGCTT"));
+  }
+}
