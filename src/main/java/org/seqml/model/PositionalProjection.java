@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The Transformer's input: each position's vector (features, a one-hot token or an embedding) is
- * projected to d-model, then the fixed sinusoidal position code of Vaswani et al. is added. The
+ * projected to d-model and scaled by sqrt(d-model), then the fixed sinusoidal position code of Vaswani et al. is added. The
  * code is a constant of the graph, rebuilt from (d, T) on load, so it costs no parameters.
  * [batch, in, T] to [batch, d, T].
  */
@@ -45,7 +45,9 @@ public class PositionalProjection extends SameDiffLayer {
   @Override
   public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> p, SDVariable mask) {
     SDVariable rows = sd.reshape(sd.permute(input, 0, 2, 1), -1, in);
-    SDVariable projected = sd.reshape(rows.mmul(p.get("W")).add(p.get("b")), -1, length, model);
+    // Scaled by sqrt(d) as in Vaswani et al., so the token signal is not drowned by the position code.
+    SDVariable projected = sd.reshape(rows.mmul(p.get("W")).add(p.get("b")).mul(Math.sqrt(model)), -1, length,
+        model);
     SDVariable code = sd.constant(sinusoid(length, model).castTo(input.dataType()).reshape(1, length, model));
     return DoubledGradientFix.output(sd, sd.permute(projected.add(code), 0, 2, 1));
   }
