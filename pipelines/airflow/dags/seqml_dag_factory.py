@@ -85,7 +85,7 @@ class SeqmlSparkSubmitOperator(SparkSubmitOperator):
 
     def submit_args(self) -> list[str]:
         """The seqml command line after rendering (what spark-submit passes to the jar)."""
-        args = [a for a in self.application_args]
+        args = list(self.application_args)
         if self.input_path:
             args += ["--conf", f"ingest.path={self.input_path}"]
         return args

@@ -138,25 +138,13 @@ public final class Seqml {
    */
   private static Dataset<Row> written(RunContext run, List<String> preferred, String except) {
     List<String> tables = tablesWrittenBy(run);
-    Dataset<Row> result = null;
     for (String table : tables) {
       PartitionSink.read(run, table).createOrReplaceTempView(table);
     }
-    for (String table : preferred) {
-      if (tables.contains(table)) {
-        return run.spark().table(table);
-      }
-    }
-    for (String table : tables) {
-      if (!table.equals(except)) {
-        result = run.spark().table(table);
-        break;
-      }
-    }
-    if (result == null) {
-      throw new IllegalStateException("the phase wrote no table for ds=" + run.ds() + " under " + run.layout().root());
-    }
-    return result;
+    String main = preferred.stream().filter(tables::contains).findFirst()
+        .orElseGet(() -> tables.stream().filter(t -> !t.equals(except)).findFirst().orElseThrow(() ->
+            new IllegalStateException("the phase wrote no table for ds=" + run.ds() + " under " + run.layout().root())));
+    return run.spark().table(main);
   }
 
   private static List<String> tablesWrittenBy(RunContext run) {
