@@ -17,6 +17,8 @@ public final class BenchPart {
     Result r = switch (args[0]) {
       case "lstm" -> StepBench.lstm(p);
       case "transformer" -> StepBench.transformer(p);
+      case "averaging" -> SparkBench.averaging(p);
+      case "scoring" -> SparkBench.scoring(p);
       default -> throw new IllegalArgumentException("unknown measure " + args[0]);
     };
     System.out.println(PREFIX + Json.MAPPER.writer().without(
