@@ -3,12 +3,8 @@ package org.seqml.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -48,6 +44,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "out/bench", description = "Output folder. Default: ${DEFAULT-VALUE}.")
   Path out;
 
+  @Option(names = {"-c", "--conf"}, paramLabel = "KEY=VALUE",
+      description = "A pipeline setting for every measure that builds on the ticks config (repeatable), to measure a tuning before and after.")
+  List<String> conf = new ArrayList<>();
+
   @Option(names = "--update-docs", description = "Rewrite the results table of docs/BENCHMARKS.md.")
   boolean updateDocs;
 
@@ -74,13 +74,15 @@ public final class BenchCommand implements Callable<Integer> {
     jvm.put("flags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
     jvm.put("child_omp_num_threads", threads);
     jvm.put("reps_per_side", p.reps());
+    ArrayNode confs = doc.putArray("conf_overrides");
+    conf.forEach(confs::add);
     ArrayNode results = doc.putArray("measures");
     Path resultsFile = out.resolve("results.json");
     for (String m : measures) {
       System.out.printf("bench: %s (%s, %d threads, %d reps) ...%n", m, p.quick() ? "quick" : "full", threads,
           p.reps());
       long t0 = System.nanoTime();
-      JsonNode r = runChild(m, p);
+      JsonNode r = runChild(m, p, conf);
       ((ObjectNode) r).put("seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
       results.add(r);
       System.out.println("bench: " + Table.line(r));
@@ -98,37 +100,19 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static JsonNode runChild(String measure, Params p) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(BenchPart.class.getName());
-    cmd.addAll(List.of(p.toArgs(measure)));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("OMP_NUM_THREADS", Integer.toString(p.threads()));
+  private static JsonNode runChild(String measure, Params p, List<String> conf)
+      throws IOException, InterruptedException {
+    List<String> cmd = Children.javaCommand(List.of(BenchConfig.property(conf)), BenchPart.class.getName(),
+        List.of(p.toArgs(measure)));
     Path log = p.out().resolve("logs").resolve(measure + ".log");
-    Process child = pb.start();
-    String result = null;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        PrintWriter w = new PrintWriter(Files.newBufferedWriter(log))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        w.println(line);
-        if (line.startsWith(BenchPart.PREFIX)) {
-          result = line.substring(BenchPart.PREFIX.length());
-        } else if (line.startsWith(measure + " ") || line.startsWith("bench")) {
-          System.out.println("  " + line);
-        }
-      }
-    }
-    int code = child.waitFor();
+    JsonNode result = Children.run(cmd, java.util.Map.of("OMP_NUM_THREADS", Integer.toString(p.threads())), log,
+        BenchPart.PREFIX, measure + " ");
     if (result == null) {
       ObjectNode failed = Json.object();
       failed.put("name", measure);
-      failed.put("error", "exit " + code + "; log: " + log);
+      failed.put("error", "no result; log: " + log);
       return failed;
     }
-    return Json.MAPPER.readTree(result);
+    return result;
   }
 }

@@ -39,17 +39,21 @@ final class BenchData {
 
   /** n windows as rows of {@link #WINDOWS}: standard-normal features, targets a noisy function of them. */
   static List<Row> rows(int n, long seed) {
+    return rows(n, seed, WINDOW, FEATURES);
+  }
+
+  static List<Row> rows(int n, long seed, int window, int features) {
     SplittableRandom rng = new SplittableRandom(seed);
     List<Row> rows = new ArrayList<>(n);
     Timestamp ts = Timestamp.valueOf("2024-03-04 14:30:00");
     for (int i = 0; i < n; i++) {
-      float[] x = new float[WINDOW * FEATURES];
+      float[] x = new float[window * features];
       for (int j = 0; j < x.length; j++) {
         x[j] = (float) gaussian(rng);
       }
       float[] y = new float[HORIZON];
       for (int k = 0; k < HORIZON; k++) {
-        y[k] = 0.5f * x[x.length - FEATURES + 2] + (float) gaussian(rng);
+        y[k] = 0.5f * x[x.length - features + Math.min(2, features - 1)] + (float) gaussian(rng);
       }
       rows.add(RowFactory.create("SYM" + (i % 8), ts, (long) i, x, y, "test"));
     }
@@ -63,7 +67,17 @@ final class BenchData {
   }
 
   static Scaler identityScaler() {
-    return new Scaler(COLUMNS, new double[FEATURES], new double[] {1, 1, 1, 1}, 0, 1);
+    return identityScaler(FEATURES);
+  }
+
+  static Scaler identityScaler(int features) {
+    List<String> names = new ArrayList<>();
+    double[] std = new double[features];
+    for (int i = 0; i < features; i++) {
+      names.add("f" + i);
+      std[i] = 1;
+    }
+    return new Scaler(names, new double[features], std, 0, 1);
   }
 
   private static double gaussian(SplittableRandom rng) {

@@ -17,7 +17,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.seqml.config.ConfigLoader;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.model.ModelFactory;
 
@@ -32,7 +31,7 @@ final class BenchNetworks {
 
   /** The config of the ticks pipeline with overrides; the product's own builders read it. */
   static SeqmlConfig config(String... overrides) {
-    return ConfigLoader.fromEnvironment().load("ticks", null, List.of(overrides));
+    return BenchConfig.load(null, List.of(overrides));
   }
 
   /** The project's LSTM forecaster: 2 x 128 LSTM, last step, linear output; Adam 1e-3, no L2, no clipping. */

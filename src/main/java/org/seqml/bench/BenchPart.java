@@ -14,11 +14,23 @@ public final class BenchPart {
 
   public static void main(String[] args) throws Exception {
     Params p = Params.fromArgs(args);
+    if (args[0].equals("memory-run")) {
+      MemoryBench.child(p, Integer.parseInt(args[5]));
+      System.exit(0);
+    }
+    if (args[0].equals("scaling-driver")) {
+      ScalingBench.driver(p, Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+      System.exit(0);
+    }
     Result r = switch (args[0]) {
       case "lstm" -> StepBench.lstm(p);
       case "transformer" -> StepBench.transformer(p);
       case "averaging" -> SparkBench.averaging(p);
       case "scoring" -> SparkBench.scoring(p);
+      case "windowing" -> PipelineBench.windowing(p);
+      case "accuracy" -> PipelineBench.accuracy(p);
+      case "memory" -> MemoryBench.run(p);
+      case "scaling" -> ScalingBench.run(p);
       default -> throw new IllegalArgumentException("unknown measure " + args[0]);
     };
     System.out.println(PREFIX + Json.MAPPER.writer().without(
