@@ -2,11 +2,9 @@
 trained with Adam on MSE over random data on the CPU. Prints one JSON line:
 {"samples_per_s": ..., "step_ms": ..., "torch": version, "threads": n}.
 Models (mirroring org.seqml.bench):
-  lstm               LSTM(F->h) x layers, last time step, Linear(h->H)           (ModelFactory.forecaster)
-  transformer-plain  Linear(F->d) per step, [MultiheadAttention(d, heads), Linear(d->ff) ReLU,
-                     Linear(ff->d)] x blocks, mean over time, Linear(d->H)        (bench-only DL4J builder)
+  lstm               LSTM(F->h) x layers, last time step, Linear(h->H)           (ModelFactory.forecaster, lstm)
   transformer        Linear(F->d) + sinusoidal positions, post-norm TransformerEncoderLayer(d, heads, ff)
-                     x blocks (dropout 0), last time step, Linear(d->H)          (the project's family)
+                     x blocks (dropout 0), last time step, Linear(d->H)          (ModelFactory.forecaster, transformer)
 """
 import argparse
 import json
@@ -28,29 +26,6 @@ class Lstm(nn.Module):
         return self.out(y[:, -1])
 
 
-class PlainBlock(nn.Module):
-    def __init__(self, d, heads, ff):
-        super().__init__()
-        self.att = nn.MultiheadAttention(d, heads, batch_first=True)
-        self.ff1 = nn.Linear(d, ff)
-        self.ff2 = nn.Linear(ff, d)
-
-    def forward(self, x):
-        a, _ = self.att(x, x, x, need_weights=False)
-        return self.ff2(torch.relu(self.ff1(a)))
-
-
-class PlainTransformer(nn.Module):
-    def __init__(self, a):
-        super().__init__()
-        self.proj = nn.Linear(a.features, a.d)
-        self.blocks = nn.Sequential(*[PlainBlock(a.d, a.heads, a.ff) for _ in range(a.blocks)])
-        self.out = nn.Linear(a.d, a.horizon)
-
-    def forward(self, x):
-        return self.out(self.blocks(self.proj(x)).mean(dim=1))
-
-
 class Transformer(nn.Module):
     def __init__(self, a):
         super().__init__()
@@ -69,7 +44,7 @@ class Transformer(nn.Module):
         return self.out(self.enc(self.proj(x) + self.pe)[:, -1])
 
 
-MODELS = {"lstm": Lstm, "transformer-plain": PlainTransformer, "transformer": Transformer}
+MODELS = {"lstm": Lstm, "transformer": Transformer}
 
 
 def main():

@@ -9,7 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.seqml.config.SeqmlConfig;
@@ -31,7 +31,7 @@ import org.seqml.util.Batches;
 final class SparkBench {
   private SparkBench() {}
 
-  static MultiLayerNetwork ticksNet(SeqmlConfig c) {
+  static ComputationGraph ticksNet(SeqmlConfig c) {
     return ModelFactory.forecaster(c.model(), BenchData.FEATURES, BenchData.WINDOW, BenchData.HORIZON);
   }
 
@@ -51,7 +51,7 @@ final class SparkBench {
     Batches.of(rows.iterator(), batch).forEachRemaining(b -> batches.add(tensors.dataSet(b, 3, 4)));
     Path dir = Files.createTempDirectory(p.out(), "averaging-checkpoints");
     Side averaged = new Side("ParameterAveragingTrainer, 1 worker, local[1]", "samples/s");
-    Side plain = new Side("MultiLayerNetwork.fit, same minibatches", "samples/s");
+    Side plain = new Side("ComputationGraph.fit, same minibatches", "samples/s");
     plainFit(ticksNet(c), batches); // warm-up of both paths
     trainOnce(jsc, c, train, validation, tensors, dir);
     for (int rep = 0; rep < p.reps(); rep++) {
@@ -83,7 +83,7 @@ final class SparkBench {
     return result.epochs().get(0).samplesPerSecond();
   }
 
-  private static double plainFit(MultiLayerNetwork net, List<DataSet> batches) {
+  private static double plainFit(ComputationGraph net, List<DataSet> batches) {
     long t0 = System.nanoTime();
     for (DataSet b : batches) {
       net.fit(b);
@@ -98,7 +98,7 @@ final class SparkBench {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Dataset<Row> windows = BenchData.frame(spark, BenchData.rows(n, 3), 1).persist(StorageLevel.MEMORY_ONLY());
     List<Row> rows = windows.collectAsList();
-    MultiLayerNetwork net = ticksNet(BenchNetworks.config());
+    ComputationGraph net = ticksNet(BenchNetworks.config());
     byte[] zip = ModelArtifact.of("bench", net, Json.object()).modelZip();
     WindowTensors tensors = new WindowTensors(BenchData.identityScaler(), BenchData.FEATURES, BenchData.WINDOW,
         BenchData.HORIZON);
@@ -107,7 +107,7 @@ final class SparkBench {
     BatchScorer scorer = BatchScorer.of(jsc, zip, BenchData.identityScaler(), "bench", BenchData.FEATURES,
         BenchData.WINDOW, BenchData.HORIZON, batch);
     Side scored = new Side("BatchScorer.score, local[1], to noop sink", "windows/s");
-    Side plain = new Side("MultiLayerNetwork.output, tensors in memory", "windows/s");
+    Side plain = new Side("output(), tensors in memory", "windows/s");
     Side plainWithTensors = new Side("output incl. rows to tensors", "windows/s");
     scoreOnce(scorer, windows);
     outputOnce(net, inputs);
@@ -117,7 +117,7 @@ final class SparkBench {
       double b = n / outputOnce(net, inputs);
       plain.add(b);
       long t0 = System.nanoTime();
-      Batches.of(rows.iterator(), batch).forEachRemaining(x -> net.output(tensors.features(x, 3), false));
+      Batches.of(rows.iterator(), batch).forEachRemaining(x -> org.seqml.model.Networks.output(net, tensors.features(x, 3), null));
       plainWithTensors.add(n / ((System.nanoTime() - t0) / 1e9));
       System.out.printf("scoring rep %d: score %.0f windows/s, output %.0f windows/s, load %.2f%n", rep + 1, a, b,
           Machine.load1());
@@ -139,10 +139,10 @@ final class SparkBench {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static double outputOnce(MultiLayerNetwork net, List<INDArray> inputs) {
+  private static double outputOnce(ComputationGraph net, List<INDArray> inputs) {
     long t0 = System.nanoTime();
     for (INDArray x : inputs) {
-      net.output(x, false);
+      org.seqml.model.Networks.output(net, x, null);
     }
     return (System.nanoTime() - t0) / 1e9;
   }

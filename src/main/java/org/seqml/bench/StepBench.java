@@ -2,7 +2,7 @@ package org.seqml.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -21,15 +21,13 @@ final class StepBench {
   }
 
   static Result transformer(Params p) {
-    MultiLayerNetwork net = BenchNetworks.plainTransformer(64, 4, 128, 2);
     Result r = run(p, "transformer", "Transformer encoder training step: batch 64, length 50, 8 features, "
-        + "2 blocks, 4 heads, d=64, ff=128 (bench-only SelfAttentionLayer network, no residual/norm)", net,
-        "transformer-plain", 0.8);
-    r.settings.put("dl4j_builder", "org.seqml.bench.BenchNetworks.plainTransformer (SelfAttentionLayer)");
+        + "2 blocks, 4 heads, d=64, ff=128, post-norm, last step", BenchNetworks.transformer(), "transformer", 0.8);
+    r.settings.put("dl4j_builder", "ModelFactory.forecaster, model.family = transformer (SameDiff TransformerBlock)");
     return r;
   }
 
-  private static Result run(Params p, String name, String what, MultiLayerNetwork net, String torchModel,
+  private static Result run(Params p, String name, String what, ComputationGraph net, String torchModel,
       double goal) {
     int steps = p.pick(10, 30);
     List<DataSet> batches = BenchNetworks.randomBatches(4, BenchNetworks.BATCH, BenchNetworks.FEATURES,
@@ -63,7 +61,7 @@ final class StepBench {
     return r;
   }
 
-  private static double fit(MultiLayerNetwork net, List<DataSet> batches, int steps) {
+  private static double fit(ComputationGraph net, List<DataSet> batches, int steps) {
     long t0 = System.nanoTime();
     for (int i = 0; i < steps; i++) {
       net.fit(batches.get(i % batches.size()));
