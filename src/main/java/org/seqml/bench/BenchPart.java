@@ -18,6 +18,10 @@ public final class BenchPart {
       MemoryBench.child(p, Integer.parseInt(args[5]));
       System.exit(0);
     }
+    if (args[0].equals("lstm-profile")) {
+      StepBench.profileLstm();
+      System.exit(0);
+    }
     if (args[0].equals("scaling-driver")) {
       ScalingBench.driver(p, Integer.parseInt(args[5]), Integer.parseInt(args[6]));
       System.exit(0);

@@ -17,6 +17,15 @@ final class Result {
   final double goal;
   final ObjectNode settings = Json.object();
   final ObjectNode extra = Json.object();
+  private Side seqmlCpu;
+  private Side peerCpu;
+
+  /** The same throughputs per CPU-second of the process (robust to other load on the machine). */
+  Result withCpu(Side seqmlPerCpuSecond, Side peerPerCpuSecond) {
+    this.seqmlCpu = seqmlPerCpuSecond;
+    this.peerCpu = peerPerCpuSecond;
+    return this;
+  }
 
   Result(String name, String what, Side seqml, Side peer, String ratioDefinition, double ratio, double goal) {
     this.name = name;
@@ -47,6 +56,12 @@ final class Result {
     java.util.List<Double> loads = new java.util.ArrayList<>(seqml.loads());
     loads.addAll(peer.loads());
     n.put("load_1m_median", Side.median(loads));
+    if (seqmlCpu != null) {
+      ObjectNode cpu = n.putObject("per_cpu_second");
+      cpu.set("seqml", seqmlCpu.toJson());
+      cpu.set("peer", peerCpu.toJson());
+      cpu.put("ratio", seqmlCpu.median() / peerCpu.median());
+    }
     n.set("settings", settings);
     n.set("extra", extra);
     return n;

@@ -52,19 +52,27 @@ final class SparkBench {
     Path dir = Files.createTempDirectory(p.out(), "averaging-checkpoints");
     Side averaged = new Side("ParameterAveragingTrainer, 1 worker, local[1]", "samples/s");
     Side plain = new Side("ComputationGraph.fit, same minibatches", "samples/s");
+    Side averagedCpu = new Side("averaging per CPU-second", "samples/cpu-s");
+    Side plainCpu = new Side("plain fit per CPU-second", "samples/cpu-s");
     plainFit(ticksNet(c), batches); // warm-up of both paths
     trainOnce(jsc, c, train, validation, tensors, dir);
     for (int rep = 0; rep < p.reps(); rep++) {
-      double sps = trainOnce(jsc, c, train, validation, tensors, dir);
+      double[] averagedRates = trainOnce(jsc, c, train, validation, tensors, dir);
+      double sps = averagedRates[0];
       averaged.add(sps);
-      double seconds = plainFit(ticksNet(c), batches);
+      averagedCpu.add(averagedRates[1]);
+      ComputationGraph fresh = ticksNet(c);
+      Clock clock = new Clock();
+      plainFit(fresh, batches);
+      double seconds = clock.wallSeconds();
       plain.add(n / seconds);
+      plainCpu.add(n / clock.cpuSeconds());
       System.out.printf("averaging rep %d: spark %.0f samples/s, plain %.0f samples/s, load %.2f%n", rep + 1, sps,
           n / seconds, Machine.load1());
     }
     Result r = Result.throughput("averaging", "Parameter averaging with 1 worker (local[1]) vs plain fit of the "
         + "same net on the same minibatches; ticks model (LSTM 32,32 + dense 32, W=32, F=4, H=3), " + n
-        + " windows, one epoch", averaged, plain, 0.90);
+        + " windows, one epoch", averaged, plain, 0.90).withCpu(averagedCpu, plainCpu);
     r.settings.put("windows", n);
     r.settings.put("batch_size_per_worker", batch);
     r.settings.put("averaging_frequency", c.train().averagingFrequency());
@@ -75,12 +83,18 @@ final class SparkBench {
     return r;
   }
 
-  private static double trainOnce(JavaSparkContext jsc, SeqmlConfig c, Dataset<Row> train, Dataset<Row> validation,
-      WindowTensors tensors, Path dir) {
+  /** Samples/s of the epoch's fit (as the trainer logs it) and samples per CPU-second of the whole train call. */
+  private static double[] trainOnce(JavaSparkContext jsc, SeqmlConfig c, Dataset<Row> train,
+      Dataset<Row> validation, WindowTensors tensors, Path dir) {
     Checkpoints checkpoints = new Checkpoints(dir.toString(), 1, jsc.hadoopConfiguration(), "bench", Json.object());
-    ParameterAveragingTrainer.Result result = ParameterAveragingTrainer.train(ticksNet(c), train, validation,
+    ComputationGraph net = ticksNet(c);
+    long cpu0 = Clock.cpu();
+    ParameterAveragingTrainer.Result result = ParameterAveragingTrainer.train(net, train, validation,
         rows -> tensors.dataSet(rows, 0, 1), Loss.MSE, c.train(), 42, checkpoints);
-    return result.epochs().get(0).samplesPerSecond();
+    double cpu = (Clock.cpu() - cpu0) / 1e9;
+    ParameterAveragingTrainer.Epoch e = result.epochs().get(0);
+    // the CPU figure covers the whole call (data preparation, validation, checkpoint too): a lower bound
+    return new double[] {e.samplesPerSecond(), result.trainWindows() / cpu};
   }
 
   private static double plainFit(ComputationGraph net, List<DataSet> batches) {
@@ -109,13 +123,21 @@ final class SparkBench {
     Side scored = new Side("BatchScorer.score, local[1], to noop sink", "windows/s");
     Side plain = new Side("output(), tensors in memory", "windows/s");
     Side plainWithTensors = new Side("output incl. rows to tensors", "windows/s");
+    Side scoredCpu = new Side("score per CPU-second", "windows/cpu-s");
+    Side plainCpu = new Side("output per CPU-second", "windows/cpu-s");
     scoreOnce(scorer, windows);
     outputOnce(net, inputs);
     for (int rep = 0; rep < p.reps(); rep++) {
-      double a = n / scoreOnce(scorer, windows);
+      Clock ca = new Clock();
+      scoreOnce(scorer, windows);
+      double a = n / ca.wallSeconds();
       scored.add(a);
-      double b = n / outputOnce(net, inputs);
+      scoredCpu.add(n / ca.cpuSeconds());
+      Clock cb = new Clock();
+      outputOnce(net, inputs);
+      double b = n / cb.wallSeconds();
       plain.add(b);
+      plainCpu.add(n / cb.cpuSeconds());
       long t0 = System.nanoTime();
       Batches.of(rows.iterator(), batch).forEachRemaining(x -> org.seqml.model.Networks.output(net, tensors.features(x, 3), null));
       plainWithTensors.add(n / ((System.nanoTime() - t0) / 1e9));
@@ -123,7 +145,8 @@ final class SparkBench {
           Machine.load1());
     }
     Result r = Result.throughput("scoring", "BatchScorer (model as bytes, restored per partition, rows to tensors, "
-        + "score rows) vs output() on prebuilt tensors; ticks model, " + n + " windows", scored, plain, 0.80);
+        + "score rows) vs output() on prebuilt tensors; ticks model, " + n + " windows", scored, plain, 0.80)
+        .withCpu(scoredCpu, plainCpu);
     r.settings.put("windows", n);
     r.settings.put("score_batch_size", batch);
     r.settings.put("spark_master", "local[1]");

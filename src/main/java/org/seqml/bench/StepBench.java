@@ -36,19 +36,25 @@ final class StepBench {
     Side dl4j = new Side("seqml (DL4J " + org.deeplearning4j.nn.conf.NeuralNetConfiguration.class.getPackage()
         .getImplementationVersion() + ")", "samples/s");
     Side torch = new Side("PyTorch", "samples/s");
+    Side dl4jCpu = new Side("seqml per CPU-second", "samples/cpu-s");
+    Side torchCpu = new Side("PyTorch per CPU-second", "samples/cpu-s");
     fit(net, batches, 5); // warm-up
     String[] args = {"--model", torchModel, "--threads", Integer.toString(p.threads()), "--steps",
         Integer.toString(steps), "--warmup", "5"};
     JsonNode last = null;
     for (int rep = 0; rep < p.reps(); rep++) {
-      double seconds = fit(net, batches, steps);
+      Clock clock = new Clock();
+      fit(net, batches, steps);
+      double seconds = clock.wallSeconds();
       dl4j.add(BenchNetworks.BATCH * steps / seconds);
+      dl4jCpu.add(BenchNetworks.BATCH * steps / clock.cpuSeconds());
       last = python.run("torch_step.py", p.threads(), args);
       torch.add(last.get("samples_per_s").asDouble());
+      torchCpu.add(last.get("samples_per_cpu_s").asDouble());
       System.out.printf("%s rep %d: dl4j %.0f samples/s, torch %.0f samples/s, load %.2f%n", name, rep + 1,
           BenchNetworks.BATCH * steps / seconds, last.get("samples_per_s").asDouble(), Machine.load1());
     }
-    Result r = Result.throughput(name, what, dl4j, torch, goal);
+    Result r = Result.throughput(name, what, dl4j, torch, goal).withCpu(dl4jCpu, torchCpu);
     r.settings.put("threads", p.threads());
     r.settings.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
     r.settings.put("nd4j_max_threads", Nd4j.getEnvironment().maxThreads());
@@ -59,6 +65,27 @@ final class StepBench {
     r.settings.put("torch_params", last.get("params").asLong());
     r.settings.put("torch_version", last.get("torch").asText());
     return r;
+  }
+
+  /**
+   * Evidence for the step gap: how many native ND4J ops one LSTM training step runs (ND4J's
+   * OpProfiler, counting every op invocation), printed with ND4J's own dashboard.
+   */
+  static void profileLstm() {
+    ComputationGraph net = BenchNetworks.lstm();
+    List<DataSet> batches = BenchNetworks.randomBatches(2, BenchNetworks.BATCH, BenchNetworks.FEATURES,
+        BenchNetworks.LENGTH, BenchNetworks.HORIZON);
+    fit(net, batches, 3);
+    int steps = 5;
+    org.nd4j.linalg.profiler.OpProfiler.getInstance().reset();
+    Nd4j.getExecutioner().setProfilingConfig(org.nd4j.linalg.profiler.ProfilerConfig.builder().stackTrace(false)
+        .checkElapsedTime(true).build());
+    double seconds = fit(net, batches, steps);
+    long ops = org.nd4j.linalg.profiler.OpProfiler.getInstance().getInvocationsCount();
+    org.nd4j.linalg.profiler.OpProfiler.getInstance().printOutDashboard();
+    System.out.printf("lstm-profile: %d native ops in %d training steps = %d per step (%.1f per time step), "
+        + "%.1f ms per step with profiling on%n", ops, steps, ops / steps, ops / (double) steps / BenchNetworks.LENGTH,
+        1000 * seconds / steps);
   }
 
   private static double fit(ComputationGraph net, List<DataSet> batches, int steps) {
