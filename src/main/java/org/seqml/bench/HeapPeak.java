@@ -1,43 +1,39 @@
 package org.seqml.bench;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
+import java.util.function.LongSupplier;
 
 /**
- * The peak of the JVM's heap: the largest heap in use right after a collection (the live data the
- * run held; what grows with data if anything is collected to the driver) and the largest heap in
- * use at all (sampled every 20 ms; depends on the collector's sizing more than on the data).
+ * The peak of the JVM's live heap, sampled: every {@code periodMillis} a full collection, then the
+ * heap in use (so floating garbage does not count), and the same less the bytes Spark holds in
+ * memory for cached RDDs and Datasets (in local mode the driver JVM is also the executor, whose
+ * block store grows with data by design; on a cluster it lives on the executors). Also the largest
+ * heap in use at all, which follows the collector's sizing more than the data.
  */
 final class HeapPeak implements AutoCloseable {
-  private final AtomicLong afterGc = new AtomicLong();
+  private final AtomicLong live = new AtomicLong();
+  private final AtomicLong liveWithoutCache = new AtomicLong();
   private final AtomicLong used = new AtomicLong();
+  private final AtomicLong samples = new AtomicLong();
   private final Thread sampler;
   private volatile boolean running = true;
+  private volatile LongSupplier cachedBytes = () -> 0L;
 
-  HeapPeak() {
-    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      ((NotificationEmitter) gc).addNotificationListener((n, h) -> {
-        if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-          var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-          long sum = 0;
-          for (var e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-            if (isHeap(e.getKey())) {
-              sum += e.getValue().getUsed();
-            }
-          }
-          afterGc.accumulateAndGet(sum, Math::max);
-        }
-      }, null, null);
-    }
+  HeapPeak(long periodMillis) {
     sampler = new Thread(() -> {
+      long next = System.currentTimeMillis();
       while (running) {
-        used.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+        var heap = ManagementFactory.getMemoryMXBean();
+        used.accumulateAndGet(heap.getHeapMemoryUsage().getUsed(), Math::max);
+        if (System.currentTimeMillis() >= next) {
+          System.gc();
+          long inUse = heap.getHeapMemoryUsage().getUsed();
+          live.accumulateAndGet(inUse, Math::max);
+          liveWithoutCache.accumulateAndGet(inUse - cachedBytes.getAsLong(), Math::max);
+          samples.incrementAndGet();
+          next = System.currentTimeMillis() + periodMillis;
+        }
         try {
           Thread.sleep(20);
         } catch (InterruptedException e) {
@@ -49,26 +45,29 @@ final class HeapPeak implements AutoCloseable {
     sampler.start();
   }
 
-  private static boolean isHeap(String pool) {
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getName().equals(pool)) {
-        return p.getType() == MemoryType.HEAP;
-      }
-    }
-    return false;
+  /** Bytes of cached data held in this JVM's memory (e.g. Spark's block store), subtracted from live. */
+  void cachedBytes(LongSupplier supplier) {
+    this.cachedBytes = supplier;
   }
 
-  long afterGcPeak() {
-    return afterGc.get();
+  long livePeak() {
+    return live.get();
+  }
+
+  long liveWithoutCachePeak() {
+    return liveWithoutCache.get();
   }
 
   long usedPeak() {
     return used.get();
   }
 
+  long samples() {
+    return samples.get();
+  }
+
   static long max() {
-    MemoryUsage u = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    return u.getMax();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
   }
 
   @Override

@@ -42,7 +42,7 @@ final class ScalingBench {
     Side two = new Side("2 executors x 1 core, batch 32 each", "samples/s");
     Side one = new Side("1 executor x 1 core, batch 64", "samples/s");
     try {
-      int reps = Math.min(p.reps(), p.quick() ? 1 : 3);
+      int reps = Math.min(p.reps(), p.quick() ? 1 : 2);
       for (int rep = 0; rep < reps; rep++) {
         for (int executors : new int[] {1, 2}) {
           List<String> cmd = Children.javaCommand(List.of(), BenchPart.class.getName(),
