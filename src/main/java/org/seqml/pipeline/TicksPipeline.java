@@ -66,13 +66,17 @@ final class TicksPipeline implements DomainPipeline {
     long t0 = System.nanoTime();
     SeqmlConfig config = run.config();
     JsonNode ticksManifest = PartitionSink.manifest(run, Layout.TICKS);
-    Dataset<Row> features = TickFeatures.compute(PartitionSink.read(run, Layout.TICKS), config.features());
+    // Persisted: the split cuts, the sink's emptiness check and the write each read the features, and
+    // recomputing them repeats a shuffle and sort of all ticks (measured by seqml bench, windowing).
+    Dataset<Row> features = TickFeatures.compute(PartitionSink.read(run, Layout.TICKS), config.features())
+        .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> windows = SlidingWindows.apply(features, config.features().columns(), config.window(),
         config.split());
     ObjectNode extra = Json.object();
     extra.set("data", ticksManifest.get("data"));
     long written = PartitionSink.write(run, Layout.WINDOWS, windows,
         RowCounts.fromJson(ticksManifest.get("rows")), null, extra);
+    features.unpersist();
     ObjectNode splits = Json.object();
     for (Row r : PartitionSink.read(run, Layout.WINDOWS).groupBy("split").count().collectAsList()) {
       splits.put(r.getString(0), r.getLong(1));

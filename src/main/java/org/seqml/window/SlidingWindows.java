@@ -1,19 +1,16 @@
 package org.seqml.window;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.seqml.config.SeqmlConfig;
@@ -82,45 +79,122 @@ public final class SlidingWindows {
       SeqmlConfig.Split split) {
     outputSchema(rows.schema(), columns);
     java.sql.Timestamp[] cuts = cuts(rows, split);
-    int w = window.size();
-    int h = window.horizon();
-    int s = window.stride();
-    WindowSpec ordered = Window.partitionBy(col("key")).orderBy(col("ts"), col("seq"));
-    Column step = array(columns.stream().map(c -> col(c).cast(DataTypes.FloatType)).toArray(Column[]::new));
-    Dataset<Row> positioned = rows
-        .withColumn("pos", row_number().over(ordered).minus(1))
-        .withColumn("step", step);
+    List<Column> selected = new ArrayList<>(List.of(col("key"), col("ts")));
+    columns.forEach(c -> selected.add(col(c).cast(DataTypes.FloatType)));
+    // One shuffle by key and one sort; each key's rows then stream past a ring buffer of W + H steps.
+    // (Window frames with collect_list built a W + H list for every row, not just every S-th, and
+    // Spark's window operator buffered each key's whole partition.)
+    Dataset<Row> ordered = rows.repartition(col("key"))
+        .sortWithinPartitions(col("key"), col("ts"), col("seq"))
+        .select(selected.toArray(Column[]::new));
+    Emitter emitter = new Emitter(columns.size(), window.size(), window.stride(), window.horizon(), cuts[0], cuts[1]);
+    JavaRDD<Row> out = ordered.javaRDD().mapPartitions(emitter::windows);
+    return rows.sparkSession().createDataFrame(out, SCHEMA);
+  }
 
-    WindowSpec frame = Window.partitionBy(col("key")).orderBy(col("pos")).rowsBetween(-(w - 1), h);
-    WindowSpec back = Window.partitionBy(col("key")).orderBy(col("pos")).rowsBetween(-(w - 1), 0);
-    WindowSpec ahead = Window.partitionBy(col("key")).orderBy(col("pos")).rowsBetween(0, h);
-    Dataset<Row> framed = positioned
-        .withColumn("steps", collect_list(col("step")).over(frame))
-        .withColumn("window_start_ts", org.apache.spark.sql.functions.min(col("ts")).over(back))
-        .withColumn("target_end_ts", org.apache.spark.sql.functions.max(col("ts")).over(ahead))
-        .filter(col("pos").geq(w - 1).and(col("pos").minus(w - 1).mod(s).equalTo(0)));
+  /** Turns a partition's rows (key, ts, F float steps), sorted by key then order, into windows, lazily. */
+  static final class Emitter implements java.io.Serializable {
+    private final int f;
+    private final int w;
+    private final int s;
+    private final int h;
+    private final java.sql.Timestamp c1;
+    private final java.sql.Timestamp c2;
 
-    Column known = expr("size(steps)").minus(w);
-    Column c1 = lit(cuts[0]);
-    Column c2 = lit(cuts[1]);
-    Column first = col("window_start_ts");
-    Column last = col("target_end_ts");
-    Column splitName = when(last.lt(c1), lit(TRAIN))
-        .when(first.geq(c1).and(last.lt(c2)), lit(VALIDATION))
-        .when(first.geq(c2), lit(TEST))
-        .otherwise(lit(GAP));
-    String targets = "transform(sequence(1, " + h + "), i -> IF(" + w + " + i <= size(steps), "
-        + "element_at(element_at(steps, " + w + " + i), 1), CAST('NaN' AS FLOAT)))";
-    Dataset<Row> out = framed.select(
-        col("key"),
-        col("window_start_ts"),
-        col("ts").as("window_end_ts"),
-        col("pos").as("end_pos"),
-        expr("flatten(slice(steps, 1, " + w + "))").as("features"),
-        expr(targets).as("target"),
-        known.cast(DataTypes.IntegerType).as("n_known"),
-        col("target_end_ts"),
-        splitName.as("split"));
-    return org.seqml.util.Schemas.conform(out, SCHEMA);
+    Emitter(int f, int w, int s, int h, java.sql.Timestamp c1, java.sql.Timestamp c2) {
+      this.f = f;
+      this.w = w;
+      this.s = s;
+      this.h = h;
+      this.c1 = c1;
+      this.c2 = c2;
+    }
+
+    Iterator<Row> windows(Iterator<Row> rows) {
+      return new Iterator<>() {
+        private final int size = w + h;
+        private final float[][] steps = new float[size][];
+        private final java.sql.Timestamp[] times = new java.sql.Timestamp[size];
+        private final ArrayDeque<Row> ready = new ArrayDeque<>();
+        private String key;
+        private long n; // rows of the current key seen so far
+
+        @Override
+        public boolean hasNext() {
+          while (ready.isEmpty() && (rows.hasNext() || key != null)) {
+            Row r = rows.hasNext() ? rows.next() : null;
+            if (r == null || !r.getString(0).equals(key)) {
+              flushKey();
+              if (r == null) {
+                key = null;
+                break;
+              }
+              key = r.getString(0);
+              n = 0;
+            }
+            add(r);
+          }
+          return !ready.isEmpty();
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return ready.poll();
+        }
+
+        private void add(Row r) {
+          int slot = (int) (n % size);
+          float[] step = new float[f];
+          for (int k = 0; k < f; k++) {
+            step[k] = r.getFloat(2 + k);
+          }
+          steps[slot] = step;
+          times[slot] = r.getTimestamp(1);
+          n++;
+          long end = n - 1 - h; // its H targets are now all known
+          if (qualifies(end)) {
+            ready.add(emit(end, n - 1));
+          }
+        }
+
+        /** The key's last windows, whose targets run past its last row. */
+        private void flushKey() {
+          if (key == null) {
+            return;
+          }
+          for (long end = Math.max(n - h, 0); end < n; end++) {
+            if (qualifies(end)) {
+              ready.add(emit(end, n - 1));
+            }
+          }
+        }
+
+        private boolean qualifies(long end) {
+          return end >= w - 1 && (end - (w - 1)) % s == 0;
+        }
+
+        private Row emit(long end, long last) {
+          float[] features = new float[w * f];
+          for (int t = 0; t < w; t++) {
+            System.arraycopy(steps[(int) ((end - w + 1 + t) % size)], 0, features, t * f, f);
+          }
+          float[] target = new float[h];
+          int known = (int) Math.min(h, last - end);
+          for (int i = 1; i <= h; i++) {
+            target[i - 1] = i <= known ? steps[(int) ((end + i) % size)][0] : Float.NaN;
+          }
+          java.sql.Timestamp first = times[(int) ((end - w + 1) % size)];
+          java.sql.Timestamp targetEnd = times[(int) ((end + known) % size)];
+          String split = targetEnd.before(c1) ? TRAIN
+              : !first.before(c1) && targetEnd.before(c2) ? VALIDATION
+              : !first.before(c2) ? TEST : GAP;
+          return RowFactory.create(key, first, times[(int) (end % size)], end, features, target, known, targetEnd,
+              split);
+        }
+      };
+    }
   }
 }

@@ -1,0 +1,53 @@
+package org.seqml.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.seqml.config.SeqmlConfig;
+import org.seqml.model.ModelFactory;
+
+/** The networks and random minibatches the step benchmarks train. */
+final class BenchNetworks {
+  static final int BATCH = 64;
+  static final int LENGTH = 50;
+  static final int FEATURES = 8;
+  static final int HORIZON = 3;
+
+  private BenchNetworks() {}
+
+  /** The config of the ticks pipeline with overrides; the product's own builders read it. */
+  static SeqmlConfig config(String... overrides) {
+    return BenchConfig.load(null, List.of(overrides));
+  }
+
+  /** The project's LSTM forecaster: 2 x 128 LSTM, last step, linear output; Adam 1e-3, no L2, no clipping. */
+  static ComputationGraph lstm() {
+    SeqmlConfig c = config("model.hidden=[128,128]", "model.dense=0", "model.l2=0", "model.gradient-clip=0",
+        "model.learning-rate=0.001");
+    return ModelFactory.forecaster(c.model(), FEATURES, LENGTH, HORIZON);
+  }
+
+  /**
+   * The project's Transformer forecaster: projection to d-model plus sinusoidal positions, 2 encoder
+   * blocks (4 heads, d = 64, feed-forward 128; post-norm, residuals), last time step, linear output.
+   */
+  static ComputationGraph transformer() {
+    SeqmlConfig c = config("model.family=transformer", "model.transformer.blocks=2", "model.transformer.heads=4",
+        "model.transformer.d-model=64", "model.transformer.feed-forward=128", "model.dense=0", "model.l2=0",
+        "model.gradient-clip=0", "model.learning-rate=0.001");
+    return ModelFactory.forecaster(c.model(), FEATURES, LENGTH, HORIZON);
+  }
+
+  /** A few random minibatches [batch, features, length] (DL4J's NCW) with [batch, horizon] labels. */
+  static List<DataSet> randomBatches(int count, int batch, int features, int length, int horizon) {
+    Nd4j.getRandom().setSeed(7);
+    List<DataSet> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(new DataSet(Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch, features, length),
+          Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch, horizon)));
+    }
+    return out;
+  }
+}

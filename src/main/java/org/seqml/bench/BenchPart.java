@@ -1,0 +1,44 @@
+package org.seqml.bench;
+
+import org.seqml.io.Json;
+
+/**
+ * Runs one measure in this JVM and prints its result as the last line, "BENCH-RESULT {json}".
+ * Started by {@link BenchCommand} as a child JVM per measure, so thread settings, heap peaks and
+ * SparkContexts never leak from one measure into another.
+ */
+public final class BenchPart {
+  static final String PREFIX = "BENCH-RESULT ";
+
+  private BenchPart() {}
+
+  public static void main(String[] args) throws Exception {
+    Params p = Params.fromArgs(args);
+    if (args[0].equals("memory-run")) {
+      MemoryBench.child(p, Integer.parseInt(args[5]));
+      System.exit(0);
+    }
+    if (args[0].equals("lstm-profile")) {
+      StepBench.profileLstm();
+      System.exit(0);
+    }
+    if (args[0].equals("scaling-driver")) {
+      ScalingBench.driver(p, Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+      System.exit(0);
+    }
+    Result r = switch (args[0]) {
+      case "lstm" -> StepBench.lstm(p);
+      case "transformer" -> StepBench.transformer(p);
+      case "averaging" -> SparkBench.averaging(p);
+      case "scoring" -> SparkBench.scoring(p);
+      case "windowing" -> PipelineBench.windowing(p);
+      case "accuracy" -> PipelineBench.accuracy(p);
+      case "memory" -> MemoryBench.run(p);
+      case "scaling" -> ScalingBench.run(p);
+      default -> throw new IllegalArgumentException("unknown measure " + args[0]);
+    };
+    System.out.println(PREFIX + Json.MAPPER.writer().without(
+        com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(r.toJson()));
+    System.exit(0); // Spark and ND4J leave non-daemon threads behind
+  }
+}

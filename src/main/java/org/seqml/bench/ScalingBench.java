@@ -1,0 +1,114 @@
+package org.seqml.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.seqml.config.SeqmlConfig;
+import org.seqml.io.Json;
+import org.seqml.model.WindowTensors;
+import org.seqml.pipeline.SparkSessions;
+import org.seqml.train.Checkpoints;
+import org.seqml.train.Loss;
+import org.seqml.train.ParameterAveragingTrainer;
+
+/**
+ * Scaling on a real standalone cluster (submit/local-cluster: a Master and two 1-core Workers on
+ * loopback): parameter averaging with 2 executors against 1, same global batch (64 = 2 x 32 vs
+ * 1 x 64), compute-bound model (the LSTM step network: 2 x 128 LSTM, length 50, 8 features).
+ * Each side is a fresh driver JVM; the figure is the second epoch's samples/s (the first pays for
+ * executor start and ND4J initialisation). Efficiency = rate(2) / (2 x rate(1)).
+ */
+final class ScalingBench {
+  static final String PREFIX = "SCALING-RESULT ";
+  static final int GLOBAL_BATCH = 64;
+
+  private ScalingBench() {}
+
+  static Result run(Params p) throws Exception {
+    int port = 17477;
+    Path dir = p.out().resolve("cluster");
+    Path home = Path.of(System.getProperty("seqml.home", "."));
+    Map<String, String> env = Map.of("SEQML_CLUSTER_PORT", Integer.toString(port), "SEQML_CLUSTER_UI_PORT",
+        Integer.toString(port + 1000), "SEQML_CLUSTER_DIR", dir.toString());
+    Files.createDirectories(dir);
+    cluster(home, env, "start", "2", "1", "3g");
+    Side two = new Side("2 executors x 1 core, batch 32 each", "samples/s");
+    Side one = new Side("1 executor x 1 core, batch 64", "samples/s");
+    try {
+      int reps = Math.min(p.reps(), p.quick() ? 1 : 2);
+      for (int rep = 0; rep < reps; rep++) {
+        for (int executors : new int[] {1, 2}) {
+          List<String> cmd = Children.javaCommand(List.of(), BenchPart.class.getName(),
+              List.of("scaling-driver", p.quick() ? "quick" : "full", Integer.toString(p.threads()), "1",
+                  p.out().toString(), Integer.toString(executors), Integer.toString(port)));
+          JsonNode r = Children.run(cmd, Map.of("OMP_NUM_THREADS", "1"),
+              p.out().resolve("logs").resolve("scaling-" + executors + "-" + (rep + 1) + ".log"), PREFIX, null);
+          if (r == null) {
+            throw new IllegalStateException("scaling driver with " + executors + " executors failed; see out/bench/logs");
+          }
+          (executors == 1 ? one : two).add(r.get("samples_per_s").asDouble());
+          System.out.printf("scaling rep %d, %d executor(s): %.0f samples/s (epoch 1: %.0f), load %.2f%n", rep + 1,
+              executors, r.get("samples_per_s").asDouble(), r.get("first_epoch_samples_per_s").asDouble(),
+              Machine.load1());
+        }
+      }
+    } finally {
+      cluster(home, env, "stop");
+    }
+    Result r = new Result("scaling", "Standalone cluster, parameter averaging on 2 executors vs 1 (1 core each), "
+        + "global batch 64, LSTM 2 x 128, length 50, 8 features", two, one,
+        "rate(2 executors) / (2 x rate(1 executor))", two.median() / (2 * one.median()), 0.85);
+    r.settings.put("averaging_frequency", 5);
+    r.settings.put("executor_omp_num_threads", 1);
+    r.settings.put("machine_note", "2-core machine: the driver, the Master and Workers share the two cores");
+    return r;
+  }
+
+  private static void cluster(Path home, Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("bash", home.resolve("submit/local-cluster").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+    pb.environment().putAll(env);
+    int code = pb.start().waitFor();
+    if (code != 0) {
+      throw new IllegalStateException("submit/local-cluster " + String.join(" ", args) + " failed (exit " + code + ")");
+    }
+  }
+
+  /** One driver against the cluster: trains 2 epochs with the given number of 1-core executors. */
+  static void driver(Params p, int executors, int port) throws Exception {
+    int n = p.pick(2048, 6144);
+    int batch = GLOBAL_BATCH / executors;
+    SeqmlConfig c = BenchConfig.load(null, List.of(
+        "spark.master=\"spark://127.0.0.1:" + port + "\"", "spark.conf.\"spark.ui.enabled\"=false",
+        "spark.conf.\"spark.cores.max\"=" + executors, "spark.conf.\"spark.executor.cores\"=1",
+        "spark.conf.\"spark.executor.memory\"=2g", "train.epochs=2", "train.workers=" + executors,
+        "train.batch-size-per-worker=" + batch, "train.keep-best=false"));
+    SparkSession spark = SparkSessions.create(c);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int f = BenchNetworks.FEATURES;
+    int w = BenchNetworks.LENGTH;
+    Dataset<Row> train = BenchData.frame(spark, BenchData.rows(n, 1, w, f), executors).select("features", "target");
+    Dataset<Row> validation = BenchData.frame(spark, BenchData.rows(256, 2, w, f), 1).select("features", "target");
+    WindowTensors tensors = new WindowTensors(BenchData.identityScaler(f), f, w, BenchNetworks.HORIZON);
+    Path dir = Files.createTempDirectory(p.out(), "scaling-checkpoints");
+    Checkpoints checkpoints = new Checkpoints(dir.toString(), 1, jsc.hadoopConfiguration(), "bench", Json.object());
+    ParameterAveragingTrainer.Result result = ParameterAveragingTrainer.train(BenchNetworks.lstm(), train,
+        validation, rows -> tensors.dataSet(rows, 0, 1), Loss.MSE, c.train(), 42, checkpoints);
+    spark.stop();
+    ObjectNode out = Json.object();
+    out.put("executors", executors);
+    out.put("samples_per_s", result.epochs().get(1).samplesPerSecond());
+    out.put("first_epoch_samples_per_s", result.epochs().get(0).samplesPerSecond());
+    out.set("executor_usage", result.executors());
+    System.out.println(PREFIX + Json.MAPPER.writer().without(
+        com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+  }
+}

@@ -1,0 +1,98 @@
+package org.seqml.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One training step (forward, backward, Adam update) of the same network shape in DL4J and in
+ * PyTorch on the CPU, at the same thread count, in samples/s. Both sides warm up first; each
+ * repetition times a fixed number of steps, the DL4J side in this JVM and the PyTorch side in a
+ * fresh Python process (bench/torch_step.py), alternately.
+ */
+final class StepBench {
+  private StepBench() {}
+
+  static Result lstm(Params p) {
+    return run(p, "lstm", "LSTM training step: batch 64, length 50, 8 features, 2 x 128 LSTM, 3 outputs",
+        BenchNetworks.lstm(), "lstm", 1.0);
+  }
+
+  static Result transformer(Params p) {
+    Result r = run(p, "transformer", "Transformer encoder training step: batch 64, length 50, 8 features, "
+        + "2 blocks, 4 heads, d=64, ff=128, post-norm, last step", BenchNetworks.transformer(), "transformer", 0.8);
+    r.settings.put("dl4j_builder", "ModelFactory.forecaster, model.family = transformer (SameDiff TransformerBlock)");
+    return r;
+  }
+
+  private static Result run(Params p, String name, String what, ComputationGraph net, String torchModel,
+      double goal) {
+    int steps = p.pick(10, 30);
+    List<DataSet> batches = BenchNetworks.randomBatches(4, BenchNetworks.BATCH, BenchNetworks.FEATURES,
+        BenchNetworks.LENGTH, BenchNetworks.HORIZON);
+    Python python = Python.fromProperties();
+    Side dl4j = new Side("seqml (DL4J " + org.deeplearning4j.nn.conf.NeuralNetConfiguration.class.getPackage()
+        .getImplementationVersion() + ")", "samples/s");
+    Side torch = new Side("PyTorch", "samples/s");
+    Side dl4jCpu = new Side("seqml per CPU-second", "samples/cpu-s");
+    Side torchCpu = new Side("PyTorch per CPU-second", "samples/cpu-s");
+    fit(net, batches, 5); // warm-up
+    String[] args = {"--model", torchModel, "--threads", Integer.toString(p.threads()), "--steps",
+        Integer.toString(steps), "--warmup", "5"};
+    JsonNode last = null;
+    for (int rep = 0; rep < p.reps(); rep++) {
+      Clock clock = new Clock();
+      fit(net, batches, steps);
+      double seconds = clock.wallSeconds();
+      dl4j.add(BenchNetworks.BATCH * steps / seconds);
+      dl4jCpu.add(BenchNetworks.BATCH * steps / clock.cpuSeconds());
+      last = python.run("torch_step.py", p.threads(), args);
+      torch.add(last.get("samples_per_s").asDouble());
+      torchCpu.add(last.get("samples_per_cpu_s").asDouble());
+      System.out.printf("%s rep %d: dl4j %.0f samples/s, torch %.0f samples/s, load %.2f%n", name, rep + 1,
+          BenchNetworks.BATCH * steps / seconds, last.get("samples_per_s").asDouble(), Machine.load1());
+    }
+    Result r = Result.throughput(name, what, dl4j, torch, goal).withCpu(dl4jCpu, torchCpu);
+    r.settings.put("threads", p.threads());
+    r.settings.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+    r.settings.put("nd4j_max_threads", Nd4j.getEnvironment().maxThreads());
+    r.settings.put("nd4j_max_master_threads", Nd4j.getEnvironment().maxMasterThreads());
+    r.settings.put("torch_set_num_threads", p.threads());
+    r.settings.put("steps_per_rep", steps);
+    r.settings.put("dl4j_params", net.numParams());
+    r.settings.put("torch_params", last.get("params").asLong());
+    r.settings.put("torch_version", last.get("torch").asText());
+    return r;
+  }
+
+  /**
+   * Evidence for the step gap: how many native ND4J ops one LSTM training step runs (ND4J's
+   * OpProfiler, counting every op invocation), printed with ND4J's own dashboard.
+   */
+  static void profileLstm() {
+    ComputationGraph net = BenchNetworks.lstm();
+    List<DataSet> batches = BenchNetworks.randomBatches(2, BenchNetworks.BATCH, BenchNetworks.FEATURES,
+        BenchNetworks.LENGTH, BenchNetworks.HORIZON);
+    fit(net, batches, 3);
+    int steps = 5;
+    org.nd4j.linalg.profiler.OpProfiler.getInstance().reset();
+    Nd4j.getExecutioner().setProfilingConfig(org.nd4j.linalg.profiler.ProfilerConfig.builder().stackTrace(false)
+        .checkElapsedTime(true).build());
+    double seconds = fit(net, batches, steps);
+    long ops = org.nd4j.linalg.profiler.OpProfiler.getInstance().getInvocationsCount();
+    org.nd4j.linalg.profiler.OpProfiler.getInstance().printOutDashboard();
+    System.out.printf("lstm-profile: %d native ops in %d training steps = %d per step (%.1f per time step), "
+        + "%.1f ms per step with profiling on%n", ops, steps, ops / steps, ops / (double) steps / BenchNetworks.LENGTH,
+        1000 * seconds / steps);
+  }
+
+  private static double fit(ComputationGraph net, List<DataSet> batches, int steps) {
+    long t0 = System.nanoTime();
+    for (int i = 0; i < steps; i++) {
+      net.fit(batches.get(i % batches.size()));
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+}
