@@ -72,9 +72,7 @@ public final class ClassificationEvaluator {
 
   private static ObjectNode kmerLogistic(Dataset<Row> train, Dataset<Row> test, List<String> classes, String positive,
       int positiveIndex, int k) {
-    // Overlapping k-mers of the whole sequence, in SQL so no Scala collection crosses the API.
-    org.apache.spark.sql.Column split = org.apache.spark.sql.functions.expr(String.format(
-        "transform(sequence(1, greatest(length(`sequence`) - %d, 1)), i -> substring(`sequence`, i, %d))", k - 1, k));
+    org.apache.spark.sql.Column split = org.seqml.window.SequenceWindows.kmers("sequence", k);
     Dataset<Row> trainK = train.withColumn("kmers", split);
     Dataset<Row> testK = test.withColumn("kmers", split);
     StringIndexer labels = new StringIndexer().setInputCol("label").setOutputCol("y")

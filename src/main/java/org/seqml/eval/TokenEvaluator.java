@@ -53,9 +53,8 @@ public final class TokenEvaluator {
   /** (split, token, context) for every token after the first of each sequence. */
   static Dataset<Row> tokens(Dataset<Row> sequences, Vocabulary vocabulary, int k) {
     java.util.List<String> known = vocabulary.events();
-    Dataset<Row> exploded = sequences.select(col("sequence_id"), col("split"), functions.posexplode(functions.expr(
-        String.format("transform(sequence(1, greatest(length(`sequence`) - %d, 1)), i -> substring(`sequence`, i, %d))",
-            k - 1, k))).as(new String[] {"pos", "raw"}));
+    Dataset<Row> exploded = sequences.select(col("sequence_id"), col("split"), functions.posexplode(
+        org.seqml.window.SequenceWindows.kmers("sequence", k)).as(new String[] {"pos", "raw"}));
     Column token = functions.when(col("raw").isin(known.toArray()), col("raw")).otherwise(lit("<unknown>"));
     var order = Window.partitionBy("sequence_id").orderBy("pos");
     return exploded.withColumn("token", token)

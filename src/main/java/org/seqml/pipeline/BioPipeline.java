@@ -91,8 +91,7 @@ final class BioPipeline implements DomainPipeline {
     run.phase("window");
     SeqmlConfig config = run.config();
     JsonNode manifest = PartitionSink.manifest(run, Layout.SEQUENCES);
-    Dataset<Row> sequences = SequenceWindows.split(PartitionSink.read(run, Layout.SEQUENCES), config.split(),
-        config.bio().splitSeed());
+    Dataset<Row> sequences = splitSequences(run);
     Dataset<Row> windows = SequenceWindows.windows(sequences, config.task(), config.window().size(),
         config.window().stride(), k(config));
     ObjectNode extra = Json.object();
@@ -106,6 +105,12 @@ final class BioPipeline implements DomainPipeline {
     }
     LOG.info("window ds={} windows={} by split {}", run.ds(), written, splits);
     return written;
+  }
+
+  /** The accepted sequences with their (deterministic) split, as windowing assigned it. */
+  private static Dataset<Row> splitSequences(RunContext run) {
+    return SequenceWindows.split(PartitionSink.read(run, Layout.SEQUENCES), run.config().split(),
+        run.config().bio().splitSeed());
   }
 
   private static int k(SeqmlConfig config) {
@@ -178,9 +183,8 @@ final class BioPipeline implements DomainPipeline {
       return new Vocabulary(Alphabet.of(bio.alphabet()).letters());
     }
     int k = bio.k();
-    Dataset<Row> kmers = train.select(functions.explode(functions.expr(String.format(
-        "transform(sequence(1, greatest(length(segment) - %d, 1)), i -> substring(segment, i, %d))", k - 1, k)))
-        .as("kmer")).filter(functions.length(col("kmer")).equalTo(k));
+    Dataset<Row> kmers = train.select(functions.explode(SequenceWindows.kmers("segment", k)).as("kmer"))
+        .filter(functions.length(col("kmer")).equalTo(k));
     List<String> top = new ArrayList<>(kmers.groupBy("kmer").count()
         .orderBy(col("count").desc(), col("kmer")).limit(bio.maxVocabulary()).collectAsList().stream()
         .map(r -> r.getString(0)).toList());
@@ -222,8 +226,7 @@ final class BioPipeline implements DomainPipeline {
         artifact, tensors, nextToken, classes, config.score().batchSize());
     try {
       PartitionSink.write(run, Layout.WINDOW_SCORES, scorer.scoreWindows(windows), counts, artifact.modelId(), null);
-      Dataset<Row> sequences = SequenceWindows.split(PartitionSink.read(run, Layout.SEQUENCES), config.split(),
-          config.bio().splitSeed());
+      Dataset<Row> sequences = splitSequences(run);
       long written = PartitionSink.write(run, Layout.SCORES,
           scorer.perSequence(PartitionSink.read(run, Layout.WINDOW_SCORES), sequences), counts, artifact.modelId(),
           null);
@@ -241,8 +244,7 @@ final class BioPipeline implements DomainPipeline {
     JsonNode scoresManifest = PartitionSink.manifest(run, Layout.SCORES);
     ModelArtifact artifact = ModelArtifact.load(run.layout().model(), Provenance.hadoop(run));
     ObjectNode metrics = Provenance.metricsHeader(run, scoresManifest);
-    Dataset<Row> sequences = SequenceWindows.split(PartitionSink.read(run, Layout.SEQUENCES), config.split(),
-        config.bio().splitSeed());
+    Dataset<Row> sequences = splitSequences(run);
     Dataset<Row> test = SequenceScorer.test(PartitionSink.read(run, Layout.SCORES));
     metrics.put("split", String.format("stratified by class: train %.2f, validation %.2f, test %.2f of each class "
             + "(bio.split-seed %d)", config.split().train(), config.split().validation(),

@@ -53,6 +53,13 @@ public final class SequenceWindows {
         .drop("rank", "class_size", "position");
   }
 
+  /** The overlapping k-mers of a string column, in SQL so no Scala collection crosses the Java API. */
+  public static org.apache.spark.sql.Column kmers(String column, int k) {
+    return org.apache.spark.sql.functions.expr(String.format(
+        "transform(sequence(1, greatest(length(`%s`) - %d, 1)), i -> substring(`%s`, i, %d))", column, k - 1, column,
+        k));
+  }
+
   /** Token count of a sequence: residues, or overlapping k-mers. */
   public static int tokenCount(int length, int k) {
     return Math.max(0, length - k + 1);
