@@ -18,7 +18,7 @@ public final class SeqmlProcess {
       + "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED "
       + "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED "
       + "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false "
-      + "-Dio.netty.tryReflectionSetAccessible=true -Dorg.bytedeco.javacpp.nopointergc=true";
+      + "-Dio.netty.tryReflectionSetAccessible=true -Dorg.bytedeco.javacpp.nopointergc=false";
 
   private SeqmlProcess() {}
 

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.apache.spark.TaskContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,6 +32,19 @@ public final class Networks {
     }
   }
 
+  /**
+   * A copy of the network for one Spark task, closed when the task ends: its parameters live off
+   * the Java heap, and a task must not leave them for the garbage collector (which may be off).
+   */
+  public static ComputationGraph restoreForTask(byte[] zip) {
+    ComputationGraph net = restore(zip, false);
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener((TaskContext done) -> net.close());
+    }
+    return net;
+  }
+
   /** Inference output for features and their mask (null = every position real). */
   public static INDArray output(ComputationGraph net, INDArray features, INDArray mask) {
     return net.output(false, new INDArray[] {features}, mask == null ? null : new INDArray[] {mask}, null)[0];
@@ -38,5 +52,21 @@ public final class Networks {
 
   public static INDArray output(ComputationGraph net, DataSet batch) {
     return output(net, batch.getFeatures(), batch.getFeaturesMaskArray());
+  }
+
+  /**
+   * Frees a batch's arrays as soon as it is scored rather than when the collector finds them: by
+   * then they may have been promoted, and the native memory behind them waits for an old-gen cycle.
+   */
+  public static void close(INDArray... arrays) {
+    for (INDArray a : arrays) {
+      if (a != null && a.closeable()) {
+        a.close();
+      }
+    }
+  }
+
+  public static void close(DataSet batch) {
+    close(batch.getFeatures(), batch.getLabels(), batch.getFeaturesMaskArray(), batch.getLabelsMaskArray());
   }
 }

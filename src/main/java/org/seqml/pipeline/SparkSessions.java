@@ -36,7 +36,7 @@ public final class SparkSessions {
     }
     // one ND4J/OpenMP thread per task: executors run one task per core
     conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
-    conf.setIfMissing("spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.nopointergc=true");
+    conf.setIfMissing("spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.nopointergc=false");
     if (conf.contains("spark.jars")) {
       return;
     }

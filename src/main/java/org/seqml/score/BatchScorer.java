@@ -81,9 +81,17 @@ public final class BatchScorer implements Serializable {
     if (!rows.hasNext()) {
       return rows;
     }
-    ComputationGraph net = ModelArtifact.restore(model.value());
+    ComputationGraph net = Networks.restoreForTask(model.value());
     WindowTensors tensors = new WindowTensors(scaler, features, window, horizon);
-    return Batches.flatMap(rows, batchSize, batch -> toScores(batch, Networks.output(net, tensors.features(batch, 3), null)));
+    return Batches.flatMap(rows, batchSize, batch -> {
+      INDArray input = tensors.features(batch, 3);
+      INDArray predictions = Networks.output(net, input, null);
+      try {
+        return toScores(batch, predictions);
+      } finally {
+        Networks.close(input, predictions);
+      }
+    });
   }
 
   private List<Row> toScores(List<Row> batch, INDArray predictions) {

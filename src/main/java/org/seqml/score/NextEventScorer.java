@@ -114,9 +114,17 @@ public final class NextEventScorer implements Serializable {
     if (!rows.hasNext()) {
       return rows;
     }
-    ComputationGraph net = ModelArtifact.restore(model.value());
+    ComputationGraph net = Networks.restoreForTask(model.value());
     EventTensors tensors = new EventTensors(vocabulary, history);
-    return Batches.flatMap(rows, batchSize, batch -> score(batch, Networks.output(net, tensors.features(batch, 2), null)));
+    return Batches.flatMap(rows, batchSize, batch -> {
+      INDArray input = tensors.features(batch, 2);
+      INDArray probabilities = Networks.output(net, input, null);
+      try {
+        return score(batch, probabilities);
+      } finally {
+        Networks.close(input, probabilities);
+      }
+    });
   }
 
   private List<Row> score(List<Row> batch, INDArray probabilities) {

@@ -90,7 +90,7 @@ public final class SequenceScorer implements java.io.Serializable {
     if (!rows.hasNext()) {
       return rows;
     }
-    ComputationGraph net = ModelArtifact.restore(model.value());
+    ComputationGraph net = Networks.restoreForTask(model.value());
     return Batches.flatMap(rows, batchSize, batch -> {
       DataSet ds = tensors.dataSet(batch, 4, 5);
       INDArray out = Networks.output(net, ds);
@@ -107,6 +107,8 @@ public final class SequenceScorer implements java.io.Serializable {
         scored.add(RowFactory.create(r.getString(0), r.getInt(1), r.getInt(2), r.getInt(3), p, nll, r.getString(6),
             modelId));
       }
+      Networks.close(ds);
+      Networks.close(out);
       return scored;
     });
   }

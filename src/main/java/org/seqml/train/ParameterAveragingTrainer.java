@@ -18,6 +18,7 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.seqml.config.SeqmlConfig;
+import org.seqml.model.Networks;
 import org.seqml.util.Batches;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,6 +137,7 @@ public final class ParameterAveragingTrainer {
                 + "eta_s=%.0f", epoch, t.epochs(), trainLoss, validationLoss, e.samplesPerSecond(), seconds, elapsed,
             elapsed / done * (t.epochs() - epoch)));
         if (verdict == EpochPolicy.Verdict.IMPROVED && t.keepBest()) {
+          Networks.close(bestParams);
           bestParams = current.params().dup();
         }
         checkpoints.save(epoch, current, bestParams, policy, epochs);

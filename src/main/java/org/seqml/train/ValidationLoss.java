@@ -7,8 +7,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.seqml.model.ModelArtifact;
 import org.seqml.model.Networks;
 import org.seqml.util.Batches;
 
@@ -23,10 +23,13 @@ public final class ValidationLoss {
       double[] total = rows.javaRDD().mapPartitions((Iterator<Row> it) -> {
         double[] acc = new double[2];
         if (it.hasNext()) {
-          ComputationGraph copy = ModelArtifact.restore(model.value());
+          ComputationGraph copy = Networks.restoreForTask(model.value());
           Batches.of(it, batchSize).forEachRemaining(batch -> {
             DataSet ds = batcher.batch(batch);
-            double[] s = loss.sum(Networks.output(copy, ds), ds.getLabels());
+            INDArray output = Networks.output(copy, ds);
+            double[] s = loss.sum(output, ds.getLabels());
+            Networks.close(output);
+            Networks.close(ds);
             acc[0] += s[0];
             acc[1] += s[1];
           });
