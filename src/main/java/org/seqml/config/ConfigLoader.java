@@ -60,7 +60,69 @@ public final class ConfigLoader {
     } catch (ConfigException e) {
       throw new ConfigError("config does not resolve: " + e.getMessage());
     }
+    rejectUnknownKeys(resolved, reference);
     return SeqmlConfig.from(resolved);
+  }
+
+  /**
+   * Every key seqml reads is in reference.conf, so any other key is a typo that would otherwise be
+   * ignored in silence (a run with the defaults the user meant to change). spark.conf is free-form.
+   */
+  private static void rejectUnknownKeys(Config resolved, Config reference) {
+    List<String> known = reference.entrySet().stream().map(java.util.Map.Entry::getKey).toList();
+    List<String> problems = resolved.entrySet().stream()
+        .filter(e -> !e.getKey().startsWith("spark.conf.") && !reference.hasPathOrNull(e.getKey()))
+        .map(e -> "'" + e.getKey() + "' (in " + e.getValue().origin().description() + ")"
+            + closest(e.getKey(), known).map(k -> ": did you mean '" + k + "'?").orElse(""))
+        .sorted()
+        .toList();
+    if (!problems.isEmpty()) {
+      throw new ConfigError("unknown config key" + (problems.size() > 1 ? "s " : " ") + String.join(", ", problems)
+          + "; every key and its meaning is listed in reference.conf (seqml config --pipeline <name> prints them)");
+    }
+  }
+
+  /** The known key nearest by edit distance, if it is near enough to be a likely typo. */
+  static java.util.Optional<String> closest(String key, List<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String k : known) {
+      int d = editDistance(key, k);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = k;
+      }
+    }
+    // same leaf name in another section, or a few characters off
+    boolean sameLeaf = best != null && leaf(best).equals(leaf(key));
+    if (best == null || !(sameLeaf || bestDistance <= Math.max(2, key.length() / 4))) {
+      String byLeaf = known.stream().filter(k -> leaf(k).equals(leaf(key))).findFirst().orElse(null);
+      return java.util.Optional.ofNullable(byLeaf);
+    }
+    return java.util.Optional.of(best);
+  }
+
+  private static String leaf(String path) {
+    return path.substring(path.lastIndexOf('.') + 1);
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   private static String baseName(String nameOrPath) {

@@ -119,4 +119,19 @@ class ConfigLoaderTest {
     }
     assertEquals("table", project.load("ticks-table", null, List.of("ingest.path=/x.csv")).ingest().source());
   }
+
+  @Test
+  void unknownKeysAreRejectedWithWhereTheyCameFromAndTheLikelyKey() throws IOException {
+    ConfigError typo = assertThrows(ConfigError.class, () -> loader.load("p", null, List.of("train.epoch=3")));
+    assertTrue(typo.getMessage().contains("'train.epoch'"), typo.getMessage());
+    assertTrue(typo.getMessage().contains("did you mean 'train.epochs'"), typo.getMessage());
+    ConfigError misplaced = assertThrows(ConfigError.class, () -> loader.load(null, null, List.of("root=/x")));
+    assertTrue(misplaced.getMessage().contains("unknown config key 'root'"), misplaced.getMessage());
+    Files.writeString(home.resolve("pipelines/typo.conf"), "window { size = 8, strid = 2 }\n");
+    ConfigError inFile = assertThrows(ConfigError.class, () -> loader.load("typo", null, List.of()));
+    assertTrue(inFile.getMessage().contains("'window.strid'") && inFile.getMessage().contains("pipelines/typo.conf")
+        && inFile.getMessage().contains("did you mean 'window.stride'"), inFile.getMessage());
+    assertEquals("4g", loader.load(null, null, List.of("spark.conf.\"spark.executor.memory\"=4g")).spark().conf()
+        .get("spark.executor.memory"), "spark.conf is a free-form map");
+  }
 }
