@@ -28,6 +28,8 @@ final class Machine {
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     m.put("load_1m_at_start", load1());
+    // OpenBLAS's kernel choice moves the DL4J step figures by ~15% on AVX-512 CPUs (BENCHMARKS.md)
+    m.put("openblas_coretype", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(detected)"));
     return m;
   }
 
