@@ -122,7 +122,15 @@ public record SeqmlConfig(
       double gradientClip,
       long seed,
       Transformer transformer,
-      String pooling) implements Serializable {}
+      String pooling,
+      Conv conv) implements Serializable {}
+
+  /** An optional convolution over positions before the family's layers (filters 0 = none). */
+  public record Conv(int filters, int kernel) implements Serializable {
+    public boolean enabled() {
+      return filters > 0;
+    }
+  }
 
   /** The transformer family's encoder: blocks, attention heads, width and feed-forward width. */
   public record Transformer(int blocks, int heads, int model, int feedForward) implements Serializable {}
@@ -294,7 +302,9 @@ public record SeqmlConfig(
             s.doubleValue("model.gradient-clip", v -> v >= 0, "must be >= 0"),
             s.longValue("model.seed", v -> true, ""),
             transformer(s),
-            s.oneOf("model.pooling", Set.of("auto", "last", "mean", "max")));
+            s.oneOf("model.pooling", Set.of("auto", "last", "mean", "max")),
+            new Conv(s.intValue("model.conv.filters", v -> v >= 0 && v <= 4096, "must be in 0..4096 (0 = no convolution)"),
+                s.intValue("model.conv.kernel", v -> v >= 1 && v <= 255 && v % 2 == 1, "must be odd, in 1..255")));
 
     Train train =
         new Train(

@@ -3,17 +3,21 @@ package org.seqml.model;
 import java.util.List;
 import org.deeplearning4j.nn.api.OptimizationAlgorithm;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.util.MaskLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -100,6 +104,17 @@ public final class ModelFactory {
           .inputLength(length).build(), top);
       top = "embed";
       width = m.embedding();
+    }
+    if (m.conv().enabled()) {
+      // Zero the padded positions first: a window centred near the end of a short example reaches
+      // into its padding. The second mask zeroes what the bias and ReLU put back there.
+      g.addLayer("conv-in", new MaskLayer(), top);
+      g.addLayer("conv", new Convolution1DLayer.Builder().nIn(width).nOut(m.conv().filters())
+          .kernelSize(m.conv().kernel()).convolutionMode(ConvolutionMode.Same).rnnDataFormat(RNNFormat.NCW)
+          .activation(Activation.RELU).build(), "conv-in");
+      g.addLayer("conv-out", new MaskLayer(), "conv");
+      top = "conv-out";
+      width = m.conv().filters();
     }
     switch (m.family()) {
       case "lstm", "bilstm" -> {

@@ -23,21 +23,30 @@ import org.seqml.config.SeqmlConfig;
 class ModelFamiliesTest {
   static SeqmlConfig.Model model(String family) {
     return new SeqmlConfig.Model(family, 8, List.of(12, 12), 8, 0.0, 0.01, 0.0, 0.0, 7,
-        new SeqmlConfig.Transformer(2, 2, 8, 16), "auto");
+        new SeqmlConfig.Transformer(2, 2, 8, 16), "auto", new SeqmlConfig.Conv(0, 9));
+  }
+
+  /** The family behind a 1-D convolution front end ("conv+lstm" etc. in the parameterised tests). */
+  static SeqmlConfig.Model modelFor(String spec) {
+    boolean conv = spec.startsWith("conv+");
+    SeqmlConfig.Model m = model(conv ? spec.substring(5) : spec);
+    return conv ? new SeqmlConfig.Model(m.family(), m.embedding(), m.hidden(), m.dense(), m.dropout(),
+        m.learningRate(), m.l2(), m.gradientClip(), m.seed(), m.transformer(), m.pooling(),
+        new SeqmlConfig.Conv(6, 3)) : m;
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"lstm", "bilstm", "transformer"})
+  @ValueSource(strings = {"lstm", "bilstm", "transformer", "conv+lstm", "conv+transformer"})
   void everyTaskHeadHasItsShape(String family) {
     INDArray vectors = Nd4j.rand(DataType.FLOAT, 5, 3, 10);
-    assertArrayEquals(new long[] {5, 4}, Networks.output(ModelFactory.forecaster(model(family), 3, 10, 4), vectors,
+    assertArrayEquals(new long[] {5, 4}, Networks.output(ModelFactory.forecaster(modelFor(family), 3, 10, 4), vectors,
         null).shape(), "forecast: H outputs");
     INDArray tokens = Nd4j.createFromArray(new float[5 * 10]).reshape(5, 1, 10).assign(3);
-    INDArray next = Networks.output(ModelFactory.nextEvent(model(family), 20, 10), tokens, null);
+    INDArray next = Networks.output(ModelFactory.nextEvent(modelFor(family), 20, 10), tokens, null);
     assertArrayEquals(new long[] {5, 20}, next.shape(), "next event/token: a softmax over the vocabulary");
     assertEquals(5.0, next.sumNumber().doubleValue(), 1e-4);
     for (ModelFactory.Pooling pooling : ModelFactory.Pooling.values()) {
-      INDArray cls = Networks.output(ModelFactory.classifier(model(family), ModelFactory.Input.vectors(6), 10, 3,
+      INDArray cls = Networks.output(ModelFactory.classifier(modelFor(family), ModelFactory.Input.vectors(6), 10, 3,
           pooling), Nd4j.rand(DataType.FLOAT, 5, 6, 10), Nd4j.ones(DataType.FLOAT, 5, 10));
       assertArrayEquals(new long[] {5, 3}, cls.shape(), "classes, " + pooling);
     }
@@ -45,10 +54,10 @@ class ModelFamiliesTest {
 
   /** Whatever sits in padded positions, the outputs of real positions and of the model are unchanged. */
   @ParameterizedTest
-  @ValueSource(strings = {"lstm", "bilstm", "transformer"})
+  @ValueSource(strings = {"lstm", "bilstm", "transformer", "conv+lstm", "conv+bilstm", "conv+transformer"})
   void paddingDoesNotChangeRealPositions(String family) {
     for (ModelFactory.Pooling pooling : ModelFactory.Pooling.values()) {
-      ComputationGraph net = ModelFactory.classifier(model(family), ModelFactory.Input.vectors(4), 9, 2, pooling);
+      ComputationGraph net = ModelFactory.classifier(modelFor(family), ModelFactory.Input.vectors(4), 9, 2, pooling);
       INDArray mask = Nd4j.ones(DataType.FLOAT, 2, 9);
       mask.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 9))
           .assign(0); // example 0 has 5 real positions, example 1 all 9
@@ -90,7 +99,7 @@ class ModelFamiliesTest {
     SeqmlConfig.Model m = model("transformer");
     // No ReLU dense layer here: its kink makes numeric gradients unreliable.
     m = new SeqmlConfig.Model(m.family(), m.embedding(), m.hidden(), 0, 0, m.learningRate(), 0, 0, m.seed(),
-        m.transformer(), "auto");
+        m.transformer(), "auto", m.conv());
     ComputationGraph net = ModelFactory.build(m, ModelFactory.Input.vectors(3), 5,
         ModelFactory.Pooling.MEAN, 2, true, new NoOp(), DataType.DOUBLE);
     INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 3, 5);
@@ -99,6 +108,41 @@ class ModelFamiliesTest {
     assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
         .inputs(new INDArray[] {x}).labels(new INDArray[] {y}).inputMask(new INDArray[] {mask})
         .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8).print(GradientCheckUtil.PrintMode.FAILURES_ONLY)), "gradient check failed");
+  }
+
+  /** A motif task: the convolution front end learns it, and training moves its filters. */
+  @Test
+  void convolutionFrontEndLearnsAMotif() {
+    Nd4j.getRandom().setSeed(11);
+    ComputationGraph net = ModelFactory.build(modelFor("conv+lstm"), ModelFactory.Input.vectors(4), 12,
+        ModelFactory.Pooling.MAX, 2, true, new Adam(0.02), DataType.FLOAT);
+    // One-hot "bases"; class 1 when the pair (base 0, base 1) occurs anywhere, base 2 elsewhere.
+    int n = 64;
+    INDArray x = Nd4j.zeros(DataType.FLOAT, n, 4, 12);
+    INDArray y = Nd4j.zeros(DataType.FLOAT, n, 2);
+    java.util.Random r = new java.util.Random(3);
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < 12; t++) {
+        x.putScalar(new int[] {i, 2 + r.nextInt(2), t}, 1.0);
+      }
+      boolean motif = i % 2 == 0;
+      if (motif) {
+        int at = r.nextInt(11);
+        x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+            org.nd4j.linalg.indexing.NDArrayIndex.interval(at, at + 2)).assign(0);
+        x.putScalar(new int[] {i, 0, at}, 1.0);
+        x.putScalar(new int[] {i, 1, at + 1}, 1.0);
+      }
+      y.putScalar(i, motif ? 1 : 0, 1.0);
+    }
+    DataSet data = new DataSet(x, y);
+    INDArray filters = net.getLayer("conv").getParam("W").dup();
+    double initial = net.score(data);
+    for (int i = 0; i < 200; i++) {
+      net.fit(data);
+    }
+    assertTrue(net.score(data) < 0.1 * initial, "loss " + initial + " -> " + net.score(data));
+    assertTrue(!net.getLayer("conv").getParam("W").equalsWithEps(filters, 1e-6), "filters never moved");
   }
 
   /** A tiny task overfits, and training moves every parameter array of every block. */
@@ -130,9 +174,9 @@ class ModelFamiliesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"lstm", "transformer"})
+  @ValueSource(strings = {"lstm", "transformer", "conv+lstm"})
   void bytesRoundTripScoresIdentically(String family) {
-    ComputationGraph net = ModelFactory.classifier(model(family), ModelFactory.Input.tokens(11), 7, 3,
+    ComputationGraph net = ModelFactory.classifier(modelFor(family), ModelFactory.Input.tokens(11), 7, 3,
         ModelFactory.Pooling.MEAN);
     INDArray tokens = Nd4j.createFromArray(new float[] {1, 2, 3, 4, 5, 0, 0, 9, 8, 7, 6, 5, 4, 3}).reshape(2, 1, 7);
     INDArray mask = Nd4j.createFromArray(new float[][] {{1, 1, 1, 1, 1, 0, 0}, {1, 1, 1, 1, 1, 1, 1}});
