@@ -66,6 +66,16 @@ public final class Networks {
     }
   }
 
+  /** Runs the network on one batch's input (every position real) and frees input and output after {@code use}. */
+  public static <R> R withOutput(ComputationGraph net, INDArray input, java.util.function.Function<INDArray, R> use) {
+    INDArray output = output(net, input, null);
+    try {
+      return use.apply(output);
+    } finally {
+      close(input, output);
+    }
+  }
+
   public static void close(DataSet batch) {
     close(batch.getFeatures(), batch.getLabels(), batch.getFeaturesMaskArray(), batch.getLabelsMaskArray());
   }

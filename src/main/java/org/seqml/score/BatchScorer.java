@@ -83,15 +83,8 @@ public final class BatchScorer implements Serializable {
     }
     ComputationGraph net = Networks.restoreForTask(model.value());
     WindowTensors tensors = new WindowTensors(scaler, features, window, horizon);
-    return Batches.flatMap(rows, batchSize, batch -> {
-      INDArray input = tensors.features(batch, 3);
-      INDArray predictions = Networks.output(net, input, null);
-      try {
-        return toScores(batch, predictions);
-      } finally {
-        Networks.close(input, predictions);
-      }
-    });
+    return Batches.flatMap(rows, batchSize,
+        batch -> Networks.withOutput(net, tensors.features(batch, 3), predictions -> toScores(batch, predictions)));
   }
 
   private List<Row> toScores(List<Row> batch, INDArray predictions) {

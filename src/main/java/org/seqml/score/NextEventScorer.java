@@ -116,15 +116,8 @@ public final class NextEventScorer implements Serializable {
     }
     ComputationGraph net = Networks.restoreForTask(model.value());
     EventTensors tensors = new EventTensors(vocabulary, history);
-    return Batches.flatMap(rows, batchSize, batch -> {
-      INDArray input = tensors.features(batch, 2);
-      INDArray probabilities = Networks.output(net, input, null);
-      try {
-        return score(batch, probabilities);
-      } finally {
-        Networks.close(input, probabilities);
-      }
-    });
+    return Batches.flatMap(rows, batchSize,
+        batch -> Networks.withOutput(net, tensors.features(batch, 2), probabilities -> score(batch, probabilities)));
   }
 
   private List<Row> score(List<Row> batch, INDArray probabilities) {
