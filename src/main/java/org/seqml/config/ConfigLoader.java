@@ -82,24 +82,12 @@ public final class ConfigLoader {
     }
   }
 
-  /** The known key nearest by edit distance, if it is near enough to be a likely typo. */
+  /** The likely key meant: a few characters off, else the same leaf name in another section. */
   static java.util.Optional<String> closest(String key, List<String> known) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String k : known) {
-      int d = editDistance(key, k);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = k;
-      }
-    }
-    // same leaf name in another section, or a few characters off
-    boolean sameLeaf = best != null && leaf(best).equals(leaf(key));
-    if (best == null || !(sameLeaf || bestDistance <= Math.max(2, key.length() / 4))) {
-      String byLeaf = known.stream().filter(k -> leaf(k).equals(leaf(key))).findFirst().orElse(null);
-      return java.util.Optional.ofNullable(byLeaf);
-    }
-    return java.util.Optional.of(best);
+    java.util.Optional<String> nearest = known.stream()
+        .min(java.util.Comparator.comparingInt((String k) -> editDistance(key, k)))
+        .filter(k -> editDistance(key, k) <= Math.max(2, key.length() / 4));
+    return nearest.or(() -> known.stream().filter(k -> leaf(k).equals(leaf(key))).findFirst());
   }
 
   private static String leaf(String path) {

@@ -107,7 +107,7 @@ public final class ModelFactory {
     }
     if (m.conv().enabled()) {
       // Zero the padded positions first: a window centred near the end of a short example reaches
-      // into its padding. The second mask zeroes what the bias and ReLU put back there.
+      // into its padding. The second mask zeroes what the bias and activation put back there.
       g.addLayer("conv-in", new MaskLayer(), top);
       g.addLayer("conv", new Convolution1DLayer.Builder().nIn(width).nOut(m.conv().filters())
           .kernelSize(m.conv().kernel()).convolutionMode(ConvolutionMode.Same).rnnDataFormat(RNNFormat.NCW)
