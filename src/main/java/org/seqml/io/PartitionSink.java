@@ -8,6 +8,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 import org.seqml.pipeline.RunContext;
 
 /**
@@ -22,29 +23,46 @@ public final class PartitionSink {
 
   private PartitionSink() {}
 
-  /** Writes {@code data} as partition ds of {@code table}; returns the rows written. */
+  /** Writes {@code data} as partition ds of {@code table}, then its manifest; returns the rows written. */
   public static long write(RunContext run, String table, Dataset<Row> data, RowCounts counts, String modelId,
       ObjectNode extra) {
+    long written = writeData(run, table, data);
+    writeManifest(run, table, data.schema(), counts, modelId, extra, written);
+    return written;
+  }
+
+  /**
+   * The first half of {@link #write}: the data without a manifest (so the partition does not count
+   * as complete yet); returns the rows written. For a stage that takes its counts and provenance from
+   * what it wrote ({@link #readWritten}) rather than computing its input twice.
+   */
+  public static long writeData(RunContext run, String table, Dataset<Row> data) {
     String tablePath = run.layout().table(table);
     String partition = run.layout().partition(table, run.ds());
-    String manifestPath = partition + "/" + MANIFEST;
     SparkSession spark = run.spark();
-    // The old manifest goes first: while the data is being swapped no manifest vouches for it.
-    deleteIfExists(spark, manifestPath);
-    if (data.isEmpty()) {
-      // Dynamic overwrite replaces only partitions it writes to, and an empty dataset writes none:
-      // drop the old partition, then write an empty file that carries the schema.
-      deleteIfExists(spark, partition);
-      data.limit(0).write().mode(SaveMode.Overwrite).parquet(partition);
-    } else {
-      data.withColumn("ds", functions.lit(run.ds()))
-          .write()
-          .mode(SaveMode.Overwrite)
-          .option("partitionOverwriteMode", "dynamic")
-          .partitionBy("ds")
-          .parquet(tablePath);
+    // The old manifest goes first: while the data is being swapped no manifest vouches for it. The old
+    // data goes too (unreadable without its manifest), so that an empty dataset, which dynamic overwrite
+    // would write no partition for, cannot leave it behind. No emptiness check up front: it would run
+    // the whole plan (shuffles included) once more before the write runs it again.
+    deleteIfExists(spark, partition + "/" + MANIFEST);
+    deleteIfExists(spark, partition);
+    data.withColumn("ds", functions.lit(run.ds()))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .option("partitionOverwriteMode", "dynamic")
+        .partitionBy("ds")
+        .parquet(tablePath);
+    if (!exists(spark, partition)) {
+      data.limit(0).write().mode(SaveMode.Overwrite).parquet(partition); // an empty file that carries the schema
     }
     long written = spark.read().parquet(partition).count();
+    return written;
+  }
+
+  /** The second half of {@link #write}: the manifest that makes a written partition complete. */
+  public static void writeManifest(RunContext run, String table, StructType schema, RowCounts counts,
+      String modelId, ObjectNode extra, long written) {
+    String manifestPath = run.layout().partition(table, run.ds()) + "/" + MANIFEST;
     ObjectNode manifest = Json.object();
     manifest.put("table", table);
     manifest.put("pipeline", run.config().pipeline());
@@ -56,13 +74,12 @@ public final class PartitionSink {
     manifest.set("rows", counts.toJson());
     manifest.put("rows_written", written);
     manifest.put("schema_version", SCHEMA_VERSION);
-    manifest.put("schema", data.schema().toDDL());
+    manifest.put("schema", schema.toDDL());
     manifest.put("written_at", Instant.now().toString());
     if (extra != null) {
       manifest.setAll(extra);
     }
-    Json.write(manifestPath, manifest, spark.sparkContext().hadoopConfiguration());
-    return written;
+    Json.write(manifestPath, manifest, run.spark().sparkContext().hadoopConfiguration());
   }
 
   /** The manifest of a written partition; fails with the path when the partition is absent. */
@@ -80,6 +97,20 @@ public final class PartitionSink {
   public static Dataset<Row> read(RunContext run, String table) {
     manifest(run, table);
     return run.spark().read().parquet(run.layout().partition(table, run.ds()));
+  }
+
+  /** A partition just written by {@link #writeData}, before its manifest exists. */
+  public static Dataset<Row> readWritten(RunContext run, String table) {
+    return run.spark().read().parquet(run.layout().partition(table, run.ds()));
+  }
+
+  private static boolean exists(SparkSession spark, String path) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static void deleteIfExists(SparkSession spark, String path) {

@@ -11,7 +11,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.apache.spark.storage.StorageLevel;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.eval.ForecastEvaluator;
 import org.seqml.ingest.IngestResult;
@@ -42,18 +41,17 @@ final class TicksPipeline implements DomainPipeline {
     run.phase("ingest");
     long t0 = System.nanoTime();
     IngestResult result = TicksIngest.read(run.spark(), run.config().ingest());
-    Dataset<Row> accepted = result.accepted().persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> rejects = result.rejects().persist(StorageLevel.MEMORY_AND_DISK());
-    long acceptedCount = accepted.count();
-    long rejectedCount = rejects.count();
+    // Each output is computed once, by its write; counts and provenance come from the Parquet written
+    // (a columnar read), and the input is counted on its own, so in = accepted + rejected stays a check.
+    long acceptedCount = PartitionSink.writeData(run, Layout.TICKS, result.accepted());
+    long rejectedCount = PartitionSink.writeData(run, Layout.REJECTS, result.rejects());
     long input = result.inputCount();
-    RowCounts counts = new RowCounts(input, acceptedCount, rejectedCount);
-    ObjectNode extra = provenance(accepted, run.config());
-    PartitionSink.write(run, Layout.TICKS, accepted, counts, null, extra);
-    PartitionSink.write(run, Layout.REJECTS, rejects, counts, null, Provenance.rejectedByReason(rejects));
-    accepted.unpersist();
-    rejects.unpersist();
     result.release();
+    RowCounts counts = new RowCounts(input, acceptedCount, rejectedCount);
+    PartitionSink.writeManifest(run, Layout.TICKS, result.accepted().schema(), counts, null,
+        provenance(PartitionSink.readWritten(run, Layout.TICKS), run.config()), acceptedCount);
+    PartitionSink.writeManifest(run, Layout.REJECTS, result.rejects().schema(), counts, null,
+        Provenance.rejectedByReason(PartitionSink.readWritten(run, Layout.REJECTS)), rejectedCount);
     LOG.info("ingest ds={} in={} accepted={} rejected={} ({}s)", run.ds(), input, acceptedCount, rejectedCount,
         seconds(t0));
     return counts;
@@ -66,17 +64,16 @@ final class TicksPipeline implements DomainPipeline {
     long t0 = System.nanoTime();
     SeqmlConfig config = run.config();
     JsonNode ticksManifest = PartitionSink.manifest(run, Layout.TICKS);
-    // Persisted: the split cuts, the sink's emptiness check and the write each read the features, and
-    // recomputing them repeats a shuffle and sort of all ticks (measured by seqml bench, windowing).
-    Dataset<Row> features = TickFeatures.compute(PartitionSink.read(run, Layout.TICKS), config.features())
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> windows = SlidingWindows.apply(features, config.features().columns(), config.window(),
-        config.split());
+    // One shuffle and sort of the ticks by symbol: features and windows in one pass per symbol, and
+    // nothing persisted (the cuts read only the ticks' times).
+    Dataset<Row> ticks = PartitionSink.read(run, Layout.TICKS);
+    java.sql.Timestamp[] cuts = SlidingWindows.cuts(TickFeatures.stepTimes(ticks, config.features()), config.split());
+    Dataset<Row> windows = SlidingWindows.ofOrdered(run.spark(), TickFeatures.orderedSteps(ticks, config.features()),
+        TickFeatures.SCHEMA, config.features().columns(), config.window(), cuts);
     ObjectNode extra = Json.object();
     extra.set("data", ticksManifest.get("data"));
     long written = PartitionSink.write(run, Layout.WINDOWS, windows,
         RowCounts.fromJson(ticksManifest.get("rows")), null, extra);
-    features.unpersist();
     ObjectNode splits = Json.object();
     for (Row r : PartitionSink.read(run, Layout.WINDOWS).groupBy("split").count().collectAsList()) {
       splits.put(r.getString(0), r.getLong(1));

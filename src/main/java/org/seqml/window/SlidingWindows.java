@@ -11,6 +11,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.seqml.config.SeqmlConfig;
@@ -78,22 +79,36 @@ public final class SlidingWindows {
   public static Dataset<Row> apply(Dataset<Row> rows, List<String> columns, SeqmlConfig.Window window,
       SeqmlConfig.Split split) {
     outputSchema(rows.schema(), columns);
-    java.sql.Timestamp[] cuts = cuts(rows, split);
     List<Column> selected = new ArrayList<>(List.of(col("key"), col("ts")));
-    columns.forEach(c -> selected.add(col(c).cast(DataTypes.FloatType)));
+    columns.forEach(c -> selected.add(col(c)));
     // One shuffle by key and one sort; each key's rows then stream past a ring buffer of W + H steps.
     // (Window frames with collect_list built a W + H list for every row, not just every S-th, and
     // Spark's window operator buffered each key's whole partition.)
     Dataset<Row> ordered = rows.repartition(col("key"))
         .sortWithinPartitions(col("key"), col("ts"), col("seq"))
         .select(selected.toArray(Column[]::new));
-    Emitter emitter = new Emitter(columns.size(), window.size(), window.stride(), window.horizon(), cuts[0], cuts[1]);
-    JavaRDD<Row> out = ordered.javaRDD().mapPartitions(emitter::windows);
-    return rows.sparkSession().createDataFrame(out, SCHEMA);
+    return ofOrdered(rows.sparkSession(), ordered.javaRDD(), ordered.schema(), columns, window, cuts(rows, split));
   }
 
-  /** Turns a partition's rows (key, ts, F float steps), sorted by key then order, into windows, lazily. */
+  /**
+   * Windows of rows that are already grouped and ordered: each key's rows together in one partition,
+   * in (ts, seq) order, with at least the columns key, ts and {@code columns} (numbers) of
+   * {@code schema}. For a stage that shuffles and sorts by key anyway (tick features), so that the
+   * rows are not shuffled and sorted twice. {@code cuts} as {@link #cuts}.
+   */
+  public static Dataset<Row> ofOrdered(SparkSession spark, JavaRDD<Row> ordered, StructType schema,
+      List<String> columns, SeqmlConfig.Window window, java.sql.Timestamp[] cuts) {
+    int[] at = columns.stream().mapToInt(schema::fieldIndex).toArray();
+    Emitter emitter = new Emitter(schema.fieldIndex("key"), schema.fieldIndex("ts"), at, window.size(),
+        window.stride(), window.horizon(), cuts[0], cuts[1]);
+    return spark.createDataFrame(ordered.mapPartitions(emitter::windows), SCHEMA);
+  }
+
+  /** Turns a partition's rows (key, ts, F numbers at the given positions), sorted by key then order, into windows, lazily. */
   static final class Emitter implements java.io.Serializable {
+    private final int keyAt;
+    private final int tsAt;
+    private final int[] featureAt;
     private final int f;
     private final int w;
     private final int s;
@@ -101,8 +116,12 @@ public final class SlidingWindows {
     private final java.sql.Timestamp c1;
     private final java.sql.Timestamp c2;
 
-    Emitter(int f, int w, int s, int h, java.sql.Timestamp c1, java.sql.Timestamp c2) {
-      this.f = f;
+    Emitter(int keyAt, int tsAt, int[] featureAt, int w, int s, int h, java.sql.Timestamp c1,
+        java.sql.Timestamp c2) {
+      this.keyAt = keyAt;
+      this.tsAt = tsAt;
+      this.featureAt = featureAt;
+      this.f = featureAt.length;
       this.w = w;
       this.s = s;
       this.h = h;
@@ -123,13 +142,13 @@ public final class SlidingWindows {
         public boolean hasNext() {
           while (ready.isEmpty() && (rows.hasNext() || key != null)) {
             Row r = rows.hasNext() ? rows.next() : null;
-            if (r == null || !r.getString(0).equals(key)) {
+            if (r == null || !r.getString(keyAt).equals(key)) {
               flushKey();
               if (r == null) {
                 key = null;
                 break;
               }
-              key = r.getString(0);
+              key = r.getString(keyAt);
               n = 0;
             }
             add(r);
@@ -149,10 +168,10 @@ public final class SlidingWindows {
           int slot = (int) (n % size);
           float[] step = new float[f];
           for (int k = 0; k < f; k++) {
-            step[k] = r.getFloat(2 + k);
+            step[k] = ((Number) r.get(featureAt[k])).floatValue();
           }
           steps[slot] = step;
-          times[slot] = r.getTimestamp(1);
+          times[slot] = r.getTimestamp(tsAt);
           n++;
           long end = n - 1 - h; // its H targets are now all known
           if (qualifies(end)) {

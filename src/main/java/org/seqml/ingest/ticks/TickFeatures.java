@@ -1,18 +1,16 @@
 package org.seqml.ingest.ticks;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.log;
-import static org.apache.spark.sql.functions.log1p;
 import static org.apache.spark.sql.functions.when;
 
 import java.time.Duration;
+import java.util.Iterator;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -43,31 +41,94 @@ public final class TickFeatures {
     return SCHEMA;
   }
 
+  /** The features as a Dataset (SCHEMA): {@link #orderedSteps} with its schema. */
   public static Dataset<Row> compute(Dataset<Row> ticks, SeqmlConfig.Features features) {
+    return ticks.sparkSession().createDataFrame(orderedSteps(ticks, features), SCHEMA);
+  }
+
+  /**
+   * The features (SCHEMA rows), each key's rows together in one partition and in order: one shuffle
+   * by key and one sort, then one pass per key that carries the previous mid. Windowing consumes
+   * this order directly, so ticks are shuffled and sorted once on their way to windows (window
+   * functions for lag and row_number here would need a shuffle and sort of their own).
+   */
+  public static JavaRDD<Row> orderedSteps(Dataset<Row> ticks, SeqmlConfig.Features features) {
+    Dataset<Row> steps = features.resampled() ? bars(events(ticks), features.bar()) : events(ticks);
+    Dataset<Row> ordered = steps.repartition(col("key"))
+        .sortWithinPartitions(col("key"), col("ts"), col("seq"), col("source"), col("line"))
+        .select(col("key"), col("ts"), col("bid"), col("ask"), col("bid_size"), col("ask_size"), col("traded"));
+    double scale = features.returnScale();
+    return ordered.javaRDD().mapPartitions(rows -> new StepIterator(rows, scale));
+  }
+
+  /** The times of the steps features are computed on (ticks, or bar ends with bars): for split cuts. */
+  public static Dataset<Row> stepTimes(Dataset<Row> ticks, SeqmlConfig.Features features) {
+    return features.resampled() ? bars(events(ticks), features.bar()).select(col("ts")) : ticks.select(col("ts"));
+  }
+
+  private static Dataset<Row> events(Dataset<Row> ticks) {
     Column traded = when(col("event").isin((Object[]) TickSchema.TRADE_EVENTS), col("size")).otherwise(lit(0.0));
-    Dataset<Row> events = ticks.select(
+    return ticks.select(
         col("symbol").as("key"), col("ts"), col("seq"), col("source"), col("line"),
         col("bid"), col("ask"), col("bid_size"), col("ask_size"), traded.as("traded"));
-    Dataset<Row> steps = features.resampled() ? bars(events, features.bar()) : events;
+  }
 
-    double scale = features.returnScale();
-    WindowSpec byKey = Window.partitionBy(col("key")).orderBy(col("ts"), col("seq"), col("source"), col("line"));
-    Column mid = col("bid").plus(col("ask")).divide(2);
-    Column depth = col("bid_size").plus(col("ask_size"));
-    Dataset<Row> out = steps.withColumn("mid", mid)
-        .withColumn("prev_mid", lag(col("mid"), 1).over(byKey))
-        // seq becomes the position in the full (ts, seq, source, line) order, so later stages can
-        // order by (ts, seq) alone even when one symbol's events come from several files
-        .withColumn("seq", functions.row_number().over(byKey).cast("long"))
-        .filter(col("prev_mid").isNotNull())
-        .select(
-            col("key"), col("ts"), col("seq"),
-            log(col("mid")).minus(log(col("prev_mid"))).multiply(scale).as("ret"),
-            col("ask").minus(col("bid")).divide(col("mid")).multiply(scale).as("spread"),
-            when(depth.gt(0), col("bid_size").minus(col("ask_size")).divide(depth)).otherwise(lit(0.0))
-                .as("imbalance"),
-            log1p(col("traded")).as("volume"));
-    return org.seqml.util.Schemas.conform(out, SCHEMA);
+  /**
+   * Rows (key, ts, bid, ask, bid_size, ask_size, traded), sorted by key then order, to feature rows.
+   * seq is the row's 1-based position in its key's full order, so later stages can order by (ts, seq)
+   * alone even when one key's events come from several files; a key's first row has no return and is
+   * not emitted. StrictMath, as Spark's log and log1p use, so values match the SQL definition exactly.
+   */
+  private static final class StepIterator implements Iterator<Row> {
+    private final Iterator<Row> rows;
+    private final double scale;
+    private String key;
+    private double prevMid;
+    private long position;
+    private Row next;
+
+    StepIterator(Iterator<Row> rows, double scale) {
+      this.rows = rows;
+      this.scale = scale;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && rows.hasNext()) {
+        Row r = rows.next();
+        String k = r.getString(0);
+        double bid = r.getDouble(2);
+        double ask = r.getDouble(3);
+        double mid = (bid + ask) / 2;
+        if (!k.equals(key)) {
+          key = k;
+          position = 1;
+          prevMid = mid;
+          continue;
+        }
+        position++;
+        double bidSize = r.getDouble(4);
+        double askSize = r.getDouble(5);
+        double depth = bidSize + askSize;
+        next = RowFactory.create(key, r.getTimestamp(1), position,
+            (StrictMath.log(mid) - StrictMath.log(prevMid)) * scale,
+            (ask - bid) / mid * scale,
+            depth > 0 ? (bidSize - askSize) / depth : 0.0,
+            StrictMath.log1p(r.getDouble(6)));
+        prevMid = mid;
+      }
+      return next != null;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      Row r = next;
+      next = null;
+      return r;
+    }
   }
 
   private static Dataset<Row> bars(Dataset<Row> events, Duration bar) {

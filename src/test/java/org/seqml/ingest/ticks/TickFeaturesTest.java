@@ -1,13 +1,16 @@
 package org.seqml.ingest.ticks;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.seqml.SparkTestSession;
 import org.seqml.config.SeqmlConfig;
@@ -59,5 +62,37 @@ class TickFeaturesTest {
     assertEquals(1, a.size());
     assertEquals(new Timestamp(3_000), a.get(0).getTimestamp(1), "a bar is stamped with its end");
     assertEquals(Math.log(10.3 / 10.2) * 10_000, a.get(0).getDouble(3), 1e-9, "return between bar closes");
+  }
+
+  /**
+   * The one-pass features equal, bit for bit, their definition in Spark SQL (lag and row_number over
+   * each symbol's order, Spark's log and log1p), on generated ticks spread over several partitions.
+   */
+  @Test
+  void onePassMatchesTheSqlDefinition() {
+    SeqmlConfig.Generator g = new SeqmlConfig.Generator(5, 400, 7,
+        java.time.Instant.parse("2024-03-04T14:30:00Z"), 100, 1.0, 4);
+    Dataset<Row> ticks = TickGenerator.generate(SparkTestSession.get(), g).accepted().repartition(5);
+    SeqmlConfig.Features f = new SeqmlConfig.Features(Duration.ZERO, COLUMNS, 10_000);
+    org.apache.spark.sql.expressions.WindowSpec order = org.apache.spark.sql.expressions.Window
+        .partitionBy(col("symbol")).orderBy(col("ts"), col("seq"), col("source"), col("line"));
+    Column mid = col("bid").plus(col("ask")).divide(2);
+    Column depth = col("bid_size").plus(col("ask_size"));
+    Column traded = functions.when(col("event").isin((Object[]) TickSchema.TRADE_EVENTS), col("size"))
+        .otherwise(functions.lit(0.0));
+    Dataset<Row> expected = ticks.withColumn("mid", mid)
+        .withColumn("prev_mid", functions.lag(col("mid"), 1).over(order))
+        .withColumn("pos", functions.row_number().over(order).cast("long"))
+        .filter(col("prev_mid").isNotNull())
+        .select(col("symbol").as("key"), col("ts"), col("pos").as("seq"),
+            functions.log(col("mid")).minus(functions.log(col("prev_mid"))).multiply(10_000).as("ret"),
+            col("ask").minus(col("bid")).divide(col("mid")).multiply(10_000).as("spread"),
+            functions.when(depth.gt(0), col("bid_size").minus(col("ask_size")).divide(depth))
+                .otherwise(functions.lit(0.0)).as("imbalance"),
+            functions.log1p(traded).as("volume"));
+    Dataset<Row> actual = TickFeatures.compute(ticks, f);
+    assertEquals(5 * 399, actual.count());
+    assertEquals(0, actual.exceptAll(expected).count(), "rows the SQL definition does not have");
+    assertEquals(0, expected.exceptAll(actual).count(), "rows missing from the one-pass features");
   }
 }
