@@ -15,7 +15,7 @@ public final class BenchPart {
   public static void main(String[] args) throws Exception {
     Params p = Params.fromArgs(args);
     if (args[0].equals("memory-run")) {
-      MemoryBench.child(p, Integer.parseInt(args[5]));
+      MemoryBench.child(p, Integer.parseInt(args[5]), Integer.parseInt(args[6]));
       System.exit(0);
     }
     if (args[0].equals("lstm-profile")) {

@@ -1,26 +1,60 @@
 package org.seqml.bench;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 
 /**
- * The peak of the JVM's live heap, sampled: every {@code periodMillis} a full collection, then the
- * heap in use (so floating garbage does not count), and the same less the bytes Spark holds in
- * memory for cached RDDs and Datasets (in local mode the driver JVM is also the executor, whose
- * block store grows with data by design; on a cluster it lives on the executors). Also the largest
- * heap in use at all, which follows the collector's sizing more than the data.
+ * Heap peaks of this JVM, two ways that do not depend on each other: the live heap, sampled every
+ * {@code periodMillis} right after a full collection (so floating garbage does not count), and the
+ * heap in use after every collection the JVM makes on its own, from the collectors' notifications
+ * (no collection is missed, the sampler's included; after a young collection it still counts old
+ * garbage, so it is an upper bound of the live heap). Also the largest heap in use at all, which follows the collector's sizing more than data.
  */
 final class HeapPeak implements AutoCloseable {
   private final AtomicLong live = new AtomicLong();
-  private final AtomicLong liveWithoutCache = new AtomicLong();
+  private final AtomicLong afterGc = new AtomicLong();
   private final AtomicLong used = new AtomicLong();
   private final AtomicLong samples = new AtomicLong();
+  private final AtomicLong collections = new AtomicLong();
   private final Thread sampler;
+  private final List<Runnable> unsubscribe = new ArrayList<>();
   private volatile boolean running = true;
-  private volatile LongSupplier cachedBytes = () -> 0L;
 
   HeapPeak(long periodMillis) {
+    NotificationListener listener = (notification, handback) -> {
+      if (!notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+        return;
+      }
+      var info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+      long after = 0;
+      for (MemoryUsage u : info.getGcInfo().getMemoryUsageAfterGc().values()) {
+        after += u.getUsed();
+      }
+      // the map also holds non-heap pools (metaspace, code cache): keep heap pools only
+      after -= nonHeap(info);
+      afterGc.accumulateAndGet(after, Math::max);
+      collections.incrementAndGet();
+    };
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc instanceof NotificationEmitter emitter) {
+        emitter.addNotificationListener(listener, null, null);
+        unsubscribe.add(() -> {
+          try {
+            emitter.removeNotificationListener(listener);
+          } catch (javax.management.ListenerNotFoundException e) {
+            // already gone
+          }
+        });
+      }
+    }
     sampler = new Thread(() -> {
       long next = System.currentTimeMillis();
       while (running) {
@@ -28,9 +62,7 @@ final class HeapPeak implements AutoCloseable {
         used.accumulateAndGet(heap.getHeapMemoryUsage().getUsed(), Math::max);
         if (System.currentTimeMillis() >= next) {
           System.gc();
-          long inUse = heap.getHeapMemoryUsage().getUsed();
-          live.accumulateAndGet(inUse, Math::max);
-          liveWithoutCache.accumulateAndGet(inUse - cachedBytes.getAsLong(), Math::max);
+          live.accumulateAndGet(heap.getHeapMemoryUsage().getUsed(), Math::max);
           samples.incrementAndGet();
           next = System.currentTimeMillis() + periodMillis;
         }
@@ -45,17 +77,23 @@ final class HeapPeak implements AutoCloseable {
     sampler.start();
   }
 
-  /** Bytes of cached data held in this JVM's memory (e.g. Spark's block store), subtracted from live. */
-  void cachedBytes(LongSupplier supplier) {
-    this.cachedBytes = supplier;
+  private static long nonHeap(GarbageCollectionNotificationInfo info) {
+    long bytes = 0;
+    for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.NON_HEAP) {
+        MemoryUsage u = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
+        bytes += u == null ? 0 : u.getUsed();
+      }
+    }
+    return bytes;
   }
 
   long livePeak() {
     return live.get();
   }
 
-  long liveWithoutCachePeak() {
-    return liveWithoutCache.get();
+  long afterGcPeak() {
+    return afterGc.get();
   }
 
   long usedPeak() {
@@ -66,6 +104,10 @@ final class HeapPeak implements AutoCloseable {
     return samples.get();
   }
 
+  long collections() {
+    return collections.get();
+  }
+
   static long max() {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
   }
@@ -74,5 +116,6 @@ final class HeapPeak implements AutoCloseable {
   public void close() {
     running = false;
     sampler.interrupt();
+    unsubscribe.forEach(Runnable::run);
   }
 }

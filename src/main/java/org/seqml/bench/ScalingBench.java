@@ -65,13 +65,13 @@ final class ScalingBench {
     Result r = new Result("scaling", "Standalone cluster, parameter averaging on 2 executors vs 1 (1 core each), "
         + "global batch 64, LSTM 2 x 128, length 50, 8 features", two, one,
         "rate(2 executors) / (2 x rate(1 executor))", two.median() / (2 * one.median()), 0.85);
-    r.settings.put("averaging_frequency", 5);
+    r.settings.put("averaging_frequency", BenchConfig.load(null, List.of()).train().averagingFrequency());
     r.settings.put("executor_omp_num_threads", 1);
     r.settings.put("machine_note", "2-core machine: the driver, the Master and Workers share the two cores");
     return r;
   }
 
-  private static void cluster(Path home, Map<String, String> env, String... args) throws Exception {
+  static void cluster(Path home, Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new java.util.ArrayList<>(List.of("bash", home.resolve("submit/local-cluster").toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
