@@ -23,7 +23,7 @@ public final class BenchPart {
       System.exit(0);
     }
     if (args[0].equals("scaling-driver")) {
-      ScalingBench.driver(p, Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+      ScalingBench.driver(p, Integer.parseInt(args[5]), Integer.parseInt(args[6]), Integer.parseInt(args[7]));
       System.exit(0);
     }
     Result r = switch (args[0]) {

@@ -41,22 +41,28 @@ final class ScalingBench {
     cluster(home, env, "start", "2", "1", "3g");
     Side two = new Side("2 executors x 1 core, batch 32 each", "samples/s");
     Side one = new Side("1 executor x 1 core, batch 64", "samples/s");
+    // Not part of the ratio: one executor at the two-executor side's batch, so that the cost of the
+    // smaller per-step batch (a one-core GEMM is less efficient at 32 rows than at 64) can be told apart
+    // from the cost of distribution.
+    Side oneSmall = new Side("1 executor x 1 core, batch 32", "samples/s");
     try {
       int reps = Math.min(p.reps(), p.quick() ? 1 : 2);
       for (int rep = 0; rep < reps; rep++) {
-        for (int executors : new int[] {1, 2}) {
+        for (int[] run : new int[][] {{1, GLOBAL_BATCH}, {2, GLOBAL_BATCH / 2}, {1, GLOBAL_BATCH / 2}}) {
+          int executors = run[0];
+          int batch = run[1];
           List<String> cmd = Children.javaCommand(List.of(), BenchPart.class.getName(),
               List.of("scaling-driver", p.quick() ? "quick" : "full", Integer.toString(p.threads()), "1",
-                  p.out().toString(), Integer.toString(executors), Integer.toString(port)));
-          JsonNode r = Children.run(cmd, Map.of("OMP_NUM_THREADS", "1"),
-              p.out().resolve("logs").resolve("scaling-" + executors + "-" + (rep + 1) + ".log"), PREFIX, null);
+                  p.out().toString(), Integer.toString(executors), Integer.toString(port), Integer.toString(batch)));
+          JsonNode r = Children.run(cmd, Map.of("OMP_NUM_THREADS", "1"), p.out().resolve("logs")
+              .resolve("scaling-" + executors + "x" + batch + "-" + (rep + 1) + ".log"), PREFIX, null);
           if (r == null) {
             throw new IllegalStateException("scaling driver with " + executors + " executors failed; see out/bench/logs");
           }
-          (executors == 1 ? one : two).add(r.get("samples_per_s").asDouble());
-          System.out.printf("scaling rep %d, %d executor(s): %.0f samples/s (epoch 1: %.0f), load %.2f%n", rep + 1,
-              executors, r.get("samples_per_s").asDouble(), r.get("first_epoch_samples_per_s").asDouble(),
-              Machine.load1());
+          (executors == 2 ? two : batch == GLOBAL_BATCH ? one : oneSmall).add(r.get("samples_per_s").asDouble());
+          System.out.printf("scaling rep %d, %d executor(s) x batch %d: %.0f samples/s (epoch 1: %.0f), load %.2f%n",
+              rep + 1, executors, batch, r.get("samples_per_s").asDouble(),
+              r.get("first_epoch_samples_per_s").asDouble(), Machine.load1());
         }
       }
     } finally {
@@ -65,6 +71,8 @@ final class ScalingBench {
     Result r = new Result("scaling", "Standalone cluster, parameter averaging on 2 executors vs 1 (1 core each), "
         + "global batch 64, LSTM 2 x 128, length 50, 8 features", two, one,
         "rate(2 executors) / (2 x rate(1 executor))", two.median() / (2 * one.median()), 0.85);
+    r.extra.set("one_executor_batch_32", oneSmall.toJson());
+    r.extra.put("efficiency_at_equal_step_batch", two.median() / (2 * oneSmall.median()));
     r.settings.put("averaging_frequency", BenchConfig.load(null, List.of()).train().averagingFrequency());
     r.settings.put("executor_omp_num_threads", 1);
     r.settings.put("machine_note", "2-core machine: the driver, the Master and Workers share the two cores");
@@ -83,9 +91,8 @@ final class ScalingBench {
   }
 
   /** One driver against the cluster: trains 2 epochs with the given number of 1-core executors. */
-  static void driver(Params p, int executors, int port) throws Exception {
+  static void driver(Params p, int executors, int port, int batch) throws Exception {
     int n = p.pick(2048, 6144);
-    int batch = GLOBAL_BATCH / executors;
     SeqmlConfig c = BenchConfig.load(null, List.of(
         "spark.master=\"spark://127.0.0.1:" + port + "\"", "spark.conf.\"spark.ui.enabled\"=false",
         "spark.conf.\"spark.cores.max\"=" + executors, "spark.conf.\"spark.executor.cores\"=1",
