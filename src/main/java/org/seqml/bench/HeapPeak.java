@@ -12,11 +12,11 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * Heap peaks of this JVM, two ways that do not depend on each other: the live heap, sampled every
- * {@code periodMillis} right after a full collection (so floating garbage does not count), and the
- * heap in use after every collection the JVM makes on its own, from the collectors' notifications
- * (no collection is missed, the sampler's included; after a young collection it still counts old
- * garbage, so it is an upper bound of the live heap). Also the largest heap in use at all, which follows the collector's sizing more than data.
+ * Heap peaks of this JVM. The main figure is the heap in use at the end of every collection, from
+ * the collectors' notifications: none is missed, and a full collection forced every
+ * {@code periodMillis} keeps old garbage from building up (after a young collection it still counts
+ * old garbage, so it is an upper bound of the live heap). Beside it, the heap read right after each
+ * forced collection returns (racy: other threads may have allocated in between). Also the largest heap in use at all, which follows the collector's sizing more than data.
  */
 final class HeapPeak implements AutoCloseable {
   private final AtomicLong live = new AtomicLong();
