@@ -10,7 +10,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.apache.spark.storage.StorageLevel;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.eval.ClassificationEvaluator;
 import org.seqml.eval.TokenEvaluator;
@@ -62,9 +61,12 @@ final class BioPipeline implements DomainPipeline {
       files = InputFiles.list(config.ingest().path(), Provenance.hadoop(run));
     }
     IngestResult in = SequenceChecks.ingest(run.spark(), files, effective, classify);
-    Dataset<Row> accepted = in.accepted().persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> rejects = in.rejects().persist(StorageLevel.MEMORY_AND_DISK());
-    RowCounts counts = new RowCounts(in.inputCount(), accepted.count(), rejects.count());
+    // Each output is computed once, by its write; counts and the class summary are read back from the
+    // Parquet written, and the input is counted on its own, so in = accepted + rejected stays a check.
+    long acceptedCount = PartitionSink.writeData(run, Layout.SEQUENCES, in.accepted());
+    long rejectedCount = PartitionSink.writeData(run, Layout.REJECTS, in.rejects());
+    RowCounts counts = new RowCounts(in.inputCount(), acceptedCount, rejectedCount);
+    in.release();
     ObjectNode extra = Json.object();
     ObjectNode data = extra.putObject("data");
     data.put("source", config.ingest().source().equals("generator")
@@ -73,14 +75,13 @@ final class BioPipeline implements DomainPipeline {
     data.put("format", effective.format());
     data.put("alphabet", effective.alphabet());
     ObjectNode byClass = data.putObject("sequences_by_class");
-    for (Row r : accepted.groupBy("label").count().orderBy("label").collectAsList()) {
+    for (Row r : PartitionSink.readWritten(run, Layout.SEQUENCES).groupBy("label").count().orderBy("label")
+        .collectAsList()) {
       byClass.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
     }
-    PartitionSink.write(run, Layout.SEQUENCES, accepted, counts, null, extra);
-    PartitionSink.write(run, Layout.REJECTS, rejects, counts, null, Provenance.rejectedByReason(rejects));
-    accepted.unpersist();
-    rejects.unpersist();
-    in.release();
+    PartitionSink.writeManifest(run, Layout.SEQUENCES, in.accepted().schema(), counts, null, extra, acceptedCount);
+    PartitionSink.writeManifest(run, Layout.REJECTS, in.rejects().schema(), counts, null,
+        Provenance.rejectedByReason(PartitionSink.readWritten(run, Layout.REJECTS)), rejectedCount);
     LOG.info("ingest ds={} records in={} accepted={} rejected={}; by class {}", run.ds(), counts.input(),
         counts.accepted(), counts.rejected(), byClass);
     return counts;

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.eval.AnomalyEvaluator;
 import org.seqml.ingest.InputFiles;
@@ -48,24 +47,27 @@ final class LogsPipeline implements DomainPipeline {
     if (!config.logs().labels().path().isBlank()) {
       events = SessionLabels.apply(events, SessionLabels.read(run.spark(), config.logs().labels().path()));
     }
-    events = Schemas.conform(events, LogEventSchema.SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> rejects = in.rejects().persist(StorageLevel.MEMORY_AND_DISK());
-    long accepted = events.select("source", "line").distinct().count();
-    RowCounts counts = new RowCounts(in.input().count(), accepted, rejects.count());
+    events = Schemas.conform(events, LogEventSchema.SCHEMA);
+    // Each output is computed once, by its write; counts and summaries are read back from the Parquet
+    // written, and the input lines are counted on their own, so in = accepted + rejected stays a check.
+    PartitionSink.writeData(run, Layout.EVENTS, events);
+    long rejected = PartitionSink.writeData(run, Layout.REJECTS, in.rejects());
+    Dataset<Row> written = PartitionSink.readWritten(run, Layout.EVENTS);
+    long accepted = written.select("source", "line").distinct().count();
+    RowCounts counts = new RowCounts(in.input().count(), accepted, rejected);
+    in.release();
     ObjectNode extra = Json.object();
     ObjectNode data = extra.putObject("data");
     data.put("source", describe(config));
-    Row summary = events.agg(org.apache.spark.sql.functions.count("*"),
+    Row summary = written.agg(org.apache.spark.sql.functions.count("*"),
         org.apache.spark.sql.functions.countDistinct("session_id"),
         org.apache.spark.sql.functions.countDistinct("event_id")).first();
     data.put("events", summary.getLong(0));
     data.put("sessions", summary.getLong(1));
     data.put("event_ids", summary.getLong(2));
-    PartitionSink.write(run, Layout.EVENTS, events, counts, null, extra);
-    PartitionSink.write(run, Layout.REJECTS, rejects, counts, null, Provenance.rejectedByReason(rejects));
-    events.unpersist();
-    rejects.unpersist();
-    in.release();
+    PartitionSink.writeManifest(run, Layout.EVENTS, events.schema(), counts, null, extra, summary.getLong(0));
+    PartitionSink.writeManifest(run, Layout.REJECTS, in.rejects().schema(), counts, null,
+        Provenance.rejectedByReason(PartitionSink.readWritten(run, Layout.REJECTS)), rejected);
     LOG.info("ingest ds={} lines in={} accepted={} rejected={}; {} events in {} sessions, {} event ids", run.ds(),
         counts.input(), counts.accepted(), counts.rejected(), summary.getLong(0), summary.getLong(1),
         summary.getLong(2));
