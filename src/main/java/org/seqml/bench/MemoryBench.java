@@ -81,11 +81,11 @@ final class MemoryBench {
   /** One pipeline run with this JVM as the driver; prints its heap peaks. */
   static void child(Params p, int ticksPerSymbol, int port) throws Exception {
     Path dir = p.out().resolve("memory-" + ticksPerSymbol);
-    SeqmlConfig config = BenchConfig.load(null, List.of("output.dir=" + dir,
+    SeqmlConfig config = BenchConfig.load(null, ScalingBench.withExecutorKernels(List.of("output.dir=" + dir,
         "spark.master=\"spark://127.0.0.1:" + port + "\"", "spark.conf.\"spark.ui.enabled\"=false",
         "spark.conf.\"spark.cores.max\"=2", "spark.conf.\"spark.executor.cores\"=1",
         "spark.conf.\"spark.executor.memory\"=2g",
-        "ingest.generator.ticks-per-symbol=" + ticksPerSymbol, "train.epochs=1", "train.max-windows=4096"));
+        "ingest.generator.ticks-per-symbol=" + ticksPerSymbol, "train.epochs=1", "train.max-windows=4096")));
     long t0 = System.nanoTime();
     try (HeapPeak peak = new HeapPeak(1000)) {
       SparkSession spark = SparkSessions.create(config);
