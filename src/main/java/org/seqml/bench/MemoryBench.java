@@ -2,7 +2,6 @@ package org.seqml.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +28,6 @@ final class MemoryBench {
   static Result run(Params p) throws Exception {
     int base = p.pick(5_000, 20_000);
     int port = 17577;
-    Path dir = p.out().resolve("memory-cluster");
-    Path home = Path.of(System.getProperty("seqml.home", "."));
-    Map<String, String> env = Map.of("SEQML_CLUSTER_PORT", Integer.toString(port), "SEQML_CLUSTER_UI_PORT",
-        Integer.toString(port + 1000), "SEQML_CLUSTER_DIR", dir.toString());
-    Files.createDirectories(dir);
     Side one = new Side("driver heap after GC, peak, 1x (" + base + " ticks/symbol)", "MiB");
     Side ten = new Side("driver heap after GC, peak, 10x", "MiB");
     // read after System.gc() returns, so it also counts what other threads allocated in between
@@ -41,8 +35,7 @@ final class MemoryBench {
     Side tenSampled = new Side("driver heap read right after a full GC, peak, 10x", "MiB");
     Side oneUsed = new Side("driver heap used, peak, 1x", "MiB");
     Side tenUsed = new Side("driver heap used, peak, 10x", "MiB");
-    ScalingBench.cluster(home, env, "start", "2", "1", "3g");
-    try {
+    try (BenchCluster cluster = BenchCluster.start(p.out().resolve("memory-cluster"), port, "3g")) {
       for (int scale : new int[] {1, 10}) {
         List<String> cmd = Children.javaCommand(List.of(), BenchPart.class.getName(),
             List.of("memory-run", p.quick() ? "quick" : "full", Integer.toString(p.threads()), "1",
@@ -61,8 +54,6 @@ final class MemoryBench {
             r.get("used_mib").asDouble(),
             r.get("samples").asLong(), r.get("seconds").asDouble(), Machine.load1());
       }
-    } finally {
-      ScalingBench.cluster(home, env, "stop");
     }
     Result r = new Result("memory", "Driver heap peak of the whole ticks pipeline at 1x and 10x ticks per symbol "
         + "(4 symbols, 1 epoch, train.max-windows=4096), driver JVM against a standalone cluster of two 1-core "
@@ -81,11 +72,11 @@ final class MemoryBench {
   /** One pipeline run with this JVM as the driver; prints its heap peaks. */
   static void child(Params p, int ticksPerSymbol, int port) throws Exception {
     Path dir = p.out().resolve("memory-" + ticksPerSymbol);
-    SeqmlConfig config = BenchConfig.load(null, ScalingBench.withExecutorKernels(List.of("output.dir=" + dir,
+    SeqmlConfig config = BenchConfig.load(null, List.of("output.dir=" + dir,
         "spark.master=\"spark://127.0.0.1:" + port + "\"", "spark.conf.\"spark.ui.enabled\"=false",
         "spark.conf.\"spark.cores.max\"=2", "spark.conf.\"spark.executor.cores\"=1",
         "spark.conf.\"spark.executor.memory\"=2g",
-        "ingest.generator.ticks-per-symbol=" + ticksPerSymbol, "train.epochs=1", "train.max-windows=4096")));
+        "ingest.generator.ticks-per-symbol=" + ticksPerSymbol, "train.epochs=1", "train.max-windows=4096"));
     long t0 = System.nanoTime();
     try (HeapPeak peak = new HeapPeak(1000)) {
       SparkSession spark = SparkSessions.create(config);

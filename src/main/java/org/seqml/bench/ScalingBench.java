@@ -33,19 +33,13 @@ final class ScalingBench {
 
   static Result run(Params p) throws Exception {
     int port = 17477;
-    Path dir = p.out().resolve("cluster");
-    Path home = Path.of(System.getProperty("seqml.home", "."));
-    Map<String, String> env = Map.of("SEQML_CLUSTER_PORT", Integer.toString(port), "SEQML_CLUSTER_UI_PORT",
-        Integer.toString(port + 1000), "SEQML_CLUSTER_DIR", dir.toString());
-    Files.createDirectories(dir);
-    cluster(home, env, "start", "2", "1", "3g");
     Side two = new Side("2 executors x 1 core, batch 32 each", "samples/s");
     Side one = new Side("1 executor x 1 core, batch 64", "samples/s");
     // Not part of the ratio: one executor at the two-executor side's batch, so that the cost of the
     // smaller per-step batch (a one-core GEMM is less efficient at 32 rows than at 64) can be told apart
     // from the cost of distribution.
     Side oneSmall = new Side("1 executor x 1 core, batch 32", "samples/s");
-    try {
+    try (BenchCluster cluster = BenchCluster.start(p.out().resolve("cluster"), port, "3g")) {
       int reps = Math.min(p.reps(), p.quick() ? 1 : 2);
       for (int rep = 0; rep < reps; rep++) {
         for (int[] run : new int[][] {{1, GLOBAL_BATCH}, {2, GLOBAL_BATCH / 2}, {1, GLOBAL_BATCH / 2}}) {
@@ -65,8 +59,6 @@ final class ScalingBench {
               r.get("first_epoch_samples_per_s").asDouble(), Machine.load1());
         }
       }
-    } finally {
-      cluster(home, env, "stop");
     }
     Result r = new Result("scaling", "Standalone cluster, parameter averaging on 2 executors vs 1 (1 core each), "
         + "global batch 64, LSTM 2 x 128, length 50, 8 features", two, one,
@@ -79,39 +71,14 @@ final class ScalingBench {
     return r;
   }
 
-  static void cluster(Path home, Map<String, String> env, String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of("bash", home.resolve("submit/local-cluster").toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-    pb.environment().putAll(env);
-    int code = pb.start().waitFor();
-    if (code != 0) {
-      throw new IllegalStateException("submit/local-cluster " + String.join(" ", args) + " failed (exit " + code + ")");
-    }
-  }
-
-  /**
-   * The executors' OpenBLAS kernels, the driver's: they run on this machine, and a standalone executor
-   * otherwise inherits its Worker's environment (without the launcher's choice, OpenBLAS 0.3.19 runs
-   * Prescott kernels on Emerald Rapids, 1.5x slower).
-   */
-  static List<String> withExecutorKernels(List<String> overrides) {
-    String kernels = System.getenv("OPENBLAS_CORETYPE");
-    List<String> out = new java.util.ArrayList<>(overrides);
-    if (kernels != null && !kernels.isBlank()) {
-      out.add("spark.conf.\"spark.executorEnv.OPENBLAS_CORETYPE\"=" + kernels);
-    }
-    return out;
-  }
-
   /** One driver against the cluster: trains 2 epochs with the given number of 1-core executors. */
   static void driver(Params p, int executors, int port, int batch) throws Exception {
     int n = p.pick(2048, 6144);
-    SeqmlConfig c = BenchConfig.load(null, withExecutorKernels(List.of(
+    SeqmlConfig c = BenchConfig.load(null, List.of(
         "spark.master=\"spark://127.0.0.1:" + port + "\"", "spark.conf.\"spark.ui.enabled\"=false",
         "spark.conf.\"spark.cores.max\"=" + executors, "spark.conf.\"spark.executor.cores\"=1",
         "spark.conf.\"spark.executor.memory\"=2g", "train.epochs=2", "train.workers=" + executors,
-        "train.batch-size-per-worker=" + batch, "train.keep-best=false")));
+        "train.batch-size-per-worker=" + batch, "train.keep-best=false"));
     SparkSession spark = SparkSessions.create(c);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int f = BenchNetworks.FEATURES;
