@@ -22,10 +22,13 @@ final class BenchNetworks {
     return BenchConfig.load(null, List.of(overrides));
   }
 
-  /** The project's LSTM forecaster: 2 x 128 LSTM, last step, linear output; Adam 1e-3, no L2, no clipping. */
-  static ComputationGraph lstm() {
+  /**
+   * The project's LSTM forecaster: 2 x 128 LSTM, last step, linear output; Adam 1e-3, no L2, no
+   * clipping; {@code kernel} is model.lstm-kernel (fused, seqml's default, or dl4j).
+   */
+  static ComputationGraph lstm(String kernel) {
     SeqmlConfig c = config("model.hidden=[128,128]", "model.dense=0", "model.l2=0", "model.gradient-clip=0",
-        "model.learning-rate=0.001");
+        "model.learning-rate=0.001", "model.lstm-kernel=" + kernel);
     return ModelFactory.forecaster(c.model(), FEATURES, LENGTH, HORIZON);
   }
 

@@ -88,7 +88,7 @@ final class ScalingBench {
     WindowTensors tensors = new WindowTensors(BenchData.identityScaler(f), f, w, BenchNetworks.HORIZON);
     Path dir = Files.createTempDirectory(p.out(), "scaling-checkpoints");
     Checkpoints checkpoints = new Checkpoints(dir.toString(), 1, jsc.hadoopConfiguration(), "bench", Json.object());
-    ParameterAveragingTrainer.Result result = ParameterAveragingTrainer.train(BenchNetworks.lstm(), train,
+    ParameterAveragingTrainer.Result result = ParameterAveragingTrainer.train(BenchNetworks.lstm("fused"), train,
         validation, rows -> tensors.dataSet(rows, 0, 1), Loss.MSE, c.train(), 42, checkpoints);
     spark.stop();
     ObjectNode out = Json.object();

@@ -17,18 +17,23 @@ final class StepBench {
 
   static Result lstm(Params p) {
     return run(p, "lstm", "LSTM training step: batch 64, length 50, 8 features, 2 x 128 LSTM, 3 outputs",
-        BenchNetworks.lstm(), "lstm", 1.0);
+        BenchNetworks.lstm("fused"), BenchNetworks.lstm("dl4j"), "lstm", 1.0);
   }
 
   static Result transformer(Params p) {
     Result r = run(p, "transformer", "Transformer encoder training step: batch 64, length 50, 8 features, "
-        + "2 blocks, 4 heads, d=64, ff=128, post-norm, last step", BenchNetworks.transformer(), "transformer", 0.8);
+        + "2 blocks, 4 heads, d=64, ff=128, post-norm, last step", BenchNetworks.transformer(), null, "transformer",
+        0.8);
     r.settings.put("dl4j_builder", "ModelFactory.forecaster, model.family = transformer (SameDiff TransformerBlock)");
     return r;
   }
 
-  private static Result run(Params p, String name, String what, ComputationGraph net, String torchModel,
-      double goal) {
+  /**
+   * {@code reference}, when not null, is the same network on DL4J's own layer (model.lstm-kernel =
+   * dl4j), timed in the same repetitions as a third side: the before/after of seqml's fused layer.
+   */
+  private static Result run(Params p, String name, String what, ComputationGraph net, ComputationGraph reference,
+      String torchModel, double goal) {
     int steps = p.pick(10, 30);
     List<DataSet> batches = BenchNetworks.randomBatches(4, BenchNetworks.BATCH, BenchNetworks.FEATURES,
         BenchNetworks.LENGTH, BenchNetworks.HORIZON);
@@ -38,7 +43,11 @@ final class StepBench {
     Side torch = new Side("PyTorch", "samples/s");
     Side dl4jCpu = new Side("seqml per CPU-second", "samples/cpu-s");
     Side torchCpu = new Side("PyTorch per CPU-second", "samples/cpu-s");
+    Side dl4jLayer = new Side("DL4J's own LSTM layer", "samples/s");
     fit(net, batches, 5); // warm-up
+    if (reference != null) {
+      fit(reference, batches, 5);
+    }
     String[] args = {"--model", torchModel, "--threads", Integer.toString(p.threads()), "--steps",
         Integer.toString(steps), "--warmup", "5"};
     JsonNode last = null;
@@ -48,6 +57,9 @@ final class StepBench {
       double seconds = clock.wallSeconds();
       dl4j.add(BenchNetworks.BATCH * steps / seconds);
       dl4jCpu.add(BenchNetworks.BATCH * steps / clock.cpuSeconds());
+      if (reference != null) {
+        dl4jLayer.add(BenchNetworks.BATCH * steps / fit(reference, batches, steps));
+      }
       last = python.run("torch_step.py", p.threads(), args);
       torch.add(last.get("samples_per_s").asDouble());
       torchCpu.add(last.get("samples_per_cpu_s").asDouble());
@@ -55,6 +67,11 @@ final class StepBench {
           BenchNetworks.BATCH * steps / seconds, last.get("samples_per_s").asDouble(), Machine.load1());
     }
     Result r = Result.throughput(name, what, dl4j, torch, goal).withCpu(dl4jCpu, torchCpu);
+    if (reference != null) {
+      r.extra.set("dl4j_lstm_layer", dl4jLayer.toJson());
+      r.extra.put("fused_over_dl4j_layer", dl4j.median() / dl4jLayer.median());
+      r.extra.put("dl4j_layer_over_peer", dl4jLayer.median() / torch.median());
+    }
     r.settings.put("threads", p.threads());
     r.settings.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
     r.settings.put("nd4j_max_threads", Nd4j.getEnvironment().maxThreads());
@@ -69,23 +86,26 @@ final class StepBench {
 
   /**
    * Evidence for the step gap: how many native ND4J ops one LSTM training step runs (ND4J's
-   * OpProfiler, counting every op invocation), printed with ND4J's own dashboard.
+   * OpProfiler, counting every op invocation) on DL4J's own LSTM layer and on seqml's fused one.
    */
   static void profileLstm() {
-    ComputationGraph net = BenchNetworks.lstm();
-    List<DataSet> batches = BenchNetworks.randomBatches(2, BenchNetworks.BATCH, BenchNetworks.FEATURES,
-        BenchNetworks.LENGTH, BenchNetworks.HORIZON);
-    fit(net, batches, 3);
-    int steps = 5;
-    org.nd4j.linalg.profiler.OpProfiler.getInstance().reset();
-    Nd4j.getExecutioner().setProfilingConfig(org.nd4j.linalg.profiler.ProfilerConfig.builder().stackTrace(false)
-        .checkElapsedTime(true).build());
-    double seconds = fit(net, batches, steps);
-    long ops = org.nd4j.linalg.profiler.OpProfiler.getInstance().getInvocationsCount();
-    org.nd4j.linalg.profiler.OpProfiler.getInstance().printOutDashboard();
-    System.out.printf("lstm-profile: %d native ops in %d training steps = %d per step (%.1f per time step), "
-        + "%.1f ms per step with profiling on%n", ops, steps, ops / steps, ops / (double) steps / BenchNetworks.LENGTH,
-        1000 * seconds / steps);
+    for (String kernel : List.of("dl4j", "fused")) {
+      ComputationGraph net = BenchNetworks.lstm(kernel);
+      List<DataSet> batches = BenchNetworks.randomBatches(2, BenchNetworks.BATCH, BenchNetworks.FEATURES,
+          BenchNetworks.LENGTH, BenchNetworks.HORIZON);
+      fit(net, batches, 3);
+      int steps = 5;
+      org.nd4j.linalg.profiler.OpProfiler.getInstance().reset();
+      Nd4j.getExecutioner().setProfilingConfig(org.nd4j.linalg.profiler.ProfilerConfig.builder().stackTrace(false)
+          .checkElapsedTime(true).build());
+      double seconds = fit(net, batches, steps);
+      Nd4j.getExecutioner().setProfilingConfig(org.nd4j.linalg.profiler.ProfilerConfig.builder().build());
+      long ops = org.nd4j.linalg.profiler.OpProfiler.getInstance().getInvocationsCount();
+      org.nd4j.linalg.profiler.OpProfiler.getInstance().printOutDashboard();
+      System.out.printf("lstm-profile %s: %d native ops in %d training steps = %d per step (%.1f per time step), "
+          + "%.1f ms per step with profiling on%n", kernel, ops, steps, ops / steps,
+          ops / (double) steps / BenchNetworks.LENGTH, 1000 * seconds / steps);
+    }
   }
 
   private static double fit(ComputationGraph net, List<DataSet> batches, int steps) {

@@ -123,7 +123,13 @@ public record SeqmlConfig(
       long seed,
       Transformer transformer,
       String pooling,
-      Conv conv) implements Serializable {}
+      Conv conv,
+      String lstmKernel) implements Serializable {
+    /** model.lstm-kernel = fused: seqml's {@code FusedLstm} layer; dl4j: DL4J's own LSTM layer. */
+    public boolean fusedLstm() {
+      return lstmKernel.equals("fused");
+    }
+  }
 
   /** An optional convolution over positions before the family's layers (filters 0 = none). */
   public record Conv(int filters, int kernel) implements Serializable {
@@ -304,7 +310,8 @@ public record SeqmlConfig(
             transformer(s),
             s.oneOf("model.pooling", Set.of("auto", "last", "mean", "max")),
             new Conv(s.intValue("model.conv.filters", v -> v >= 0 && v <= 4096, "must be in 0..4096 (0 = no convolution)"),
-                s.intValue("model.conv.kernel", v -> v >= 1 && v <= 255 && v % 2 == 1, "must be odd, in 1..255")));
+                s.intValue("model.conv.kernel", v -> v >= 1 && v <= 255 && v % 2 == 1, "must be odd, in 1..255")),
+            s.oneOf("model.lstm-kernel", Set.of("fused", "dl4j")));
 
     Train train =
         new Train(

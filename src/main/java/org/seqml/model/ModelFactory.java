@@ -125,13 +125,14 @@ public final class ModelFactory {
           if (m.dropout() > 0) {
             lstm.dropOut(1.0 - m.dropout()); // DL4J takes the retain probability
           }
-          g.addLayer("rnn" + i, lstm.build(), top);
+          LSTM layer = m.fusedLstm() ? FusedLstm.of(lstm.build()) : lstm.build();
+          g.addLayer("rnn" + i, layer, top);
           if (m.family().equals("bilstm")) {
             // Not DL4J's Bidirectional wrapper: it reverses padding into the front of the backward
             // pass, so padded positions change the output. ReverseTimeSeriesVertex reverses only
             // each example's real steps.
             g.addVertex("reverse" + i, new ReverseTimeSeriesVertex(INPUT), top);
-            g.addLayer("back" + i, lstm.build(), "reverse" + i);
+            g.addLayer("back" + i, m.fusedLstm() ? FusedLstm.of(lstm.build()) : lstm.build(), "reverse" + i);
             g.addVertex("unreverse" + i, new ReverseTimeSeriesVertex(INPUT), "back" + i);
             g.addVertex("both" + i, new MergeVertex(), "rnn" + i, "unreverse" + i);
             top = "both" + i;

@@ -23,7 +23,7 @@ import org.seqml.config.SeqmlConfig;
 class ModelFamiliesTest {
   static SeqmlConfig.Model model(String family) {
     return new SeqmlConfig.Model(family, 8, List.of(12, 12), 8, 0.0, 0.01, 0.0, 0.0, 7,
-        new SeqmlConfig.Transformer(2, 2, 8, 16), "auto", new SeqmlConfig.Conv(0, 9));
+        new SeqmlConfig.Transformer(2, 2, 8, 16), "auto", new SeqmlConfig.Conv(0, 9), "fused");
   }
 
   /** The family behind a 1-D convolution front end ("conv+lstm" etc. in the parameterised tests). */
@@ -32,7 +32,7 @@ class ModelFamiliesTest {
     SeqmlConfig.Model m = model(conv ? spec.substring(5) : spec);
     return conv ? new SeqmlConfig.Model(m.family(), m.embedding(), m.hidden(), m.dense(), m.dropout(),
         m.learningRate(), m.l2(), m.gradientClip(), m.seed(), m.transformer(), m.pooling(),
-        new SeqmlConfig.Conv(6, 3)) : m;
+        new SeqmlConfig.Conv(6, 3), m.lstmKernel()) : m;
   }
 
   @ParameterizedTest
@@ -99,7 +99,7 @@ class ModelFamiliesTest {
     SeqmlConfig.Model m = model("transformer");
     // No ReLU dense layer here: its kink makes numeric gradients unreliable.
     m = new SeqmlConfig.Model(m.family(), m.embedding(), m.hidden(), 0, 0, m.learningRate(), 0, 0, m.seed(),
-        m.transformer(), "auto", m.conv());
+        m.transformer(), "auto", m.conv(), m.lstmKernel());
     ComputationGraph net = ModelFactory.build(m, ModelFactory.Input.vectors(3), 5,
         ModelFactory.Pooling.MEAN, 2, true, new NoOp(), DataType.DOUBLE);
     INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 3, 5);

@@ -1,0 +1,56 @@
+package org.seqml.model;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Collection;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * DL4J's {@link LSTM} layer configuration, unchanged (same parameters, initialisation, regularisation,
+ * dropout and JSON fields), whose layer runs seqml's fused CPU implementation ({@link FusedLstmLayer})
+ * instead of DL4J's per-op one. A network saved with it needs seqml on the class path to load.
+ */
+public class FusedLstm extends LSTM {
+  /** For Jackson (model JSON). */
+  public FusedLstm() {}
+
+  /** The same configuration as {@code lstm}: every field copied (DL4J's builder constructor is private). */
+  public static FusedLstm of(LSTM lstm) {
+    FusedLstm copy = new FusedLstm();
+    for (Class<?> c = LSTM.class; c != Object.class; c = c.getSuperclass()) {
+      for (Field field : c.getDeclaredFields()) {
+        if (Modifier.isStatic(field.getModifiers())) {
+          continue;
+        }
+        try {
+          field.setAccessible(true);
+          field.set(copy, field.get(lstm));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException("cannot copy LSTM field " + field, e);
+        }
+      }
+    }
+    return copy;
+  }
+
+  @Override
+  public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
+      INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+    LayerValidation.assertNInNOutSet("FusedLstm", getLayerName(), layerIndex, getNIn(), getNOut());
+    FusedLstmLayer layer = new FusedLstmLayer(conf, networkDataType);
+    layer.setListeners(listeners);
+    layer.setIndex(layerIndex);
+    layer.setParamsViewArray(layerParamsView);
+    Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
+    layer.setParamTable(params);
+    layer.setConf(conf);
+    return layer;
+  }
+}

@@ -1,0 +1,327 @@
+package org.seqml.model;
+
+import java.nio.FloatBuffer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.LSTMParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.TimeSeriesUtils;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * DL4J's LSTM (same parameters and equations, masking included) computed the way cuDNN does it:
+ * the input projection of all time steps is one matrix product, each time step is one product with
+ * the recurrent weights plus a fused element-wise cell update ({@link LstmKernels}, plain Java), and
+ * the weight gradients and the input error are one product each after the backward loop. DL4J's own
+ * layer runs about 130 native ops per time step and computes the forward pass twice per training step;
+ * this one keeps the training forward pass for the backward pass that follows it.
+ *
+ * <p>Masks, as DL4J's LSTM: a mask set on the layer zeroes the output and the carried cell state at
+ * masked steps in the forward pass; the backward pass masks nothing (DL4J passes no mask to its LSTM
+ * backprop) but differentiates tanh at the stored, masked cell state. In seqml's graphs no mask reaches
+ * the layer at all (FusedLstmTest).
+ *
+ * <p>Used for float networks in NCW format on the CPU backend (seqml's case). Anything else (GPU,
+ * double precision for gradient checks, NWC, other activations), and the stateful calls (rnnTimeStep,
+ * truncated BPTT), fall through to DL4J's implementation, which gives the same results.
+ */
+final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
+  private Buffers buffers;
+  /** The input of the last training forward pass whose results {@link #buffers} hold, or null. */
+  private INDArray forwardOf;
+
+  FusedLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
+    super(conf, dataType);
+  }
+
+  private boolean fused() {
+    return dataType == DataType.FLOAT && helper == null && Nd4j.getEnvironment().isCPU()
+        && input != null && input.rank() == 3
+        && TimeSeriesUtils.getFormatFromRnnLayer(layerConf()) == RNNFormat.NCW
+        && layerConf().getGateActivationFn() instanceof ActivationSigmoid
+        && layerConf().getActivationFn() instanceof ActivationTanH
+        && (maskArray == null || maskArray.length() == input.size(0) * input.size(2));
+  }
+
+  @Override
+  public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+    forwardOf = null;
+    super.setInput(input, workspaceMgr);
+  }
+
+  @Override
+  public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr workspaceMgr) {
+    setInput(input, workspaceMgr);
+    return activate(training, workspaceMgr);
+  }
+
+  @Override
+  public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    if (!fused()) {
+      return super.activate(training, workspaceMgr);
+    }
+    assertInputSet(false);
+    applyDropOutIfNecessary(training, workspaceMgr);
+    forward(training, workspaceMgr);
+    forwardOf = training ? input : null;
+    int b = batch();
+    int t = steps();
+    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+        new long[] {b, hidden(), t}, 'f');
+    out.assign(buffers.hs.get(NDArrayIndex.interval(b, (long) (t + 1) * b), NDArrayIndex.all())
+        .reshape('c', t, b, hidden()).permute(1, 2, 0));
+    return out;
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+    if (!fused()) {
+      return super.backpropGradient(epsilon, workspaceMgr);
+    }
+    assertInputSet(true);
+    applyDropOutIfNecessary(true, workspaceMgr); // a no-op after the training forward pass
+    if (forwardOf != input) {
+      forward(true, workspaceMgr);
+    }
+    forwardOf = null;
+    Gradient gradient = backward(epsilon);
+    Buffers s = buffers;
+    INDArray next = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+        new long[] {s.batch, s.nIn, s.steps}, 'f');
+    next.assign(s.dx.reshape('c', s.steps, s.batch, s.nIn).permute(1, 2, 0));
+    weightNoiseParams.clear();
+    return new Pair<>(gradient, backpropDropOutIfPresent(next));
+  }
+
+  private int batch() {
+    return (int) input.size(0);
+  }
+
+  private int steps() {
+    return (int) input.size(2);
+  }
+
+  private int hidden() {
+    return (int) layerConf().getNOut();
+  }
+
+  private void forward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    int b = batch();
+    int steps = steps();
+    int h = hidden();
+    int n = b * h;
+    Buffers s = buffersFor(b, steps, (int) layerConf().getNIn(), h);
+    INDArray w = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, training, workspaceMgr);
+    INDArray r = getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, training, workspaceMgr);
+    float[] bias = getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, workspaceMgr).toFloatVector();
+    float[][] biasRows = new float[4][n];
+    for (int gate = 0; gate < 4; gate++) {
+      for (int row = 0; row < b; row++) {
+        System.arraycopy(bias, gate * h, biasRows[gate], row * h, h);
+      }
+    }
+    s.mask = maskArray == null ? null : maskArray.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    s.xtb.reshape('c', steps, b, s.nIn).assign(input.permute(2, 0, 1));
+    Nd4j.gemm(s.xtb, w, s.z, false, false, 1.0, 0.0);
+    float[] hRow = s.scratch[0];
+    for (int t = 0; t < steps; t++) {
+      if (t > 0) {
+        Nd4j.gemm(s.hsRows[t], r, s.zRows[t], false, false, 1.0, 1.0);
+      }
+      s.readGates(t, s.a[t], s.f[t], s.o[t], s.g[t]);
+      LstmKernels.tanhWithBias(s.a[t], biasRows[0], n);
+      LstmKernels.sigmoid(s.f[t], biasRows[1], n);
+      LstmKernels.sigmoid(s.o[t], biasRows[2], n);
+      LstmKernels.sigmoid(s.g[t], biasRows[3], n);
+      LstmKernels.cell(s.a[t], s.f[t], s.o[t], s.g[t], t == 0 ? null : s.c[t - 1], s.c[t], s.tc[t], hRow, n);
+      if (s.mask != null) {
+        // DL4J zeroes the output and the carried cell state at masked steps.
+        for (int row = 0; row < b; row++) {
+          float m = s.mask[row * steps + t];
+          if (m != 1f) {
+            for (int i = row * h; i < (row + 1) * h; i++) {
+              hRow[i] *= m;
+              s.c[t][i] *= m;
+            }
+          }
+        }
+      }
+      s.hsBuf.put((t + 1) * n, hRow, 0, n);
+    }
+  }
+
+  private Gradient backward(INDArray epsilon) {
+    Buffers s = buffers;
+    int b = s.batch;
+    int steps = s.steps;
+    int h = s.hidden;
+    int n = b * h;
+    INDArray w = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, true, LayerWorkspaceMgr.noWorkspaces());
+    INDArray r = getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, true,
+        LayerWorkspaceMgr.noWorkspaces());
+    s.eps.reshape('c', steps, b, h).assign(epsilon.permute(2, 0, 1));
+    float[] dh = s.scratch[0];
+    float[] recurrent = s.scratch[1];
+    float[] nabla = s.scratch[2];
+    float[] nablaNext = s.scratch[3];
+    float[] dA = s.scratch[4];
+    float[] dF = s.scratch[5];
+    float[] dO = s.scratch[6];
+    float[] dG = s.scratch[7];
+    float[] tcm = s.scratch[8];
+    for (int t = steps - 1; t >= 0; t--) {
+      s.epsBuf.get(t * n, dh, 0, n);
+      if (t < steps - 1) {
+        Nd4j.gemm(s.zRows[t + 1], r, s.dh, false, true, 1.0, 0.0);
+        s.dhBuf.get(0, recurrent, 0, n);
+        for (int i = 0; i < n; i++) {
+          dh[i] += recurrent[i];
+        }
+      }
+      float[] tanhOfState = s.tc[t];
+      if (s.mask != null) {
+        // DL4J differentiates tanh at the stored (masked) cell state: tanh(0) at masked steps.
+        LstmKernels.tanh(s.c[t], tcm, n);
+        tanhOfState = tcm;
+      }
+      boolean last = t == steps - 1;
+      LstmKernels.backStep(dh, s.a[t], s.f[t], s.o[t], s.g[t], s.tc[t], tanhOfState, t == 0 ? null : s.c[t - 1],
+          last ? null : s.f[t + 1], last ? null : nablaNext, nabla, dA, dF, dO, dG, n);
+      s.writeGates(t, dA, dF, dO, dG); // z now holds the deltas of step t
+      float[] swap = nablaNext;
+      nablaNext = nabla;
+      nabla = swap;
+    }
+    INDArray gradW = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
+    INDArray gradR = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
+    INDArray gradB = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
+    Nd4j.gemm(s.xtb, s.z, gradW, true, false, 1.0, 0.0);
+    Nd4j.gemm(s.hs.get(NDArrayIndex.interval(0, (long) steps * b), NDArrayIndex.all()), s.z, gradR, true, false,
+        1.0, 0.0); // row block 0 of hs is the zero initial state
+    gradB.assign(s.z.sum(true, 0).reshape(gradB.shape()));
+    Nd4j.gemm(s.z, w, s.dx, false, true, 1.0, 0.0);
+    Gradient gradient = new DefaultGradient();
+    gradient.gradientForVariable().put(LSTMParamInitializer.INPUT_WEIGHT_KEY, gradW);
+    gradient.gradientForVariable().put(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, gradR);
+    gradient.gradientForVariable().put(LSTMParamInitializer.BIAS_KEY, gradB);
+    return gradient;
+  }
+
+  private Buffers buffersFor(int batch, int steps, int nIn, int hidden) {
+    if (buffers == null || !buffers.fits(batch, steps, nIn, hidden)) {
+      buffers = new Buffers(batch, steps, nIn, hidden);
+    }
+    return buffers;
+  }
+
+  /**
+   * What one call works in, kept while the batch shape stays: native matrices for the products
+   * (outside DL4J's workspaces, so they outlive a forward pass), and per-step Java arrays of the
+   * gates and cell states that the backward pass reads.
+   */
+  private static final class Buffers {
+    final int batch;
+    final int steps;
+    final int nIn;
+    final int hidden;
+    /** Input, time-major: [T * B, nIn]. */
+    final INDArray xtb;
+    /** Gate pre-activations [T * B, 4H] (gate order a, f, o, g as DL4J's); in backprop, their deltas. */
+    final INDArray z;
+    /** Outputs, time-major, after a zero block for the initial state: [(T + 1) * B, H]. */
+    final INDArray hs;
+    /** The recurrent part of dL/dh for one step: [B, H]. */
+    final INDArray dh;
+    /** The layer's input error, time-major: [T * B, nIn]. */
+    final INDArray dx;
+    /** The error from the layer above, time-major: [T * B, H]. */
+    final INDArray eps;
+    final INDArray[] zRows;
+    final INDArray[] hsRows;
+    final FloatBuffer zBuf;
+    final FloatBuffer hsBuf;
+    final FloatBuffer dhBuf;
+    final FloatBuffer epsBuf;
+    final float[][] a;
+    final float[][] f;
+    final float[][] o;
+    final float[][] g;
+    final float[][] c;
+    final float[][] tc;
+    final float[][] scratch;
+    float[] mask;
+
+    Buffers(int batch, int steps, int nIn, int hidden) {
+      this.batch = batch;
+      this.steps = steps;
+      this.nIn = nIn;
+      this.hidden = hidden;
+      int n = batch * hidden;
+      try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+        xtb = Nd4j.create(DataType.FLOAT, new long[] {(long) steps * batch, nIn}, 'c');
+        z = Nd4j.create(DataType.FLOAT, new long[] {(long) steps * batch, 4L * hidden}, 'c');
+        hs = Nd4j.create(DataType.FLOAT, new long[] {(long) (steps + 1) * batch, hidden}, 'c');
+        dh = Nd4j.create(DataType.FLOAT, new long[] {batch, hidden}, 'c');
+        dx = Nd4j.create(DataType.FLOAT, new long[] {(long) steps * batch, nIn}, 'c');
+        eps = Nd4j.create(DataType.FLOAT, new long[] {(long) steps * batch, hidden}, 'c');
+        zRows = new INDArray[steps];
+        hsRows = new INDArray[steps + 1];
+        for (int t = 0; t <= steps; t++) {
+          hsRows[t] = hs.get(NDArrayIndex.interval((long) t * batch, (long) (t + 1) * batch), NDArrayIndex.all());
+          if (t < steps) {
+            zRows[t] = z.get(NDArrayIndex.interval((long) t * batch, (long) (t + 1) * batch), NDArrayIndex.all());
+          }
+        }
+      }
+      zBuf = z.data().asNioFloat();
+      hsBuf = hs.data().asNioFloat();
+      dhBuf = dh.data().asNioFloat();
+      epsBuf = eps.data().asNioFloat();
+      a = new float[steps][n];
+      f = new float[steps][n];
+      o = new float[steps][n];
+      g = new float[steps][n];
+      c = new float[steps][n];
+      tc = new float[steps][n];
+      scratch = new float[9][n];
+    }
+
+    boolean fits(int batch, int steps, int nIn, int hidden) {
+      return this.batch == batch && this.steps == steps && this.nIn == nIn && this.hidden == hidden;
+    }
+
+    /** Splits step t's rows of z ([B, 4H], gates side by side) into one [B * H] array per gate. */
+    void readGates(int t, float[] ga, float[] gf, float[] go, float[] gg) {
+      int h = hidden;
+      for (int row = 0; row < batch; row++) {
+        int at = (t * batch + row) * 4 * h;
+        zBuf.get(at, ga, row * h, h);
+        zBuf.get(at + h, gf, row * h, h);
+        zBuf.get(at + 2 * h, go, row * h, h);
+        zBuf.get(at + 3 * h, gg, row * h, h);
+      }
+    }
+
+    /** The inverse of {@link #readGates}: writes one [B * H] array per gate into step t's rows of z. */
+    void writeGates(int t, float[] ga, float[] gf, float[] go, float[] gg) {
+      int h = hidden;
+      for (int row = 0; row < batch; row++) {
+        int at = (t * batch + row) * 4 * h;
+        zBuf.put(at, ga, row * h, h);
+        zBuf.put(at + h, gf, row * h, h);
+        zBuf.put(at + 2 * h, go, row * h, h);
+        zBuf.put(at + 3 * h, gg, row * h, h);
+      }
+    }
+  }
+}

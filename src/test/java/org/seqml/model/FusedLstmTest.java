@@ -1,0 +1,201 @@
+package org.seqml.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.seqml.config.SeqmlConfig;
+
+/**
+ * seqml's fused LSTM computes what DL4J's LSTM computes: the same outputs, loss and gradients for the
+ * same parameters (masks included, DL4J's masking semantics included), and the same parameters after
+ * training steps.
+ */
+@SuppressWarnings("unchecked")
+class FusedLstmTest {
+  private static final int FEATURES = 5;
+  private static final int LENGTH = 9;
+
+  private static SeqmlConfig.Model model(String family, String kernel) {
+    SeqmlConfig.Model m = ModelFamiliesTest.model(family);
+    return new SeqmlConfig.Model(m.family(), m.embedding(), List.of(7, 6), 4, 0.0, 0.01, 0.0, 0.0, 7,
+        m.transformer(), "auto", m.conv(), kernel);
+  }
+
+  private static ComputationGraph[] pair(String family, DataType precision) {
+    ComputationGraph dl4j = ModelFactory.build(model(family, "dl4j"), ModelFactory.Input.vectors(FEATURES), LENGTH,
+        ModelFactory.Pooling.LAST, 3, true, new Adam(0.01), precision);
+    ComputationGraph fused = ModelFactory.build(model(family, "fused"), ModelFactory.Input.vectors(FEATURES), LENGTH,
+        ModelFactory.Pooling.LAST, 3, true, new Adam(0.01), precision);
+    fused.setParams(dl4j.params().dup());
+    return new ComputationGraph[] {dl4j, fused};
+  }
+
+  private static INDArray mask(String kind, int batch) {
+    INDArray m = Nd4j.ones(DataType.FLOAT, batch, LENGTH);
+    switch (kind) {
+      case "none" -> {
+        return null;
+      }
+      case "padding" -> { // example i has LENGTH - i real steps, then padding
+        for (int i = 0; i < batch; i++) {
+          for (int t = LENGTH - i % LENGTH; t < LENGTH; t++) {
+            m.putScalar(i, t, 0);
+          }
+        }
+      }
+      case "holes" -> { // masked steps in the middle: DL4J resets the carried state there
+        for (int i = 0; i < batch; i += 2) {
+          m.putScalar(i, 3, 0);
+          m.putScalar(i, 4, 0);
+        }
+      }
+      default -> throw new IllegalArgumentException(kind);
+    }
+    return m;
+  }
+
+  private static DataSet batch(int size, long seed, INDArray mask) {
+    Nd4j.getRandom().setSeed(seed);
+    INDArray x = Nd4j.randn(DataType.FLOAT, size, FEATURES, LENGTH).muli(2);
+    INDArray y = Nd4j.zeros(DataType.FLOAT, size, 3);
+    for (int i = 0; i < size; i++) {
+      y.putScalar(i, i % 3, 1);
+    }
+    return new DataSet(x, y, mask, null);
+  }
+
+  private static Map<String, INDArray> gradients(ComputationGraph net, DataSet d) {
+    net.setInputs(d.getFeatures().castTo(net.params().dataType()));
+    net.setLabels(d.getLabels().castTo(net.params().dataType()));
+    net.setLayerMaskArrays(d.getFeaturesMaskArray() == null ? null : new INDArray[] {d.getFeaturesMaskArray()}, null);
+    net.computeGradientAndScore();
+    net.clearLayerMaskArrays();
+    return net.gradient().gradientForVariable();
+  }
+
+  private static void assertClose(INDArray want, INDArray got, String what) {
+    double scale = Math.max(1e-3, want.amaxNumber().doubleValue());
+    double diff = want.sub(got).amaxNumber().doubleValue();
+    assertTrue(diff <= 1e-4 * scale, what + " differ by " + diff + " (largest " + scale + ")");
+  }
+
+  /**
+   * The layer on its own, with a mask set on it. (Inside seqml's graphs no mask reaches an LSTM layer:
+   * DL4J's LSTM does not keep the mask a ComputationGraph feeds forward; padding is trailing and the
+   * layer causal, so real positions never see it, and bilstm's reversal reads the input mask itself.)
+   * With holes, DL4J zeroes the carried state at masked steps; the fused layer must do the same.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"none", "padding", "holes"})
+  void layerMatchesDl4jWithMasks(String maskKind) {
+    ComputationGraph[] nets = pair("lstm", DataType.FLOAT);
+    nets[0].initGradientsView();
+    nets[1].initGradientsView();
+    Layer dl4j = nets[0].getLayer("rnn0");
+    Layer fused = nets[1].getLayer("rnn0");
+    assertInstanceOf(FusedLstmLayer.class, fused);
+    DataSet d = batch(6, 21, mask(maskKind, 6));
+    Nd4j.getRandom().setSeed(22);
+    INDArray eps = Nd4j.randn(DataType.FLOAT, 6, 7, LENGTH);
+    INDArray[] out = new INDArray[2];
+    Pair<Gradient, INDArray>[] back = new Pair[2];
+    Layer[] layers = {dl4j, fused};
+    for (int i = 0; i < 2; i++) {
+      layers[i].setInput(d.getFeatures(), LayerWorkspaceMgr.noWorkspaces());
+      layers[i].setMaskArray(d.getFeaturesMaskArray());
+      out[i] = layers[i].activate(true, LayerWorkspaceMgr.noWorkspaces()).dup();
+      back[i] = layers[i].backpropGradient(eps.dup(), LayerWorkspaceMgr.noWorkspaces());
+    }
+    assertClose(out[0], out[1], "outputs");
+    assertClose(back[0].getSecond(), back[1].getSecond(), "input errors");
+    for (String key : back[0].getFirst().gradientForVariable().keySet()) {
+      assertClose(back[0].getFirst().getGradientFor(key), back[1].getFirst().getGradientFor(key), key + " gradients");
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"lstm, none", "lstm, padding", "bilstm, none", "bilstm, padding"})
+  void outputsLossAndGradientsMatchDl4j(String family, String maskKind) {
+    ComputationGraph[] nets = pair(family, DataType.FLOAT);
+    assertInstanceOf(FusedLstmLayer.class, nets[1].getLayer("rnn0"));
+    DataSet d = batch(6, 11, mask(maskKind, 6));
+    INDArray expected = Networks.output(nets[0], d.getFeatures(), d.getFeaturesMaskArray());
+    INDArray actual = Networks.output(nets[1], d.getFeatures(), d.getFeaturesMaskArray());
+    assertTrue(expected.equalsWithEps(actual, 1e-5), "outputs differ: " + expected + " vs " + actual);
+    Map<String, INDArray> want = gradients(nets[0], d);
+    double wantScore = nets[0].score();
+    Map<String, INDArray> got = gradients(nets[1], d);
+    assertEquals(wantScore, nets[1].score(), 1e-5);
+    assertEquals(want.keySet(), got.keySet());
+    for (String key : want.keySet()) {
+      assertClose(want.get(key), got.get(key), key + " gradients");
+    }
+  }
+
+  /** Adam steps on both, with the batch size changing between steps (the fused layer reuses buffers). */
+  @Test
+  void trainingStepsMatchDl4j() {
+    ComputationGraph[] nets = pair("lstm", DataType.FLOAT);
+    int[] sizes = {6, 6, 3, 8, 6};
+    for (int step = 0; step < sizes.length; step++) {
+      DataSet d = batch(sizes[step], 100 + step, mask(step % 2 == 0 ? "padding" : "none", sizes[step]));
+      nets[0].fit(d);
+      nets[1].fit(d);
+    }
+    double diff = nets[0].params().sub(nets[1].params()).amaxNumber().doubleValue();
+    assertTrue(diff < 1e-4, "parameters differ by " + diff + " after 5 steps");
+    assertTrue(nets[0].params().sub(pair("lstm", DataType.FLOAT)[0].params()).amaxNumber().doubleValue() > 1e-3,
+        "the steps moved nothing");
+  }
+
+  /** Double precision (gradient checks) runs DL4J's code inside the fused layer and gives its results. */
+  @Test
+  void doublePrecisionFallsBackToDl4j() {
+    ComputationGraph[] nets = pair("lstm", DataType.DOUBLE);
+    DataSet d = batch(4, 5, mask("padding", 4));
+    INDArray expected = Networks.output(nets[0], d.getFeatures().castTo(DataType.DOUBLE),
+        d.getFeaturesMaskArray().castTo(DataType.DOUBLE));
+    INDArray actual = Networks.output(nets[1], d.getFeatures().castTo(DataType.DOUBLE),
+        d.getFeaturesMaskArray().castTo(DataType.DOUBLE));
+    assertEquals(expected, actual);
+  }
+
+  @Test
+  void tanhAndSigmoidKernelsAreAccurate() {
+    int n = 400_001;
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = -20f + 40f * i / (n - 1);
+    }
+    float[] tanh = new float[n];
+    LstmKernels.tanh(x, tanh, n);
+    float[] sigmoid = x.clone();
+    LstmKernels.sigmoid(sigmoid, new float[n], n);
+    double tanhError = 0;
+    double sigmoidError = 0;
+    for (int i = 0; i < n; i++) {
+      tanhError = Math.max(tanhError, Math.abs(tanh[i] - Math.tanh(x[i])));
+      sigmoidError = Math.max(sigmoidError, Math.abs(sigmoid[i] - 1 / (1 + Math.exp(-x[i]))));
+      assertEquals(LstmKernels.tanh(x[i]), tanh[i], 0f, "loop and scalar tanh disagree at " + x[i]);
+    }
+    assertTrue(tanhError < 5e-7, "tanh error " + tanhError);
+    assertTrue(sigmoidError < 3e-7, "sigmoid error " + sigmoidError);
+  }
+}
