@@ -78,8 +78,7 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     int t = steps();
     INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
         new long[] {b, hidden(), t}, 'f');
-    out.assign(buffers.hs.get(NDArrayIndex.interval(b, (long) (t + 1) * b), NDArrayIndex.all())
-        .reshape('c', t, b, hidden()).permute(1, 2, 0));
+    TimeMajor.copyOut(buffers.hs.get(NDArrayIndex.interval(b, (long) (t + 1) * b), NDArrayIndex.all()), out);
     return out;
   }
 
@@ -98,7 +97,7 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     Buffers s = buffers;
     INDArray next = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
         new long[] {s.batch, s.nIn, s.steps}, 'f');
-    next.assign(s.dx.reshape('c', s.steps, s.batch, s.nIn).permute(1, 2, 0));
+    TimeMajor.copyOut(s.dx, next);
     weightNoiseParams.clear();
     return new Pair<>(gradient, backpropDropOutIfPresent(next));
   }
@@ -131,7 +130,7 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
       }
     }
     s.mask = maskArray == null ? null : maskArray.castTo(DataType.FLOAT).dup('c').data().asFloat();
-    s.xtb.reshape('c', steps, b, s.nIn).assign(input.permute(2, 0, 1));
+    TimeMajor.copyIn(input, s.xtb);
     Nd4j.gemm(s.xtb, w, s.z, false, false, 1.0, 0.0);
     float[] hRow = s.scratch[0];
     for (int t = 0; t < steps; t++) {
@@ -169,7 +168,7 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     INDArray w = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, true, LayerWorkspaceMgr.noWorkspaces());
     INDArray r = getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, true,
         LayerWorkspaceMgr.noWorkspaces());
-    s.eps.reshape('c', steps, b, h).assign(epsilon.permute(2, 0, 1));
+    TimeMajor.copyIn(epsilon, s.eps);
     float[] dh = s.scratch[0];
     float[] recurrent = s.scratch[1];
     float[] nabla = s.scratch[2];
@@ -208,7 +207,9 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     Nd4j.gemm(s.xtb, s.z, gradW, true, false, 1.0, 0.0);
     Nd4j.gemm(s.hs.get(NDArrayIndex.interval(0, (long) steps * b), NDArrayIndex.all()), s.z, gradR, true, false,
         1.0, 0.0); // row block 0 of hs is the zero initial state
-    gradB.assign(s.z.sum(true, 0).reshape(gradB.shape()));
+    // The column sums as a product with ones: libnd4j's sum along dimension 0 took 17 % of the step.
+    Nd4j.gemm(s.ones, s.z, s.biasSums, true, false, 1.0, 0.0);
+    gradB.assign(s.biasSums.reshape(gradB.shape()));
     Nd4j.gemm(s.z, w, s.dx, false, true, 1.0, 0.0);
     Gradient gradient = new DefaultGradient();
     gradient.gradientForVariable().put(LSTMParamInitializer.INPUT_WEIGHT_KEY, gradW);
@@ -246,6 +247,10 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     final INDArray dx;
     /** The error from the layer above, time-major: [T * B, H]. */
     final INDArray eps;
+    /** [T * B, 1] ones, to sum the deltas over steps and examples. */
+    final INDArray ones;
+    /** [1, 4H]: the bias gradient, before it goes into DL4J's gradient view. */
+    final INDArray biasSums;
     final INDArray[] zRows;
     final INDArray[] hsRows;
     final FloatBuffer zBuf;
@@ -274,6 +279,8 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
         dh = Nd4j.create(DataType.FLOAT, new long[] {batch, hidden}, 'c');
         dx = Nd4j.create(DataType.FLOAT, new long[] {(long) steps * batch, nIn}, 'c');
         eps = Nd4j.create(DataType.FLOAT, new long[] {(long) steps * batch, hidden}, 'c');
+        ones = Nd4j.ones(DataType.FLOAT, (long) steps * batch, 1);
+        biasSums = Nd4j.create(DataType.FLOAT, 1, 4L * hidden);
         zRows = new INDArray[steps];
         hsRows = new INDArray[steps + 1];
         for (int t = 0; t <= steps; t++) {
