@@ -11,12 +11,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.util.ComputationGraphUtil;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.model.Networks;
 import org.seqml.util.Batches;
@@ -75,13 +76,16 @@ public final class ParameterAveragingTrainer {
         ? trainRows.sample(false, (double) probeSize / trainCount, seed + 1) : trainRows).cache();
 
     int batch = t.batchSizePerWorker();
-    JavaRDD<DataSet> data = trainRows
+    // MultiDataSets, as a ComputationGraph trains on: given DataSets, DL4J maps them to new
+    // MultiDataSets, persists, and counts that RDD again in every epoch (and never unpersists it).
+    JavaRDD<MultiDataSet> data = trainRows
         .withColumn("order", functions.rand(seed))
         .repartition(workers, col("order"))
         .sortWithinPartitions("order")
         .drop("order")
         .javaRDD()
-        .mapPartitions(rows -> Batches.flatMap(rows, batch, b -> List.of(batcher.batch(b))))
+        .mapPartitions(rows -> Batches.flatMap(rows, batch,
+            b -> List.of(ComputationGraphUtil.toMultiDataSet(batcher.batch(b)))))
         .persist(StorageLevel.MEMORY_ONLY_SER());
     long batches = data.count();
     long samples = trainRows.count();
@@ -115,7 +119,7 @@ public final class ParameterAveragingTrainer {
         // A master per epoch, seeded by the epoch: a resumed run assigns data to averaging rounds
         // exactly as an uninterrupted one would.
         SparkComputationGraph spark = new SparkComputationGraph(jsc, current, master(workers, batch, t, seed + epoch));
-        spark.fit(data);
+        spark.fitMultiDataSet(data);
         double seconds = (System.nanoTime() - t0) / 1e9;
         current = spark.getNetwork();
         double trainLoss = ValidationLoss.of(jsc, current, trainProbe, batcher, loss, EVAL_BATCH);
