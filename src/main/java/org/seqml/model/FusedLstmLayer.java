@@ -76,10 +76,12 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     forwardOf = training ? input : null;
     int b = batch();
     int t = steps();
+    // Time-major underneath, [B, H, T] as a view: the next fused layer reads it back without a transpose.
     INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-        new long[] {b, hidden(), t}, 'f');
-    TimeMajor.copyOut(buffers.hs.get(NDArrayIndex.interval(b, (long) (t + 1) * b), NDArrayIndex.all()), out);
-    return out;
+        new long[] {t, b, hidden()}, 'c');
+    out.assign(buffers.hs.get(NDArrayIndex.interval(b, (long) (t + 1) * b), NDArrayIndex.all())
+        .reshape('c', t, b, hidden()));
+    return out.permute(1, 2, 0);
   }
 
   @Override
@@ -96,8 +98,9 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     Gradient gradient = backward(epsilon);
     Buffers s = buffers;
     INDArray next = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
-        new long[] {s.batch, s.nIn, s.steps}, 'f');
-    TimeMajor.copyOut(s.dx, next);
+        new long[] {s.steps, s.batch, s.nIn}, 'c');
+    next.assign(s.dx.reshape('c', s.steps, s.batch, s.nIn));
+    next = next.permute(1, 2, 0);
     weightNoiseParams.clear();
     return new Pair<>(gradient, backpropDropOutIfPresent(next));
   }

@@ -7,11 +7,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Copies between DL4J's recurrent layout [B, C, T] and a time-major matrix [T * B, C] (c order), the
- * layout in which one matrix product covers every step. DL4J's recurrent arrays are f order
- * ([B, C] slabs per step, batch fastest): those are transposed slab by slab in Java, which is several
- * times faster than libnd4j's assign over a permuted view (9 % of a fused LSTM step before). Anything
- * else goes through that assign.
+ * Copies DL4J's recurrent layout [B, C, T] into a time-major matrix [T * B, C] (c order), the layout in
+ * which one matrix product covers every step. Three cases: an array that is already time-major
+ * underneath (a permuted view of [T, B, C], as {@link FusedLstmLayer} returns its outputs and input
+ * errors) is one contiguous copy; a plain f-order array (DL4J's own recurrent layers) is transposed
+ * slab by slab in Java, several times faster than libnd4j's assign over a permuted view (9 % of a
+ * fused LSTM step); anything else goes through that assign.
  */
 final class TimeMajor {
   private TimeMajor() {}
@@ -21,8 +22,9 @@ final class TimeMajor {
     int b = (int) x.size(0);
     int c = (int) x.size(1);
     int t = (int) x.size(2);
-    if (!plainF(x)) {
-      dst.reshape('c', t, b, c).assign(x.permute(2, 0, 1));
+    INDArray timeMajor = x.permute(2, 0, 1);
+    if (!plainF(x) || isTimeMajor(timeMajor)) {
+      dst.reshape('c', t, b, c).assign(timeMajor);
       return;
     }
     FloatBuffer from = x.data().asNioFloat();
@@ -37,27 +39,9 @@ final class TimeMajor {
     }
   }
 
-  /** x [B, C, T] = src [T * B, C], time-major (src may be a range of rows of a larger c-order matrix). */
-  static void copyOut(INDArray src, INDArray x) {
-    int b = (int) x.size(0);
-    int c = (int) x.size(1);
-    int t = (int) x.size(2);
-    boolean rowMajor = src.ordering() == 'c' && src.stride(1) == 1 && src.stride(0) == c;
-    if (!plainF(x) || !rowMajor) {
-      x.assign(src.reshape('c', t, b, c).permute(1, 2, 0));
-      return;
-    }
-    FloatBuffer from = src.data().asNioFloat();
-    FloatBuffer to = x.data().asNioFloat();
-    int n = b * c;
-    int base = (int) src.offset();
-    float[] rows = new float[n];
-    float[] slab = new float[n];
-    for (int step = 0; step < t; step++) {
-      from.get(base + step * n, rows, 0, n);
-      transpose(rows, b, c, slab);
-      to.put(step * n, slab, 0, n);
-    }
+  /** [T, B, C] with c-order strides: copying it into a time-major matrix is one contiguous copy. */
+  private static boolean isTimeMajor(INDArray tbc) {
+    return Arrays.equals(tbc.stride(), Nd4j.getStrides(tbc.shape(), 'c'));
   }
 
   /** out (cols x rows, row-major) = in (rows x cols, row-major) transposed. */
