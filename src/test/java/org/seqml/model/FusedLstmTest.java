@@ -32,17 +32,21 @@ class FusedLstmTest {
   private static final int FEATURES = 5;
   private static final int LENGTH = 9;
 
-  private static SeqmlConfig.Model model(String family, String kernel) {
+  private static SeqmlConfig.Model model(String family, String kernel, List<Integer> hidden, double dropout) {
     SeqmlConfig.Model m = ModelFamiliesTest.model(family);
-    return new SeqmlConfig.Model(m.family(), m.embedding(), List.of(7, 6), 4, 0.0, 0.01, 0.0, 0.0, 7,
+    return new SeqmlConfig.Model(m.family(), m.embedding(), hidden, 4, dropout, 0.01, 0.0, 0.0, 7,
         m.transformer(), "auto", m.conv(), kernel);
   }
 
   private static ComputationGraph[] pair(String family, DataType precision) {
-    ComputationGraph dl4j = ModelFactory.build(model(family, "dl4j"), ModelFactory.Input.vectors(FEATURES), LENGTH,
-        ModelFactory.Pooling.LAST, 3, true, new Adam(0.01), precision);
-    ComputationGraph fused = ModelFactory.build(model(family, "fused"), ModelFactory.Input.vectors(FEATURES), LENGTH,
-        ModelFactory.Pooling.LAST, 3, true, new Adam(0.01), precision);
+    return pair(family, precision, List.of(7, 6), 0.0);
+  }
+
+  private static ComputationGraph[] pair(String family, DataType precision, List<Integer> hidden, double dropout) {
+    ComputationGraph dl4j = ModelFactory.build(model(family, "dl4j", hidden, dropout),
+        ModelFactory.Input.vectors(FEATURES), LENGTH, ModelFactory.Pooling.LAST, 3, true, new Adam(0.01), precision);
+    ComputationGraph fused = ModelFactory.build(model(family, "fused", hidden, dropout),
+        ModelFactory.Input.vectors(FEATURES), LENGTH, ModelFactory.Pooling.LAST, 3, true, new Adam(0.01), precision);
     fused.setParams(dl4j.params().dup());
     return new ComputationGraph[] {dl4j, fused};
   }
@@ -163,6 +167,31 @@ class FusedLstmTest {
     assertTrue(diff < 1e-4, "parameters differ by " + diff + " after 5 steps");
     assertTrue(nets[0].params().sub(pair("lstm", DataType.FLOAT)[0].params()).amaxNumber().doubleValue() > 1e-3,
         "the steps moved nothing");
+  }
+
+  /**
+   * With input dropout: the same random masks (same seed, drawn once per step) give the same steps.
+   * One layer: a mask is drawn in the memory order of the layer's input, and a second layer's input
+   * (the first one's output) is laid out differently in the two networks, so its masks would differ.
+   */
+  @Test
+  void trainingWithDropoutMatchesDl4j() {
+    ComputationGraph[] nets = pair("lstm", DataType.FLOAT, List.of(7), 0.3);
+    for (int step = 0; step < 3; step++) {
+      DataSet d = batch(6, 200 + step, null);
+      for (ComputationGraph net : nets) {
+        Nd4j.getRandom().setSeed(300 + step);
+        net.fit(d);
+      }
+    }
+    double diff = nets[0].params().sub(nets[1].params()).amaxNumber().doubleValue();
+    assertTrue(diff < 1e-4, "parameters differ by " + diff + " after 3 steps with dropout");
+    ComputationGraph noDropout = pair("lstm", DataType.FLOAT, List.of(7), 0.0)[1];
+    for (int step = 0; step < 3; step++) {
+      noDropout.fit(batch(6, 200 + step, null));
+    }
+    assertTrue(noDropout.params().sub(nets[1].params()).amaxNumber().doubleValue() > 1e-4,
+        "dropout changed nothing");
   }
 
   /** Double precision (gradient checks) runs DL4J's code inside the fused layer and gives its results. */
