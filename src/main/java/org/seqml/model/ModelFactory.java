@@ -40,8 +40,10 @@ import org.seqml.config.SeqmlConfig;
  *
  * Then a pooling (the last real time step, or the mean over real time steps), an optional dense
  * layer, and the task head: H linear outputs on mean squared error (forecast) or a softmax over
- * classes on cross-entropy (next event/token, sequence class). Padded positions are masked
- * throughout: the input mask reaches the recurrent layers, the attention and the pooling.
+ * classes on cross-entropy (next event/token, sequence class). Padded positions never reach real
+ * ones: the input mask reaches the attention and the pooling, bilstm reverses only the real steps,
+ * and the (causal) LSTM layers see padding only after an example's real steps (DL4J's ComputationGraph
+ * does not hand them the mask; FusedLstmTest).
  */
 public final class ModelFactory {
   public static final String INPUT = "in";
