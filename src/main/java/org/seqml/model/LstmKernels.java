@@ -46,43 +46,20 @@ final class LstmKernels {
   }
 
   // The loops below index every array with the same induction variable from 0: C2 (JDK 17) vectorises
-  // that form, but not one with a different offset per array (measured: 0.5 against 7 ns per element).
+  // that form, with tanh(float) inlined, but not one with a different offset per array (measured: 0.5
+  // against 7 ns per element).
 
   /** dst[i] = tanh(src[i]) for i in [0, n); src and dst may be the same array. */
   static void tanh(float[] src, float[] dst, int n) {
     for (int i = 0; i < n; i++) {
-      float x = Math.max(-CLAMP, Math.min(CLAMP, src[i]));
-      float x2 = x * x;
-      float p = x2 * A13 + A11;
-      p = p * x2 + A9;
-      p = p * x2 + A7;
-      p = p * x2 + A5;
-      p = p * x2 + A3;
-      p = p * x2 + A1;
-      p = p * x;
-      float q = x2 * B6 + B4;
-      q = q * x2 + B2;
-      q = q * x2 + B0;
-      dst[i] = p / q;
+      dst[i] = tanh(src[i]);
     }
   }
 
   /** a[i] = sigmoid(a[i] + bias[i]) for i in [0, n). */
   static void sigmoid(float[] a, float[] bias, int n) {
     for (int i = 0; i < n; i++) {
-      float x = Math.max(-CLAMP, Math.min(CLAMP, 0.5f * (a[i] + bias[i])));
-      float x2 = x * x;
-      float p = x2 * A13 + A11;
-      p = p * x2 + A9;
-      p = p * x2 + A7;
-      p = p * x2 + A5;
-      p = p * x2 + A3;
-      p = p * x2 + A1;
-      p = p * x;
-      float q = x2 * B6 + B4;
-      q = q * x2 + B2;
-      q = q * x2 + B0;
-      a[i] = 0.5f + 0.5f * (p / q);
+      a[i] = 0.5f + 0.5f * tanh(0.5f * (a[i] + bias[i]));
     }
   }
 
