@@ -95,14 +95,13 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
       forward(true, workspaceMgr);
     }
     forwardOf = null;
-    Gradient gradient = backward(epsilon);
     Buffers s = buffers;
+    // The input error is written time-major, straight by its product; [B, nIn, T] is a view of it.
     INDArray next = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
         new long[] {s.steps, s.batch, s.nIn}, 'c');
-    next.assign(s.dx.reshape('c', s.steps, s.batch, s.nIn));
-    next = next.permute(1, 2, 0);
+    Gradient gradient = backward(epsilon, next.reshape('c', (long) s.steps * s.batch, s.nIn));
     weightNoiseParams.clear();
-    return new Pair<>(gradient, backpropDropOutIfPresent(next));
+    return new Pair<>(gradient, backpropDropOutIfPresent(next.permute(1, 2, 0)));
   }
 
   private int batch() {
@@ -162,7 +161,8 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     }
   }
 
-  private Gradient backward(INDArray epsilon) {
+  /** Parameter gradients into DL4J's gradient views, the input error into {@code dx} [T * B, nIn]. */
+  private Gradient backward(INDArray epsilon, INDArray dx) {
     Buffers s = buffers;
     int b = s.batch;
     int steps = s.steps;
@@ -213,7 +213,7 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     // The column sums as a product with ones: libnd4j's sum along dimension 0 took 17 % of the step.
     Nd4j.gemm(s.ones, s.z, s.biasSums, true, false, 1.0, 0.0);
     gradB.assign(s.biasSums.reshape(gradB.shape()));
-    Nd4j.gemm(s.z, w, s.dx, false, true, 1.0, 0.0);
+    Nd4j.gemm(s.z, w, dx, false, true, 1.0, 0.0);
     Gradient gradient = new DefaultGradient();
     gradient.gradientForVariable().put(LSTMParamInitializer.INPUT_WEIGHT_KEY, gradW);
     gradient.gradientForVariable().put(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, gradR);
@@ -246,8 +246,6 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     final INDArray hs;
     /** The recurrent part of dL/dh for one step: [B, H]. */
     final INDArray dh;
-    /** The layer's input error, time-major: [T * B, nIn]. */
-    final INDArray dx;
     /** The error from the layer above, time-major: [T * B, H]. */
     final INDArray eps;
     /** [T * B, 1] ones, to sum the deltas over steps and examples. */
@@ -280,7 +278,6 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
         z = Nd4j.create(DataType.FLOAT, new long[] {(long) steps * batch, 4L * hidden}, 'c');
         hs = Nd4j.create(DataType.FLOAT, new long[] {(long) (steps + 1) * batch, hidden}, 'c');
         dh = Nd4j.create(DataType.FLOAT, new long[] {batch, hidden}, 'c');
-        dx = Nd4j.create(DataType.FLOAT, new long[] {(long) steps * batch, nIn}, 'c');
         eps = Nd4j.create(DataType.FLOAT, new long[] {(long) steps * batch, hidden}, 'c');
         ones = Nd4j.ones(DataType.FLOAT, (long) steps * batch, 1);
         biasSums = Nd4j.create(DataType.FLOAT, 1, 4L * hidden);
