@@ -155,7 +155,13 @@ public record SeqmlConfig(
       double minDelta,
       double divergenceFactor,
       String checkpointDir,
-      int checkpointKeep) implements Serializable {}
+      int checkpointKeep,
+      String averagingEngine) implements Serializable {
+    /** train.averaging-engine = barrier: seqml's barrier-stage averaging; dl4j: DL4J's training master. */
+    public boolean barrierAveraging() {
+      return averagingEngine.equals("barrier");
+    }
+  }
 
   /** Batch scoring. */
   public record Score(int batchSize, List<String> splits) implements Serializable {}
@@ -327,7 +333,8 @@ public record SeqmlConfig(
             s.doubleValue("train.min-delta", v -> v >= 0, "must be >= 0"),
             s.doubleValue("train.divergence-factor", v -> v > 1, "must be > 1"),
             s.string("train.checkpoint.dir"),
-            s.intValue("train.checkpoint.keep", v -> v >= 1, "must be >= 1"));
+            s.intValue("train.checkpoint.keep", v -> v >= 1, "must be >= 1"),
+            s.oneOf("train.averaging-engine", Set.of("barrier", "dl4j")));
 
     List<String> scoreSplits = s.stringList("score.splits");
     if (scoreSplits.isEmpty() || !SPLITS.containsAll(scoreSplits)) {

@@ -25,10 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a network with DL4J's parameter averaging: each of the workers fits averaging-frequency
+ * Trains a network with parameter averaging: each of the workers fits averaging-frequency
  * minibatches of batch-size-per-worker examples, then the parameters (and updater state) are
- * averaged on the driver. The RDD is prepared as STACK.md requires: Direct approach, persisted
- * MEMORY_ONLY_SER by us, never cache()d. Validation loss is computed after each epoch without
+ * averaged, by the workers among themselves in a barrier stage ({@link BarrierAveraging}, the
+ * default) or on the driver by DL4J's master (train.averaging-engine=dl4j). The RDD is prepared as
+ * STACK.md requires for DL4J's master: Direct approach, persisted MEMORY_ONLY_SER by us, never cache()d. Validation loss is computed after each epoch without
  * broadcasting an INDArray (the network travels as bytes). Task-agnostic: the caller supplies the
  * network, the batcher and the loss.
  */
@@ -55,6 +56,11 @@ public final class ParameterAveragingTrainer {
       Loss loss, SeqmlConfig.Train t, long seed, Checkpoints checkpoints) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext());
     int workers = t.workers() > 0 ? t.workers() : jsc.defaultParallelism();
+    if (t.barrierAveraging()) {
+      BarrierAveraging.unsupported(jsc.getConf(), workers).ifPresent(why -> {
+        throw new IllegalStateException(why);
+      });
+    }
     Dataset<Row> trainRows = train;
     long trainCount = trainRows.count();
     if (trainCount == 0) {
@@ -87,10 +93,13 @@ public final class ParameterAveragingTrainer {
         .mapPartitions(rows -> Batches.flatMap(rows, batch,
             b -> List.of(ComputationGraphUtil.toMultiDataSet(batcher.batch(b)))))
         .persist(StorageLevel.MEMORY_ONLY_SER());
-    long batches = data.count();
+    List<Long> batchesPerWorker = data.mapPartitions(BatchCount::of).collect();
+    long batches = batchesPerWorker.stream().mapToLong(Long::longValue).sum();
     long samples = trainRows.count();
-    LOG.info("training on {} examples ({} batches of {}) with {} workers, {} validation examples",
-        samples, batches, batch, workers, validationCount);
+    int rounds = BarrierAveraging.rounds(batchesPerWorker, t.averagingFrequency());
+    LOG.info("training on {} examples ({} batches of {}) with {} workers, {} validation examples; averaging with {} "
+        + "({} rounds an epoch)", samples, batches, batch, workers, validationCount,
+        t.barrierAveraging() ? "barrier stages" : "DL4J's master", t.barrierAveraging() ? rounds : "~" + rounds);
 
     ExecutorUsage usage = ExecutorUsage.listen(jsc.sc());
     EpochPolicy policy = new EpochPolicy(t.patience(), t.minDelta(), t.divergenceFactor());
@@ -118,10 +127,19 @@ public final class ParameterAveragingTrainer {
         long t0 = System.nanoTime();
         // A master per epoch, seeded by the epoch: a resumed run assigns data to averaging rounds
         // exactly as an uninterrupted one would.
-        SparkComputationGraph spark = new SparkComputationGraph(jsc, current, master(workers, batch, t, seed + epoch));
-        spark.fitMultiDataSet(data);
+        if (t.barrierAveraging()) {
+          BarrierAveraging.EpochResult result = BarrierAveraging.fitEpoch(jsc, current, data, rounds,
+              t.averagingFrequency());
+          current = result.network();
+          LOG.info(String.format("epoch %d: %d averaging rounds in %.2f s; the slowest worker fitted for %.2f s and "
+              + "exchanged for %.2f s", epoch, rounds, (System.nanoTime() - t0) / 1e9, result.fitSeconds(),
+              result.syncSeconds()));
+        } else {
+          SparkComputationGraph spark = new SparkComputationGraph(jsc, current, master(workers, batch, t, seed + epoch));
+          spark.fitMultiDataSet(data);
+          current = spark.getNetwork();
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        current = spark.getNetwork();
         double trainLoss = ValidationLoss.of(jsc, current, trainProbe, batcher, loss, EVAL_BATCH);
         double validationLoss = ValidationLoss.of(jsc, current, validationRows, batcher, loss, EVAL_BATCH);
         EpochPolicy.Verdict verdict = policy.judge(epoch, trainLoss, validationLoss);
@@ -165,6 +183,17 @@ public final class ParameterAveragingTrainer {
         String.format("%.5f", policy.best()), policy.bestEpoch());
     return new Result(current, epochs, published, samples, validationCount, workers,
         (System.nanoTime() - start) / 1e9, usage.toJson());
+  }
+
+  /** Minibatches in one partition, as a one-element iterator. */
+  private static final class BatchCount {
+    static java.util.Iterator<Long> of(java.util.Iterator<MultiDataSet> it) {
+      long n = 0;
+      for (; it.hasNext(); it.next()) {
+        n++;
+      }
+      return List.of(n).iterator();
+    }
   }
 
   private static ParameterAveragingTrainingMaster master(int workers, int batch, SeqmlConfig.Train t, long seed) {

@@ -49,6 +49,29 @@ class NetworksTest {
     }
   }
 
+  /**
+   * release frees parameters, gradients and updater state without ComputationGraph.close()'s two
+   * System.gc() calls (full collections at the end of every task). A concurrent young collection
+   * may happen, hence at most one.
+   */
+  @Test
+  void releaseFreesTheNetworksArraysWithoutForcingCollections() {
+    ComputationGraph net = ModelFactory.forecaster(ModelFamiliesTest.model("lstm"), 3, 6, 2);
+    net.fit(new org.nd4j.linalg.dataset.DataSet(Nd4j.rand(DataType.FLOAT, 4, 3, 6), Nd4j.rand(DataType.FLOAT, 4, 2)));
+    INDArray gradients = net.getGradientsViewArray();
+    INDArray updater = net.getUpdater().getStateViewArray();
+    long before = collections();
+    Networks.release(net);
+    long forced = collections() - before;
+    assertTrue(net.params().wasClosed() && gradients.wasClosed() && updater.wasClosed(), "all three freed");
+    assertTrue(forced <= 1, forced + " collections during release");
+  }
+
+  private static long collections() {
+    return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionCount).sum();
+  }
+
   @Test
   void closeFreesOnlyWhatCanBeClosed() {
     INDArray own = Nd4j.rand(DataType.FLOAT, 3, 4);

@@ -1,0 +1,79 @@
+package org.seqml.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.seqml.model.ModelFactory;
+import org.seqml.config.SeqmlConfig;
+
+/** The averaging arithmetic and wire form of {@link AveragedState}. */
+class AveragedStateTest {
+
+  static ComputationGraph net(long seed) {
+    org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(seed);
+    return ModelFactory.forecaster(model(), 3, 6, 2);
+  }
+
+  /** A two-layer LSTM forecaster with Adam (so there is updater state to average). */
+  static SeqmlConfig.Model model() {
+    return new SeqmlConfig.Model("lstm", 8, List.of(12, 12), 8, 0.0, 0.01, 0.0, 0.0, 7,
+        new SeqmlConfig.Transformer(2, 2, 8, 16), "auto", new SeqmlConfig.Conv(0, 9), "fused");
+  }
+
+  @Test
+  void theMeanIsWeightedByExamplesAndSkipsWorkersThatFittedNothing() {
+    AveragedState.Contribution a = new AveragedState.Contribution(30, 7, new double[] {1, 2, 3});
+    AveragedState.Contribution b = new AveragedState.Contribution(10, 9, new double[] {5, 6, 7});
+    AveragedState.Contribution idle = new AveragedState.Contribution(0, 4, new double[] {100, 100, 100});
+    AveragedState.Contribution mean = AveragedState.average(List.of(a, idle, b));
+    assertArrayEquals(new double[] {2, 3, 4}, mean.state(), 1e-12);
+    assertEquals(40, mean.examples());
+    assertEquals(9, mean.iterations(), "the iteration count is the furthest worker's");
+    assertArrayEquals(a.state(), AveragedState.average(List.of(a, idle)).state(), 0, "a lone contributor is exact");
+    assertThrows(IllegalStateException.class, () -> AveragedState.average(List.of(idle)));
+  }
+
+  @Test
+  void theWireFormRoundTripsInChunksAtTheNetworksPrecision() {
+    double[] values = new double[1000];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = Math.sin(i) * 1e3 + 1.0 / 3;
+    }
+    AveragedState.Contribution c = new AveragedState.Contribution(123_456_789_012L, 42, values);
+    List<String> doubles = AveragedState.encode(c, DataType.DOUBLE, 97);
+    assertEquals((12 + 8 * 1000 + 96) / 97, doubles.size(), "chunks of at most 97 bytes");
+    AveragedState.Contribution back = AveragedState.decode(doubles, DataType.DOUBLE);
+    assertEquals(c.examples(), back.examples());
+    assertEquals(c.iterations(), back.iterations());
+    assertArrayEquals(values, back.state(), 0);
+
+    AveragedState.Contribution floats = AveragedState.decode(AveragedState.encode(c, DataType.FLOAT, 1 << 20),
+        DataType.FLOAT);
+    for (int i = 0; i < values.length; i++) {
+      assertEquals((float) values[i], (float) floats.state()[i], 0, "float " + i);
+    }
+  }
+
+  @Test
+  void applyingAContributionSetsParametersUpdaterStateAndIterationCount() {
+    ComputationGraph from = net(1);
+    from.fit(batch());
+    from.fit(batch());
+    ComputationGraph to = net(2);
+    to.fit(batch());
+    AveragedState.apply(to, AveragedState.of(from, 64));
+    assertEquals(from.params(), to.params());
+    assertEquals(from.getUpdater().getStateViewArray(), to.getUpdater().getStateViewArray());
+    assertEquals(from.getConfiguration().getIterationCount(), to.getConfiguration().getIterationCount());
+  }
+
+  static org.nd4j.linalg.dataset.DataSet batch() {
+    return new org.nd4j.linalg.dataset.DataSet(org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, 8, 3, 6),
+        org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, 8, 2));
+  }
+}

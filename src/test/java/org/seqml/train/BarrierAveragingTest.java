@@ -1,0 +1,143 @@
+package org.seqml.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.util.ComputationGraphUtil;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.seqml.SparkTestSession;
+import org.seqml.model.Networks;
+
+/**
+ * Barrier-stage averaging against the same training done step by step in one JVM. Tolerance: 1e-6
+ * on every parameter (the same float operations on another thread; the weighted mean is taken in
+ * double precision on both sides).
+ */
+class BarrierAveragingTest {
+  private static final double TOLERANCE = 1e-6;
+
+  private static List<MultiDataSet> batches(int count, int size) {
+    Nd4j.getRandom().setSeed(11);
+    List<MultiDataSet> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(ComputationGraphUtil.toMultiDataSet(new org.nd4j.linalg.dataset.DataSet(
+          Nd4j.rand(DataType.FLOAT, size + i, 3, 6), Nd4j.rand(DataType.FLOAT, size + i, 2))));
+    }
+    return out;
+  }
+
+  private static ComputationGraph copy(ComputationGraph net) {
+    return Networks.restore(Networks.bytes(net, true), true);
+  }
+
+  private static JavaRDD<MultiDataSet> rdd(List<MultiDataSet> batches, int workers) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+    return jsc.parallelize(batches, workers).persist(StorageLevel.MEMORY_ONLY_SER());
+  }
+
+  private static double maxDiff(INDArray a, INDArray b) {
+    return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+  }
+
+  @Test
+  void oneWorkerTrainsExactlyAsPlainFitOverTheSameMinibatches() {
+    List<MultiDataSet> data = batches(7, 8);
+    ComputationGraph start = AveragedStateTest.net(3);
+    ComputationGraph plain = copy(start);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+    JavaRDD<MultiDataSet> rdd = rdd(data, 1);
+    BarrierAveraging.EpochResult result = BarrierAveraging.fitEpoch(jsc, start, rdd, 3, 3);
+    data.forEach(plain::fit);
+    ComputationGraph trained = result.network();
+    assertTrue(maxDiff(plain.params(), trained.params()) <= TOLERANCE, "parameters");
+    assertTrue(maxDiff(plain.getUpdater().getStateViewArray(), trained.getUpdater().getStateViewArray()) <= TOLERANCE,
+        "updater state");
+    assertEquals(7, trained.getConfiguration().getIterationCount());
+    assertEquals(start.getConfiguration().getEpochCount() + 1, trained.getConfiguration().getEpochCount());
+    assertEquals(1, result.workers().size());
+    assertEquals(7, result.workers().get(0).batches());
+    assertEquals(8 * 7 + 21, result.workers().get(0).examples());
+    rdd.unpersist();
+  }
+
+  /**
+   * Two workers with 2 and 3 minibatches, averaging every 2: in round 2 the first worker has none
+   * left, fits nothing and takes the second's state; in round 1 the mean is weighted by examples.
+   */
+  @Test
+  void twoWorkersAverageParametersAndUpdaterStateEveryRoundWeightedByExamples() {
+    List<MultiDataSet> data = batches(5, 8); // Spark slices 5 into [0, 2) and [2, 5)
+    ComputationGraph start = AveragedStateTest.net(4);
+    ComputationGraph[] workers = {copy(start), copy(start)};
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+    JavaRDD<MultiDataSet> rdd = rdd(data, 2);
+    assertEquals(List.of(2L, 3L), rdd.glom().map(p -> (long) p.size()).collect());
+    int rounds = BarrierAveraging.rounds(List.of(2L, 3L), 2);
+    assertEquals(2, rounds);
+    BarrierAveraging.EpochResult result = BarrierAveraging.fitEpoch(jsc, start, rdd, rounds, 2);
+
+    List<List<MultiDataSet>> parts = List.of(data.subList(0, 2), data.subList(2, 5));
+    for (int round = 0; round < rounds; round++) {
+      long[] examples = new long[2];
+      for (int w = 0; w < 2; w++) {
+        List<MultiDataSet> part = parts.get(w);
+        for (int i = round * 2; i < Math.min(part.size(), round * 2 + 2); i++) {
+          workers[w].fit(part.get(i));
+          examples[w] += part.get(i).getFeatures(0).size(0);
+        }
+      }
+      average(workers, examples);
+    }
+    ComputationGraph trained = result.network();
+    assertTrue(maxDiff(workers[0].params(), trained.params()) <= TOLERANCE,
+        "parameters differ by " + maxDiff(workers[0].params(), trained.params()));
+    assertTrue(maxDiff(workers[0].getUpdater().getStateViewArray(), trained.getUpdater().getStateViewArray())
+        <= TOLERANCE, "updater state");
+    assertEquals(3, trained.getConfiguration().getIterationCount(), "the furthest worker's iterations");
+    assertEquals(List.of(2L, 3L), result.workers().stream().map(BarrierAveraging.WorkerReport::batches).toList());
+    rdd.unpersist();
+  }
+
+  /** The reference mean, with INDArray arithmetic: both networks take it. */
+  private static void average(ComputationGraph[] nets, long[] examples) {
+    long total = examples[0] + examples[1];
+    INDArray params = nets[0].params().castTo(DataType.DOUBLE).mul((double) examples[0] / total)
+        .add(nets[1].params().castTo(DataType.DOUBLE).mul((double) examples[1] / total)).castTo(DataType.FLOAT);
+    INDArray state = nets[0].getUpdater().getStateViewArray().castTo(DataType.DOUBLE).mul((double) examples[0] / total)
+        .add(nets[1].getUpdater().getStateViewArray().castTo(DataType.DOUBLE).mul((double) examples[1] / total))
+        .castTo(DataType.FLOAT);
+    for (ComputationGraph net : nets) {
+      net.params().assign(params);
+      net.getUpdater().getStateViewArray().assign(state);
+    }
+  }
+
+  @Test
+  void mastersThatCannotRunABarrierStageAreRefusedWithTheReason() {
+    SparkConf dynamic = new SparkConf().setMaster("spark://127.0.0.1:7077")
+        .set("spark.dynamicAllocation.enabled", "true");
+    Optional<String> why = BarrierAveraging.unsupported(dynamic, 2);
+    assertTrue(why.isPresent() && why.get().contains("dynamic allocation")
+        && why.get().contains("train.averaging-engine=dl4j"), why.toString());
+    Optional<String> slots = BarrierAveraging.unsupported(new SparkConf().setMaster("local[2]"), 3);
+    assertTrue(slots.isPresent() && slots.get().contains("train.workers=3"), slots.toString());
+    assertEquals(Optional.empty(), BarrierAveraging.unsupported(new SparkConf().setMaster("local[2]"), 2));
+    assertEquals(Optional.empty(), BarrierAveraging.unsupported(new SparkConf().setMaster("spark://h:7077"), 64));
+    assertEquals(1, BarrierAveraging.localSlots("local"));
+    assertEquals(4, BarrierAveraging.localSlots("local[4,2]"));
+    assertEquals(Runtime.getRuntime().availableProcessors(), BarrierAveraging.localSlots("local[*]"));
+    assertEquals(0, BarrierAveraging.localSlots("local-cluster[2,1,1024]"));
+  }
+}
