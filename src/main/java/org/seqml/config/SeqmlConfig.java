@@ -156,7 +156,8 @@ public record SeqmlConfig(
       double divergenceFactor,
       String checkpointDir,
       int checkpointKeep,
-      String averagingEngine) implements Serializable {
+      String averagingEngine,
+      int exchangePort) implements Serializable {
     /** train.averaging-engine = barrier: seqml's barrier-stage averaging; dl4j: DL4J's training master. */
     public boolean barrierAveraging() {
       return averagingEngine.equals("barrier");
@@ -334,7 +335,8 @@ public record SeqmlConfig(
             s.doubleValue("train.divergence-factor", v -> v > 1, "must be > 1"),
             s.string("train.checkpoint.dir"),
             s.intValue("train.checkpoint.keep", v -> v >= 1, "must be >= 1"),
-            s.oneOf("train.averaging-engine", Set.of("barrier", "dl4j")));
+            s.oneOf("train.averaging-engine", Set.of("barrier", "dl4j")),
+            s.intValue("train.exchange-port", v -> v >= 0 && v <= 65535, "must be a port, 0..65535 (0 = any free port)"));
 
     List<String> scoreSplits = s.stringList("score.splits");
     if (scoreSplits.isEmpty() || !SPLITS.containsAll(scoreSplits)) {

@@ -2,8 +2,6 @@ package org.seqml.train;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -12,8 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A network's trainable state (parameters, then updater state) as one vector of doubles, its
- * weighted average over workers, and its wire form for {@code BarrierTaskContext.allGather}, which
- * carries strings: bytes map one to one onto ISO-8859-1 characters.
+ * weighted average over workers, and its wire form (a header, then the values in the network's
+ * precision).
  */
 final class AveragedState {
   /** A header of the examples a worker fitted in the round and its iteration count. */
@@ -83,11 +81,8 @@ final class AveragedState {
     return net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
   }
 
-  /**
-   * The contribution as messages of at most {@code chunkBytes} each (Spark's RPC caps a message),
-   * state in the network's precision: a float network sends floats, and its average is exact.
-   */
-  static List<String> encode(Contribution c, DataType type, int chunkBytes) {
+  /** The contribution as bytes, state in the network's precision (a float network's average is exact). */
+  static byte[] bytes(Contribution c, DataType type) {
     int width = type == DataType.DOUBLE ? Double.BYTES : Float.BYTES;
     ByteBuffer buf = ByteBuffer.allocate(HEADER + c.state().length * width).order(ByteOrder.LITTLE_ENDIAN);
     buf.putLong(c.examples()).putInt(c.iterations());
@@ -98,19 +93,11 @@ final class AveragedState {
         buf.putFloat((float) v);
       }
     }
-    byte[] bytes = buf.array();
-    List<String> chunks = new ArrayList<>();
-    for (int from = 0; from < bytes.length; from += chunkBytes) {
-      chunks.add(new String(bytes, from, Math.min(chunkBytes, bytes.length - from), StandardCharsets.ISO_8859_1));
-    }
-    return chunks;
+    return buf.array();
   }
 
-  static Contribution decode(List<String> chunks, DataType type) {
-    StringBuilder whole = new StringBuilder();
-    chunks.forEach(whole::append);
-    ByteBuffer buf = ByteBuffer.wrap(whole.toString().getBytes(StandardCharsets.ISO_8859_1))
-        .order(ByteOrder.LITTLE_ENDIAN);
+  static Contribution fromBytes(byte[] bytes, DataType type) {
+    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     long examples = buf.getLong();
     int iterations = buf.getInt();
     boolean doubles = type == DataType.DOUBLE;

@@ -5,12 +5,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.UUID;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -23,11 +25,12 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * Synchronous parameter averaging, one Spark barrier stage per epoch. Each worker (a partition of
- * the training minibatches) restores the network once, fits averaging-frequency minibatches, then
- * the workers exchange parameters and updater state with {@code allGather} and each sets the
- * example-weighted mean, so all hold the same state after every round. DL4J's master runs a Spark
- * job per round instead (broadcast, rebuild, a pass over the whole cached RDD to pick the round's
- * minibatches, aggregate): about 60 ms a round on this machine, where an exchange takes a few.
+ * the training minibatches) fits averaging-frequency minibatches, then the workers exchange
+ * parameters and updater state ({@link PeerExchange}) and each sets the example-weighted mean,
+ * so all hold the same state after every round. DL4J's master runs a Spark job per round instead
+ * (broadcast, rebuild, a pass over the whole cached RDD to pick the round's minibatches,
+ * aggregate): about 60 ms a round on this machine, where an exchange takes a few. Workers keep
+ * their network between epochs ({@link WorkerNets}); worker 0 sends the averaged state back.
  *
  * <p>Each epoch visits a worker's minibatches in the same order (their content was shuffled once
  * when they were cut). A failed attempt (a lost executor fails the whole barrier stage) is retried
@@ -35,13 +38,9 @@ import scala.runtime.AbstractFunction1;
  */
 public final class BarrierAveraging {
   private static final Logger LOG = LoggerFactory.getLogger(BarrierAveraging.class);
-  /** Bytes per allGather message: Spark's RPC caps a message at spark.rpc.message.maxSize (128 MiB). */
-  static final int CHUNK_BYTES = 4 << 20;
   private static final int ATTEMPTS = 3;
 
-  private BarrierAveraging() {}
-
-  /** What one worker did in an epoch; worker 0 also carries the averaged network. */
+  /** What one worker did in an epoch; worker 0 also carries the averaged state ({@link AveragedState#bytes}). */
   public record WorkerReport(int worker, long batches, long examples, int rounds, double fitSeconds,
       double syncSeconds, byte[] model) implements Serializable {}
 
@@ -93,22 +92,60 @@ public final class BarrierAveraging {
     return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
   }
 
-  /** One epoch over {@code data} (one partition per worker), starting from {@code net}'s state. */
-  public static EpochResult fitEpoch(JavaSparkContext jsc, ComputationGraph net, JavaRDD<MultiDataSet> data,
-      int rounds, int frequency) {
-    byte[] start = Networks.bytes(net, true);
+  /** What a worker needs to build the starting network when it holds no cached copy of it. */
+  private record Start(String configuration, byte[] state) implements Serializable {}
+
+  private final JavaSparkContext jsc;
+  private final JavaRDD<MultiDataSet> data;
+  private final int rounds;
+  private final int frequency;
+  private final int exchangePort;
+  private final String run = UUID.randomUUID().toString();
+  private ComputationGraph lastOutput;
+  private String lastToken;
+  private String configuration;
+
+  /**
+   * Epochs over {@code data} (one partition per worker): {@code rounds} rounds of {@code frequency}
+   * minibatches; task 0 listens for the others on {@code exchangePort} (0 = any free port).
+   */
+  public BarrierAveraging(JavaSparkContext jsc, JavaRDD<MultiDataSet> data, int rounds, int frequency,
+      int exchangePort) {
+    this.jsc = jsc;
+    this.data = data;
+    this.rounds = rounds;
+    this.frequency = frequency;
+    this.exchangePort = exchangePort;
+  }
+
+  /**
+   * One epoch starting from {@code net}'s state; {@code net} is updated in place and returned. When
+   * {@code net} is the network the previous epoch returned, untouched, the workers start from the
+   * copies they kept; otherwise they build it from the broadcast configuration and state.
+   */
+  public EpochResult fitEpoch(ComputationGraph net) {
+    if (net != lastOutput) {
+      configuration = net.getConfiguration().toJson();
+      lastToken = null;
+    }
+    DataType type = net.params().dataType();
+    Start start = new Start(configuration, AveragedState.bytes(AveragedState.of(net, 0), type));
+    String next = UUID.randomUUID().toString();
     for (int attempt = 1; ; attempt++) {
-      Broadcast<byte[]> model = jsc.broadcast(start);
+      Broadcast<Start> payload = jsc.broadcast(start);
       try {
+        EpochTask task = new EpochTask(payload, run, lastToken, next, net.getConfiguration().getEpochCount(), rounds,
+            frequency, exchangePort);
         List<WorkerReport> reports = new ArrayList<>(data.rdd().barrier()
-            .mapPartitions(new EpochTask(model, rounds, frequency), false, ClassTag$.MODULE$.apply(WorkerReport.class))
-            .toJavaRDD().collect());
+            .mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerReport.class)).toJavaRDD().collect());
         reports.sort(Comparator.comparingInt(WorkerReport::worker));
-        ComputationGraph trained = Networks.restore(reports.get(0).model(), true);
-        trained.incrementEpochCount();
+        AveragedState.apply(net, AveragedState.fromBytes(reports.get(0).model(), type));
+        net.incrementEpochCount();
+        lastOutput = net;
+        lastToken = next;
         List<WorkerReport> summaries = reports.stream().map(r -> new WorkerReport(r.worker(), r.batches(),
             r.examples(), r.rounds(), r.fitSeconds(), r.syncSeconds(), null)).toList();
-        return new EpochResult(trained, summaries);
+        return new EpochResult(net, summaries);
       } catch (Exception e) { // Scala throws the checked SparkException undeclared
         if (!(e instanceof SparkException)) {
           throw e;
@@ -119,31 +156,62 @@ public final class BarrierAveraging {
         LOG.warn("averaging stage attempt {} of {} failed, retrying the epoch from its start: {}", attempt, ATTEMPTS,
             e.getMessage());
       } finally {
-        model.destroy();
+        payload.destroy();
       }
     }
+  }
+
+  /** Frees the workers' networks held in this JVM (all of them in local mode; executors free theirs at the next run). */
+  public void close() {
+    WorkerNets.release(run);
   }
 
   /** A worker's epoch: fit, exchange, average, for each round; returns its report. */
   private static final class EpochTask
       extends AbstractFunction1<scala.collection.Iterator<MultiDataSet>, scala.collection.Iterator<WorkerReport>>
       implements Serializable {
-    private final Broadcast<byte[]> model;
+    private final Broadcast<Start> start;
+    private final String run;
+    private final String startToken;
+    private final String endToken;
+    private final int epochCount;
     private final int rounds;
     private final int frequency;
+    private final int exchangePort;
 
-    EpochTask(Broadcast<byte[]> model, int rounds, int frequency) {
-      this.model = model;
+    EpochTask(Broadcast<Start> start, String run, String startToken, String endToken, int epochCount, int rounds,
+        int frequency, int exchangePort) {
+      this.exchangePort = exchangePort;
+      this.start = start;
+      this.run = run;
+      this.startToken = startToken;
+      this.endToken = endToken;
+      this.epochCount = epochCount;
       this.rounds = rounds;
       this.frequency = frequency;
+    }
+
+    /** The cached network if it holds the epoch's starting state, else one built from the broadcast. */
+    private ComputationGraph network(int partition) {
+      ComputationGraph net = WorkerNets.take(run, partition, startToken);
+      if (net == null) {
+        Start s = start.value();
+        net = new ComputationGraph(ComputationGraphConfiguration.fromJson(s.configuration()));
+        net.init();
+        AveragedState.apply(net, AveragedState.fromBytes(s.state(), net.params().dataType()));
+      }
+      net.getConfiguration().setEpochCount(epochCount);
+      return net;
     }
 
     @Override
     public scala.collection.Iterator<WorkerReport> apply(scala.collection.Iterator<MultiDataSet> partition) {
       BarrierTaskContext task = BarrierTaskContext.get();
-      BarrierExchange exchange = BarrierExchange.of(task);
       Iterator<MultiDataSet> batches = JavaConverters.asJavaIterator(partition);
-      ComputationGraph net = Networks.restore(model.value(), true);
+      ComputationGraph net = network(task.partitionId());
+      boolean kept = false;
+      PeerExchange peers = task.getTaskInfos().length > 1
+          ? PeerExchange.open(task, BarrierExchange.of(task), exchangePort) : null;
       try {
         DataType type = net.params().dataType();
         long fitNanos = 0;
@@ -160,37 +228,46 @@ public final class BarrierAveraging {
             batchCount++;
           }
           long t1 = System.nanoTime();
-          if (task.getTaskInfos().length > 1) {
-            exchange(exchange, net, examples, type);
+          if (peers != null) {
+            exchange(peers, task.partitionId(), net, examples, type);
           }
           fitNanos += t1 - t0;
           syncNanos += System.nanoTime() - t1;
           exampleCount += examples;
         }
-        byte[] bytes = task.partitionId() == 0 ? Networks.bytes(net, true) : null;
+        byte[] state = task.partitionId() == 0 ? AveragedState.bytes(AveragedState.of(net, exampleCount), type) : null;
+        WorkerNets.put(run, task.partitionId(), endToken, net);
+        kept = true;
         WorkerReport report = new WorkerReport(task.partitionId(), batchCount, exampleCount, rounds, fitNanos / 1e9,
-            syncNanos / 1e9, bytes);
+            syncNanos / 1e9, state);
         return JavaConverters.asScalaIterator(List.of(report).iterator());
       } finally {
-        Networks.release(net);
+        if (peers != null) {
+          peers.close();
+        }
+        if (!kept) {
+          Networks.release(net);
+        }
       }
     }
 
-    /** Sends this worker's state, receives every worker's, and sets their weighted mean. */
-    private static void exchange(BarrierExchange exchange, ComputationGraph net, long examples, DataType type) {
-      List<String> mine = AveragedState.encode(AveragedState.of(net, examples), type, CHUNK_BYTES);
-      List<List<String>> byWorker = new ArrayList<>();
-      for (String chunk : mine) {
-        String[] all = exchange.allGather(chunk);
-        for (int w = 0; w < all.length; w++) {
-          if (byWorker.size() <= w) {
-            byWorker.add(new ArrayList<>());
-          }
-          byWorker.get(w).add(all[w]);
-        }
+    /**
+     * Sends this worker's state and sets the example-weighted mean of all: task 0 gathers, averages
+     * (in partition order, so every run sums alike) and sends the mean back.
+     */
+    private static void exchange(PeerExchange peers, int partition, ComputationGraph net, long examples,
+        DataType type) {
+      AveragedState.Contribution mine = AveragedState.of(net, examples);
+      if (partition == 0) {
+        List<AveragedState.Contribution> all = new ArrayList<>(List.of(mine));
+        peers.gather().forEach(bytes -> all.add(AveragedState.fromBytes(bytes, type)));
+        AveragedState.Contribution mean = AveragedState.average(all);
+        peers.sendToAll(AveragedState.bytes(mean, type));
+        AveragedState.apply(net, mean);
+      } else {
+        peers.sendToFirst(AveragedState.bytes(mine, type));
+        AveragedState.apply(net, AveragedState.fromBytes(peers.receiveFromFirst(), type));
       }
-      AveragedState.apply(net, AveragedState.average(byWorker.stream()
-          .map(chunks -> AveragedState.decode(chunks, type)).toList()));
     }
   }
 }

@@ -122,18 +122,18 @@ public final class ParameterAveragingTrainer {
     }
     long start = System.nanoTime();
     int last = first - 1;
+    BarrierAveraging averaging = new BarrierAveraging(jsc, data, rounds, t.averagingFrequency(), t.exchangePort());
     try {
       for (int epoch = first; epoch <= t.epochs(); epoch++) {
         long t0 = System.nanoTime();
         // A master per epoch, seeded by the epoch: a resumed run assigns data to averaging rounds
         // exactly as an uninterrupted one would.
         if (t.barrierAveraging()) {
-          BarrierAveraging.EpochResult result = BarrierAveraging.fitEpoch(jsc, current, data, rounds,
-              t.averagingFrequency());
+          BarrierAveraging.EpochResult result = averaging.fitEpoch(current);
           current = result.network();
-          LOG.info(String.format("epoch %d: %d averaging rounds in %.2f s; the slowest worker fitted for %.2f s and "
-              + "exchanged for %.2f s", epoch, rounds, (System.nanoTime() - t0) / 1e9, result.fitSeconds(),
-              result.syncSeconds()));
+          LOG.info(String.format("epoch %d: %d averaging rounds in %.2f s; workers fitted for up to %.2f s and "
+              + "exchanged (waiting for each other included) for up to %.2f s", epoch, rounds,
+              (System.nanoTime() - t0) / 1e9, result.fitSeconds(), result.syncSeconds()));
         } else {
           SparkComputationGraph spark = new SparkComputationGraph(jsc, current, master(workers, batch, t, seed + epoch));
           spark.fitMultiDataSet(data);
@@ -169,6 +169,7 @@ public final class ParameterAveragingTrainer {
         }
       }
     } finally {
+      averaging.close();
       usage.close();
       data.unpersist(false);
       validationRows.unpersist();

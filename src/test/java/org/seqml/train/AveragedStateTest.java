@@ -39,21 +39,21 @@ class AveragedStateTest {
   }
 
   @Test
-  void theWireFormRoundTripsInChunksAtTheNetworksPrecision() {
+  void theWireFormRoundTripsAtTheNetworksPrecision() {
     double[] values = new double[1000];
     for (int i = 0; i < values.length; i++) {
       values[i] = Math.sin(i) * 1e3 + 1.0 / 3;
     }
     AveragedState.Contribution c = new AveragedState.Contribution(123_456_789_012L, 42, values);
-    List<String> doubles = AveragedState.encode(c, DataType.DOUBLE, 97);
-    assertEquals((12 + 8 * 1000 + 96) / 97, doubles.size(), "chunks of at most 97 bytes");
-    AveragedState.Contribution back = AveragedState.decode(doubles, DataType.DOUBLE);
+    byte[] doubles = AveragedState.bytes(c, DataType.DOUBLE);
+    assertEquals(12 + 8 * 1000, doubles.length);
+    AveragedState.Contribution back = AveragedState.fromBytes(doubles, DataType.DOUBLE);
     assertEquals(c.examples(), back.examples());
     assertEquals(c.iterations(), back.iterations());
     assertArrayEquals(values, back.state(), 0);
 
-    AveragedState.Contribution floats = AveragedState.decode(AveragedState.encode(c, DataType.FLOAT, 1 << 20),
-        DataType.FLOAT);
+    AveragedState.Contribution floats = AveragedState.fromBytes(AveragedState.bytes(c, DataType.FLOAT), DataType.FLOAT);
+    assertEquals(12 + 4 * 1000, AveragedState.bytes(c, DataType.FLOAT).length);
     for (int i = 0; i < values.length; i++) {
       assertEquals((float) values[i], (float) floats.state()[i], 0, "float " + i);
     }

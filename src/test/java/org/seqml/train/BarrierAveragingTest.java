@@ -58,14 +58,15 @@ class BarrierAveragingTest {
     ComputationGraph plain = copy(start);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
     JavaRDD<MultiDataSet> rdd = rdd(data, 1);
-    BarrierAveraging.EpochResult result = BarrierAveraging.fitEpoch(jsc, start, rdd, 3, 3);
+    int epochs = start.getConfiguration().getEpochCount();
+    BarrierAveraging.EpochResult result = new BarrierAveraging(jsc, rdd, 3, 3, 0).fitEpoch(start);
     data.forEach(plain::fit);
     ComputationGraph trained = result.network();
     assertTrue(maxDiff(plain.params(), trained.params()) <= TOLERANCE, "parameters");
     assertTrue(maxDiff(plain.getUpdater().getStateViewArray(), trained.getUpdater().getStateViewArray()) <= TOLERANCE,
         "updater state");
     assertEquals(7, trained.getConfiguration().getIterationCount());
-    assertEquals(start.getConfiguration().getEpochCount() + 1, trained.getConfiguration().getEpochCount());
+    assertEquals(epochs + 1, trained.getConfiguration().getEpochCount());
     assertEquals(1, result.workers().size());
     assertEquals(7, result.workers().get(0).batches());
     assertEquals(8 * 7 + 21, result.workers().get(0).examples());
@@ -86,7 +87,7 @@ class BarrierAveragingTest {
     assertEquals(List.of(2L, 3L), rdd.glom().map(p -> (long) p.size()).collect());
     int rounds = BarrierAveraging.rounds(List.of(2L, 3L), 2);
     assertEquals(2, rounds);
-    BarrierAveraging.EpochResult result = BarrierAveraging.fitEpoch(jsc, start, rdd, rounds, 2);
+    BarrierAveraging.EpochResult result = new BarrierAveraging(jsc, rdd, rounds, 2, 0).fitEpoch(start);
 
     List<List<MultiDataSet>> parts = List.of(data.subList(0, 2), data.subList(2, 5));
     for (int round = 0; round < rounds; round++) {
@@ -107,6 +108,40 @@ class BarrierAveragingTest {
         <= TOLERANCE, "updater state");
     assertEquals(3, trained.getConfiguration().getIterationCount(), "the furthest worker's iterations");
     assertEquals(List.of(2L, 3L), result.workers().stream().map(BarrierAveraging.WorkerReport::batches).toList());
+    rdd.unpersist();
+  }
+
+  /**
+   * Workers keep their network between epochs; a worker without a copy (another run's epoch in
+   * between, a new executor) builds it from the broadcast. Both give plain fit's result, and close()
+   * frees the copies held in this JVM.
+   */
+  @Test
+  void aSecondEpochFromKeptNetworksOrFromTheBroadcastGivesTheSameResult() {
+    List<MultiDataSet> data = batches(4, 8);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+    JavaRDD<MultiDataSet> rdd = rdd(data, 1);
+    ComputationGraph kept = AveragedStateTest.net(5);
+    ComputationGraph rebuilt = copy(kept);
+    ComputationGraph plain = copy(kept);
+    BarrierAveraging session = new BarrierAveraging(jsc, rdd, 2, 2, 0);
+    session.fitEpoch(kept);
+    assertEquals(1, WorkerNets.size(), "the worker kept its network");
+    session.fitEpoch(kept);
+    for (int epoch = 0; epoch < 2; epoch++) {
+      BarrierAveraging fresh = new BarrierAveraging(jsc, rdd, 2, 2, 0); // a new run: nothing kept for it
+      fresh.fitEpoch(rebuilt);
+      fresh.close();
+      data.forEach(plain::fit);
+    }
+    assertTrue(maxDiff(plain.params(), kept.params()) <= TOLERANCE, "kept networks");
+    assertTrue(maxDiff(plain.params(), rebuilt.params()) <= TOLERANCE, "rebuilt networks");
+    assertTrue(maxDiff(plain.getUpdater().getStateViewArray(), rebuilt.getUpdater().getStateViewArray()) <= TOLERANCE,
+        "rebuilt updater state");
+    assertEquals(8, kept.getConfiguration().getIterationCount());
+    assertEquals(8, rebuilt.getConfiguration().getIterationCount());
+    session.close();
+    assertEquals(0, WorkerNets.size(), "close frees the kept networks");
     rdd.unpersist();
   }
 
@@ -139,5 +174,8 @@ class BarrierAveragingTest {
     assertEquals(4, BarrierAveraging.localSlots("local[4,2]"));
     assertEquals(Runtime.getRuntime().availableProcessors(), BarrierAveraging.localSlots("local[*]"));
     assertEquals(0, BarrierAveraging.localSlots("local-cluster[2,1,1024]"));
+    assertEquals("10.0.0.7", PeerExchange.hostOf("10.0.0.7:41234"));
+    assertEquals("fe80::1", PeerExchange.hostOf("[fe80::1]:41234"));
+    assertEquals("worker-3", PeerExchange.hostOf("worker-3"));
   }
 }
