@@ -2,6 +2,7 @@ package org.seqml.train;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -39,6 +40,8 @@ import scala.runtime.AbstractFunction1;
 public final class BarrierAveraging {
   private static final Logger LOG = LoggerFactory.getLogger(BarrierAveraging.class);
   private static final int ATTEMPTS = 3;
+  /** Networks workers built from the broadcast, in this JVM (tests read it in local mode). */
+  static final java.util.concurrent.atomic.AtomicInteger BUILT = new java.util.concurrent.atomic.AtomicInteger();
 
   /** What one worker did in an epoch; worker 0 also carries the averaged state ({@link AveragedState#bytes}). */
   public record WorkerReport(int worker, long batches, long examples, int rounds, double fitSeconds,
@@ -103,6 +106,7 @@ public final class BarrierAveraging {
   private final String run = UUID.randomUUID().toString();
   private ComputationGraph lastOutput;
   private String lastToken;
+  private int lastStateHash;
   private String configuration;
 
   /**
@@ -120,16 +124,18 @@ public final class BarrierAveraging {
 
   /**
    * One epoch starting from {@code net}'s state; {@code net} is updated in place and returned. When
-   * {@code net} is the network the previous epoch returned, untouched, the workers start from the
-   * copies they kept; otherwise they build it from the broadcast configuration and state.
+   * {@code net} is the network the previous epoch returned, with the same parameters and updater
+   * state, the workers start from the copies they kept; otherwise they build it from the broadcast
+   * configuration and state.
    */
   public EpochResult fitEpoch(ComputationGraph net) {
-    if (net != lastOutput) {
+    AveragedState.Contribution state = AveragedState.of(net, 0);
+    if (net != lastOutput || Arrays.hashCode(state.state()) != lastStateHash) {
       configuration = net.getConfiguration().toJson();
-      lastToken = null;
+      lastToken = null; // changed since the workers kept it: they build it from the broadcast
     }
     DataType type = net.params().dataType();
-    Start start = new Start(configuration, AveragedState.bytes(AveragedState.of(net, 0), type));
+    Start start = new Start(configuration, AveragedState.bytes(state, type));
     String next = UUID.randomUUID().toString();
     for (int attempt = 1; ; attempt++) {
       Broadcast<Start> payload = jsc.broadcast(start);
@@ -143,6 +149,7 @@ public final class BarrierAveraging {
         net.incrementEpochCount();
         lastOutput = net;
         lastToken = next;
+        lastStateHash = Arrays.hashCode(AveragedState.of(net, 0).state());
         List<WorkerReport> summaries = reports.stream().map(r -> new WorkerReport(r.worker(), r.batches(),
             r.examples(), r.rounds(), r.fitSeconds(), r.syncSeconds(), null)).toList();
         return new EpochResult(net, summaries);
@@ -199,6 +206,7 @@ public final class BarrierAveraging {
         net = new ComputationGraph(ComputationGraphConfiguration.fromJson(s.configuration()));
         net.init();
         AveragedState.apply(net, AveragedState.fromBytes(s.state(), net.params().dataType()));
+        BUILT.incrementAndGet();
       }
       net.getConfiguration().setEpochCount(epochCount);
       return net;

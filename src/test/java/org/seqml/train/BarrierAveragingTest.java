@@ -112,34 +112,44 @@ class BarrierAveragingTest {
   }
 
   /**
-   * Workers keep their network between epochs; a worker without a copy (another run's epoch in
-   * between, a new executor) builds it from the broadcast. Both give plain fit's result, and close()
-   * frees the copies held in this JVM.
+   * Workers keep their network between epochs; a worker without a copy (a new run, a new executor)
+   * or with a stale one (parameters edited on the driver) builds it from the broadcast. Every path
+   * gives plain fit's result, and close() frees the copies held in this JVM.
    */
   @Test
-  void aSecondEpochFromKeptNetworksOrFromTheBroadcastGivesTheSameResult() {
+  void workersKeepTheirNetworkBetweenEpochsAndRebuildItWhenItIsStale() {
     List<MultiDataSet> data = batches(4, 8);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
     JavaRDD<MultiDataSet> rdd = rdd(data, 1);
     ComputationGraph kept = AveragedStateTest.net(5);
     ComputationGraph rebuilt = copy(kept);
     ComputationGraph plain = copy(kept);
-    BarrierAveraging session = new BarrierAveraging(jsc, rdd, 2, 2, 0);
-    session.fitEpoch(kept);
-    assertEquals(1, WorkerNets.size(), "the worker kept its network");
-    session.fitEpoch(kept);
     for (int epoch = 0; epoch < 2; epoch++) {
       BarrierAveraging fresh = new BarrierAveraging(jsc, rdd, 2, 2, 0); // a new run: nothing kept for it
       fresh.fitEpoch(rebuilt);
       fresh.close();
       data.forEach(plain::fit);
     }
-    assertTrue(maxDiff(plain.params(), kept.params()) <= TOLERANCE, "kept networks");
     assertTrue(maxDiff(plain.params(), rebuilt.params()) <= TOLERANCE, "rebuilt networks");
     assertTrue(maxDiff(plain.getUpdater().getStateViewArray(), rebuilt.getUpdater().getStateViewArray()) <= TOLERANCE,
         "rebuilt updater state");
+
+    BarrierAveraging session = new BarrierAveraging(jsc, rdd, 2, 2, 0);
+    int built = BarrierAveraging.BUILT.get();
+    session.fitEpoch(kept);
+    assertEquals(built + 1, BarrierAveraging.BUILT.get(), "the first epoch builds the network");
+    assertEquals(1, WorkerNets.size(), "the worker kept its network");
+    session.fitEpoch(kept);
+    assertEquals(built + 1, BarrierAveraging.BUILT.get(), "the second epoch starts from the kept network");
+    assertTrue(maxDiff(plain.params(), kept.params()) <= TOLERANCE, "kept networks");
     assertEquals(8, kept.getConfiguration().getIterationCount());
-    assertEquals(8, rebuilt.getConfiguration().getIterationCount());
+
+    kept.params().muli(0.5); // edited on the driver: the kept copy is stale
+    plain.params().muli(0.5);
+    session.fitEpoch(kept);
+    data.forEach(plain::fit);
+    assertEquals(built + 2, BarrierAveraging.BUILT.get(), "a stale copy is rebuilt");
+    assertTrue(maxDiff(plain.params(), kept.params()) <= TOLERANCE, "after an edit on the driver");
     session.close();
     assertEquals(0, WorkerNets.size(), "close frees the kept networks");
     rdd.unpersist();
