@@ -157,7 +157,8 @@ public record SeqmlConfig(
       String checkpointDir,
       int checkpointKeep,
       String averagingEngine,
-      int exchangePort) implements Serializable {
+      int exchangePort,
+      int shuffleBuffer) implements Serializable {
     /** train.averaging-engine = barrier: seqml's barrier-stage averaging; dl4j: DL4J's training master. */
     public boolean barrierAveraging() {
       return averagingEngine.equals("barrier");
@@ -336,7 +337,8 @@ public record SeqmlConfig(
             s.string("train.checkpoint.dir"),
             s.intValue("train.checkpoint.keep", v -> v >= 1, "must be >= 1"),
             s.oneOf("train.averaging-engine", Set.of("barrier", "dl4j")),
-            s.intValue("train.exchange-port", v -> v >= 0 && v <= 65535, "must be a port, 0..65535 (0 = any free port)"));
+            s.intValue("train.exchange-port", v -> v >= 0 && v <= 65535, "must be a port, 0..65535 (0 = any free port)"),
+            s.intValue("train.shuffle-buffer", v -> v >= 1, "must be >= 1 (1 = the same order every epoch)"));
 
     List<String> scoreSplits = s.stringList("score.splits");
     if (scoreSplits.isEmpty() || !SPLITS.containsAll(scoreSplits)) {

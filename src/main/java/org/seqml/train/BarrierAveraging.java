@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.seqml.model.Networks;
+import org.seqml.util.ShuffleBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
@@ -33,8 +34,8 @@ import scala.runtime.AbstractFunction1;
  * aggregate): about 60 ms a round on this machine, where an exchange takes a few. Workers keep
  * their network between epochs ({@link WorkerNets}); worker 0 sends the averaged state back.
  *
- * <p>Each epoch visits a worker's minibatches in the same order (their content was shuffled once
- * when they were cut). A failed attempt (a lost executor fails the whole barrier stage) is retried
+ * <p>Each epoch visits a worker's minibatches in a new order (a seeded shuffle buffer; their content
+ * was shuffled once, when they were cut). A failed attempt (a lost executor fails the whole barrier stage) is retried
  * from the driver's network, which changes only when an epoch completes.
  */
 public final class BarrierAveraging {
@@ -103,6 +104,7 @@ public final class BarrierAveraging {
   private final int rounds;
   private final int frequency;
   private final int exchangePort;
+  private final int shuffleBuffer;
   private final String run = UUID.randomUUID().toString();
   private ComputationGraph lastOutput;
   private String lastToken;
@@ -111,10 +113,12 @@ public final class BarrierAveraging {
 
   /**
    * Epochs over {@code data} (one partition per worker): {@code rounds} rounds of {@code frequency}
-   * minibatches; task 0 listens for the others on {@code exchangePort} (0 = any free port).
+   * minibatches; task 0 listens for the others on {@code exchangePort} (0 = any free port); each
+   * worker visits its minibatches through a {@link ShuffleBuffer} of {@code shuffleBuffer} of them.
    */
   public BarrierAveraging(JavaSparkContext jsc, JavaRDD<MultiDataSet> data, int rounds, int frequency,
-      int exchangePort) {
+      int exchangePort, int shuffleBuffer) {
+    this.shuffleBuffer = shuffleBuffer;
     this.jsc = jsc;
     this.data = data;
     this.rounds = rounds;
@@ -128,7 +132,7 @@ public final class BarrierAveraging {
    * state, the workers start from the copies they kept; otherwise they build it from the broadcast
    * configuration and state.
    */
-  public EpochResult fitEpoch(ComputationGraph net) {
+  public EpochResult fitEpoch(ComputationGraph net, long shuffleSeed) {
     AveragedState.Contribution state = AveragedState.of(net, 0);
     if (net != lastOutput || Arrays.hashCode(state.state()) != lastStateHash) {
       configuration = net.getConfiguration().toJson();
@@ -141,7 +145,7 @@ public final class BarrierAveraging {
       Broadcast<Start> payload = jsc.broadcast(start);
       try {
         EpochTask task = new EpochTask(payload, run, lastToken, next, net.getConfiguration().getEpochCount(), rounds,
-            frequency, exchangePort);
+            frequency, exchangePort, shuffleBuffer, shuffleSeed);
         List<WorkerReport> reports = new ArrayList<>(data.rdd().barrier()
             .mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerReport.class)).toJavaRDD().collect());
         reports.sort(Comparator.comparingInt(WorkerReport::worker));
@@ -185,10 +189,14 @@ public final class BarrierAveraging {
     private final int rounds;
     private final int frequency;
     private final int exchangePort;
+    private final int shuffleBuffer;
+    private final long shuffleSeed;
 
     EpochTask(Broadcast<Start> start, String run, String startToken, String endToken, int epochCount, int rounds,
-        int frequency, int exchangePort) {
+        int frequency, int exchangePort, int shuffleBuffer, long shuffleSeed) {
       this.exchangePort = exchangePort;
+      this.shuffleBuffer = shuffleBuffer;
+      this.shuffleSeed = shuffleSeed;
       this.start = start;
       this.run = run;
       this.startToken = startToken;
@@ -215,7 +223,8 @@ public final class BarrierAveraging {
     @Override
     public scala.collection.Iterator<WorkerReport> apply(scala.collection.Iterator<MultiDataSet> partition) {
       BarrierTaskContext task = BarrierTaskContext.get();
-      Iterator<MultiDataSet> batches = JavaConverters.asJavaIterator(partition);
+      Iterator<MultiDataSet> batches = ShuffleBuffer.of(JavaConverters.asJavaIterator(partition), shuffleBuffer,
+          shuffleSeed * 31 + task.partitionId());
       ComputationGraph net = network(task.partitionId());
       boolean kept = false;
       PeerExchange peers = task.getTaskInfos().length > 1

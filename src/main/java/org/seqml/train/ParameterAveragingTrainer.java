@@ -122,14 +122,15 @@ public final class ParameterAveragingTrainer {
     }
     long start = System.nanoTime();
     int last = first - 1;
-    BarrierAveraging averaging = new BarrierAveraging(jsc, data, rounds, t.averagingFrequency(), t.exchangePort());
+    BarrierAveraging averaging = new BarrierAveraging(jsc, data, rounds, t.averagingFrequency(), t.exchangePort(),
+        t.shuffleBuffer());
     try {
       for (int epoch = first; epoch <= t.epochs(); epoch++) {
         long t0 = System.nanoTime();
         // A master per epoch, seeded by the epoch: a resumed run assigns data to averaging rounds
         // exactly as an uninterrupted one would.
         if (t.barrierAveraging()) {
-          BarrierAveraging.EpochResult result = averaging.fitEpoch(current);
+          BarrierAveraging.EpochResult result = averaging.fitEpoch(current, seed + epoch);
           current = result.network();
           LOG.info(String.format("epoch %d: %d averaging rounds in %.2f s; workers fitted for up to %.2f s and "
               + "exchanged (waiting for each other included) for up to %.2f s", epoch, rounds,

@@ -59,7 +59,7 @@ class BarrierAveragingTest {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
     JavaRDD<MultiDataSet> rdd = rdd(data, 1);
     int epochs = start.getConfiguration().getEpochCount();
-    BarrierAveraging.EpochResult result = new BarrierAveraging(jsc, rdd, 3, 3, 0).fitEpoch(start);
+    BarrierAveraging.EpochResult result = new BarrierAveraging(jsc, rdd, 3, 3, 0, 1).fitEpoch(start, 0);
     data.forEach(plain::fit);
     ComputationGraph trained = result.network();
     assertTrue(maxDiff(plain.params(), trained.params()) <= TOLERANCE, "parameters");
@@ -87,7 +87,7 @@ class BarrierAveragingTest {
     assertEquals(List.of(2L, 3L), rdd.glom().map(p -> (long) p.size()).collect());
     int rounds = BarrierAveraging.rounds(List.of(2L, 3L), 2);
     assertEquals(2, rounds);
-    BarrierAveraging.EpochResult result = new BarrierAveraging(jsc, rdd, rounds, 2, 0).fitEpoch(start);
+    BarrierAveraging.EpochResult result = new BarrierAveraging(jsc, rdd, rounds, 2, 0, 1).fitEpoch(start, 0);
 
     List<List<MultiDataSet>> parts = List.of(data.subList(0, 2), data.subList(2, 5));
     for (int round = 0; round < rounds; round++) {
@@ -125,8 +125,8 @@ class BarrierAveragingTest {
     ComputationGraph rebuilt = copy(kept);
     ComputationGraph plain = copy(kept);
     for (int epoch = 0; epoch < 2; epoch++) {
-      BarrierAveraging fresh = new BarrierAveraging(jsc, rdd, 2, 2, 0); // a new run: nothing kept for it
-      fresh.fitEpoch(rebuilt);
+      BarrierAveraging fresh = new BarrierAveraging(jsc, rdd, 2, 2, 0, 1); // a new run: nothing kept for it
+      fresh.fitEpoch(rebuilt, 0);
       fresh.close();
       data.forEach(plain::fit);
     }
@@ -134,24 +134,41 @@ class BarrierAveragingTest {
     assertTrue(maxDiff(plain.getUpdater().getStateViewArray(), rebuilt.getUpdater().getStateViewArray()) <= TOLERANCE,
         "rebuilt updater state");
 
-    BarrierAveraging session = new BarrierAveraging(jsc, rdd, 2, 2, 0);
+    BarrierAveraging session = new BarrierAveraging(jsc, rdd, 2, 2, 0, 1);
     int built = BarrierAveraging.BUILT.get();
-    session.fitEpoch(kept);
+    session.fitEpoch(kept, 0);
     assertEquals(built + 1, BarrierAveraging.BUILT.get(), "the first epoch builds the network");
     assertEquals(1, WorkerNets.size(), "the worker kept its network");
-    session.fitEpoch(kept);
+    session.fitEpoch(kept, 0);
     assertEquals(built + 1, BarrierAveraging.BUILT.get(), "the second epoch starts from the kept network");
     assertTrue(maxDiff(plain.params(), kept.params()) <= TOLERANCE, "kept networks");
     assertEquals(8, kept.getConfiguration().getIterationCount());
 
     kept.params().muli(0.5); // edited on the driver: the kept copy is stale
     plain.params().muli(0.5);
-    session.fitEpoch(kept);
+    session.fitEpoch(kept, 0);
     data.forEach(plain::fit);
     assertEquals(built + 2, BarrierAveraging.BUILT.get(), "a stale copy is rebuilt");
     assertTrue(maxDiff(plain.params(), kept.params()) <= TOLERANCE, "after an edit on the driver");
     session.close();
     assertEquals(0, WorkerNets.size(), "close frees the kept networks");
+    rdd.unpersist();
+  }
+
+  /** Each epoch's seed orders the minibatches anew: the same seed trains alike, another differently. */
+  @Test
+  void theEpochSeedShufflesTheMinibatchOrder() {
+    List<MultiDataSet> data = batches(6, 8);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+    JavaRDD<MultiDataSet> rdd = rdd(data, 1);
+    ComputationGraph a = AveragedStateTest.net(6);
+    ComputationGraph b = copy(a);
+    ComputationGraph c = copy(a);
+    new BarrierAveraging(jsc, rdd, 3, 2, 0, 8).fitEpoch(a, 1);
+    new BarrierAveraging(jsc, rdd, 3, 2, 0, 8).fitEpoch(b, 1);
+    new BarrierAveraging(jsc, rdd, 3, 2, 0, 8).fitEpoch(c, 2);
+    assertTrue(maxDiff(a.params(), b.params()) <= TOLERANCE, "the same seed");
+    assertTrue(maxDiff(a.params(), c.params()) > 1e-4, "another seed: " + maxDiff(a.params(), c.params()));
     rdd.unpersist();
   }
 
