@@ -149,11 +149,13 @@ public final class BarrierAveraging {
         List<WorkerReport> reports = new ArrayList<>(data.rdd().barrier()
             .mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerReport.class)).toJavaRDD().collect());
         reports.sort(Comparator.comparingInt(WorkerReport::worker));
-        AveragedState.apply(net, AveragedState.fromBytes(reports.get(0).model(), type));
+        AveragedState.Contribution trained = AveragedState.fromBytes(reports.get(0).model(), type);
+        AveragedState.apply(net, trained);
         net.incrementEpochCount();
         lastOutput = net;
         lastToken = next;
-        lastStateHash = Arrays.hashCode(AveragedState.of(net, 0).state());
+        // the wire form is in the network's precision: what the network now holds, value for value
+        lastStateHash = Arrays.hashCode(trained.state());
         List<WorkerReport> summaries = reports.stream().map(r -> new WorkerReport(r.worker(), r.batches(),
             r.examples(), r.rounds(), r.fitSeconds(), r.syncSeconds(), null)).toList();
         return new EpochResult(net, summaries);

@@ -43,8 +43,19 @@ class BarrierAveragingTest {
   }
 
   private static JavaRDD<MultiDataSet> rdd(List<MultiDataSet> batches, int workers) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
-    return jsc.parallelize(batches, workers).persist(StorageLevel.MEMORY_ONLY_SER());
+    return jsc().parallelize(batches, workers).persist(StorageLevel.MEMORY_ONLY_SER());
+  }
+
+  private static JavaSparkContext jsc() {
+    return JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+  }
+
+  /** Parameters and updater state of {@code got} equal {@code want}'s within the tolerance. */
+  private static void assertSameState(ComputationGraph want, ComputationGraph got, String what) {
+    assertTrue(maxDiff(want.params(), got.params()) <= TOLERANCE,
+        what + ": parameters differ by " + maxDiff(want.params(), got.params()));
+    assertTrue(maxDiff(want.getUpdater().getStateViewArray(), got.getUpdater().getStateViewArray()) <= TOLERANCE,
+        what + ": updater state");
   }
 
   private static double maxDiff(INDArray a, INDArray b) {
@@ -56,15 +67,13 @@ class BarrierAveragingTest {
     List<MultiDataSet> data = batches(7, 8);
     ComputationGraph start = AveragedStateTest.net(3);
     ComputationGraph plain = copy(start);
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+    JavaSparkContext jsc = jsc();
     JavaRDD<MultiDataSet> rdd = rdd(data, 1);
     int epochs = start.getConfiguration().getEpochCount();
     BarrierAveraging.EpochResult result = new BarrierAveraging(jsc, rdd, 3, 3, 0, 1).fitEpoch(start, 0);
     data.forEach(plain::fit);
     ComputationGraph trained = result.network();
-    assertTrue(maxDiff(plain.params(), trained.params()) <= TOLERANCE, "parameters");
-    assertTrue(maxDiff(plain.getUpdater().getStateViewArray(), trained.getUpdater().getStateViewArray()) <= TOLERANCE,
-        "updater state");
+    assertSameState(plain, trained, "one worker");
     assertEquals(7, trained.getConfiguration().getIterationCount());
     assertEquals(epochs + 1, trained.getConfiguration().getEpochCount());
     assertEquals(1, result.workers().size());
@@ -82,7 +91,7 @@ class BarrierAveragingTest {
     List<MultiDataSet> data = batches(5, 8); // Spark slices 5 into [0, 2) and [2, 5)
     ComputationGraph start = AveragedStateTest.net(4);
     ComputationGraph[] workers = {copy(start), copy(start)};
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+    JavaSparkContext jsc = jsc();
     JavaRDD<MultiDataSet> rdd = rdd(data, 2);
     assertEquals(List.of(2L, 3L), rdd.glom().map(p -> (long) p.size()).collect());
     int rounds = BarrierAveraging.rounds(List.of(2L, 3L), 2);
@@ -102,10 +111,7 @@ class BarrierAveragingTest {
       average(workers, examples);
     }
     ComputationGraph trained = result.network();
-    assertTrue(maxDiff(workers[0].params(), trained.params()) <= TOLERANCE,
-        "parameters differ by " + maxDiff(workers[0].params(), trained.params()));
-    assertTrue(maxDiff(workers[0].getUpdater().getStateViewArray(), trained.getUpdater().getStateViewArray())
-        <= TOLERANCE, "updater state");
+    assertSameState(workers[0], trained, "two workers");
     assertEquals(3, trained.getConfiguration().getIterationCount(), "the furthest worker's iterations");
     assertEquals(List.of(2L, 3L), result.workers().stream().map(BarrierAveraging.WorkerReport::batches).toList());
     rdd.unpersist();
@@ -119,7 +125,7 @@ class BarrierAveragingTest {
   @Test
   void workersKeepTheirNetworkBetweenEpochsAndRebuildItWhenItIsStale() {
     List<MultiDataSet> data = batches(4, 8);
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+    JavaSparkContext jsc = jsc();
     JavaRDD<MultiDataSet> rdd = rdd(data, 1);
     ComputationGraph kept = AveragedStateTest.net(5);
     ComputationGraph rebuilt = copy(kept);
@@ -130,9 +136,7 @@ class BarrierAveragingTest {
       fresh.close();
       data.forEach(plain::fit);
     }
-    assertTrue(maxDiff(plain.params(), rebuilt.params()) <= TOLERANCE, "rebuilt networks");
-    assertTrue(maxDiff(plain.getUpdater().getStateViewArray(), rebuilt.getUpdater().getStateViewArray()) <= TOLERANCE,
-        "rebuilt updater state");
+    assertSameState(plain, rebuilt, "rebuilt networks");
 
     BarrierAveraging session = new BarrierAveraging(jsc, rdd, 2, 2, 0, 1);
     int built = BarrierAveraging.BUILT.get();
@@ -141,7 +145,7 @@ class BarrierAveragingTest {
     assertEquals(1, WorkerNets.size(), "the worker kept its network");
     session.fitEpoch(kept, 0);
     assertEquals(built + 1, BarrierAveraging.BUILT.get(), "the second epoch starts from the kept network");
-    assertTrue(maxDiff(plain.params(), kept.params()) <= TOLERANCE, "kept networks");
+    assertSameState(plain, kept, "kept networks");
     assertEquals(8, kept.getConfiguration().getIterationCount());
 
     kept.params().muli(0.5); // edited on the driver: the kept copy is stale
@@ -149,7 +153,7 @@ class BarrierAveragingTest {
     session.fitEpoch(kept, 0);
     data.forEach(plain::fit);
     assertEquals(built + 2, BarrierAveraging.BUILT.get(), "a stale copy is rebuilt");
-    assertTrue(maxDiff(plain.params(), kept.params()) <= TOLERANCE, "after an edit on the driver");
+    assertSameState(plain, kept, "after an edit on the driver");
     session.close();
     assertEquals(0, WorkerNets.size(), "close frees the kept networks");
     rdd.unpersist();
@@ -159,17 +163,22 @@ class BarrierAveragingTest {
   @Test
   void theEpochSeedShufflesTheMinibatchOrder() {
     List<MultiDataSet> data = batches(6, 8);
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
     JavaRDD<MultiDataSet> rdd = rdd(data, 1);
     ComputationGraph a = AveragedStateTest.net(6);
     ComputationGraph b = copy(a);
     ComputationGraph c = copy(a);
-    new BarrierAveraging(jsc, rdd, 3, 2, 0, 8).fitEpoch(a, 1);
-    new BarrierAveraging(jsc, rdd, 3, 2, 0, 8).fitEpoch(b, 1);
-    new BarrierAveraging(jsc, rdd, 3, 2, 0, 8).fitEpoch(c, 2);
+    shuffledEpoch(rdd, a, 1);
+    shuffledEpoch(rdd, b, 1);
+    shuffledEpoch(rdd, c, 2);
     assertTrue(maxDiff(a.params(), b.params()) <= TOLERANCE, "the same seed");
     assertTrue(maxDiff(a.params(), c.params()) > 1e-4, "another seed: " + maxDiff(a.params(), c.params()));
     rdd.unpersist();
+  }
+
+  private static void shuffledEpoch(JavaRDD<MultiDataSet> rdd, ComputationGraph net, long seed) {
+    BarrierAveraging session = new BarrierAveraging(jsc(), rdd, 3, 2, 0, 8);
+    session.fitEpoch(net, seed);
+    session.close();
   }
 
   /** The reference mean, with INDArray arithmetic: both networks take it. */
