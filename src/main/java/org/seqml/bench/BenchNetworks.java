@@ -34,12 +34,13 @@ final class BenchNetworks {
 
   /**
    * The project's Transformer forecaster: projection to d-model plus sinusoidal positions, 2 encoder
-   * blocks (4 heads, d = 64, feed-forward 128; post-norm, residuals), last time step, linear output.
+   * blocks (4 heads, d = 64, feed-forward 128; post-norm, residuals), last time step, linear output;
+   * {@code kernel} is model.transformer.kernel (fused, seqml's default, or samediff).
    */
-  static ComputationGraph transformer() {
+  static ComputationGraph transformer(String kernel) {
     SeqmlConfig c = config("model.family=transformer", "model.transformer.blocks=2", "model.transformer.heads=4",
         "model.transformer.d-model=64", "model.transformer.feed-forward=128", "model.dense=0", "model.l2=0",
-        "model.gradient-clip=0", "model.learning-rate=0.001");
+        "model.gradient-clip=0", "model.learning-rate=0.001", "model.transformer.kernel=" + kernel);
     return ModelFactory.forecaster(c.model(), FEATURES, LENGTH, HORIZON);
   }
 

@@ -17,23 +17,30 @@ final class StepBench {
 
   static Result lstm(Params p) {
     return run(p, "lstm", "LSTM training step: batch 64, length 50, 8 features, 2 x 128 LSTM, 3 outputs",
-        BenchNetworks.lstm("fused"), BenchNetworks.lstm("dl4j"), "lstm", 1.0);
+        BenchNetworks.lstm("fused"), new Reference("DL4J's own LSTM layer", "dl4j_lstm_layer", "dl4j_layer",
+            BenchNetworks.lstm("dl4j")), "lstm", 1.0);
   }
 
   static Result transformer(Params p) {
     Result r = run(p, "transformer", "Transformer encoder training step: batch 64, length 50, 8 features, "
-        + "2 blocks, 4 heads, d=64, ff=128, post-norm, last step", BenchNetworks.transformer(), null, "transformer",
-        0.8);
-    r.settings.put("dl4j_builder", "ModelFactory.forecaster, model.family = transformer (SameDiff TransformerBlock)");
+        + "2 blocks, 4 heads, d=64, ff=128, post-norm, last step", BenchNetworks.transformer("fused"),
+        new Reference("the SameDiff Transformer block", "samediff_block", "samediff_block",
+            BenchNetworks.transformer("samediff")), "transformer", 0.8);
+    r.settings.put("dl4j_builder", "ModelFactory.forecaster, model.family = transformer (FusedTransformerBlock)");
     return r;
   }
 
   /**
-   * {@code reference}, when not null, is the same network on DL4J's own layer (model.lstm-kernel =
-   * dl4j), timed in the same repetitions as a third side: the before/after of seqml's fused layer.
+   * The same network on the implementation seqml's fused layer replaces (model.lstm-kernel = dl4j,
+   * model.transformer.kernel = samediff), timed in the same repetitions as a third side: the
+   * before/after of the fused layer. Its figures go to results.json as {@code key}, the ratios as
+   * fused_over_{@code short} and {@code short}_over_peer.
    */
-  private static Result run(Params p, String name, String what, ComputationGraph net, ComputationGraph reference,
+  private record Reference(String label, String key, String ratioName, ComputationGraph net) {}
+
+  private static Result run(Params p, String name, String what, ComputationGraph net, Reference ref,
       String torchModel, double goal) {
+    ComputationGraph reference = ref == null ? null : ref.net();
     int steps = p.pick(10, 30);
     List<DataSet> batches = BenchNetworks.randomBatches(4, BenchNetworks.BATCH, BenchNetworks.FEATURES,
         BenchNetworks.LENGTH, BenchNetworks.HORIZON);
@@ -43,7 +50,7 @@ final class StepBench {
     Side torch = new Side("PyTorch", "samples/s");
     Side dl4jCpu = new Side("seqml per CPU-second", "samples/cpu-s");
     Side torchCpu = new Side("PyTorch per CPU-second", "samples/cpu-s");
-    Side dl4jLayer = new Side("DL4J's own LSTM layer", "samples/s");
+    Side dl4jLayer = new Side(ref == null ? "reference" : ref.label(), "samples/s");
     fit(net, batches, 5); // warm-up
     if (reference != null) {
       fit(reference, batches, 5);
@@ -68,9 +75,9 @@ final class StepBench {
     }
     Result r = Result.throughput(name, what, dl4j, torch, goal).withCpu(dl4jCpu, torchCpu);
     if (reference != null) {
-      r.extra.set("dl4j_lstm_layer", dl4jLayer.toJson());
-      r.extra.put("fused_over_dl4j_layer", dl4j.median() / dl4jLayer.median());
-      r.extra.put("dl4j_layer_over_peer", dl4jLayer.median() / torch.median());
+      r.extra.set(ref.key(), dl4jLayer.toJson());
+      r.extra.put("fused_over_" + ref.ratioName(), dl4j.median() / dl4jLayer.median());
+      r.extra.put(ref.ratioName() + "_over_peer", dl4jLayer.median() / torch.median());
     }
     r.settings.put("threads", p.threads());
     r.settings.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));

@@ -138,8 +138,14 @@ public record SeqmlConfig(
     }
   }
 
-  /** The transformer family's encoder: blocks, attention heads, width and feed-forward width. */
-  public record Transformer(int blocks, int heads, int model, int feedForward) implements Serializable {}
+  /** The transformer family's encoder: blocks, attention heads, width, feed-forward width, kernel. */
+  public record Transformer(int blocks, int heads, int model, int feedForward, String kernel)
+      implements Serializable {
+    /** model.transformer.kernel = fused: seqml's {@code FusedTransformerBlock}; samediff: the SameDiff graph. */
+    public boolean fused() {
+      return kernel.equals("fused");
+    }
+  }
 
   /** Parameter-averaging training. */
   public record Train(
@@ -182,7 +188,8 @@ public record SeqmlConfig(
     return new Transformer(
         s.intValue("model.transformer.blocks", v -> v >= 1 && v <= 64, "must be in 1..64"),
         heads, model,
-        s.intValue("model.transformer.feed-forward", v -> v >= 1 && v <= 65536, "must be in 1..65536"));
+        s.intValue("model.transformer.feed-forward", v -> v >= 1 && v <= 65536, "must be in 1..65536"),
+        s.oneOf("model.transformer.kernel", Set.of("fused", "samediff")));
   }
 
   /** Parses and validates a resolved config; throws {@link ConfigError} naming key, value, file. */

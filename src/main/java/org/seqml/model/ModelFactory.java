@@ -150,7 +150,9 @@ public final class ModelFactory {
         g.addLayer("position", new PositionalProjection(width, t.model(), length), top);
         top = "position";
         for (int i = 0; i < t.blocks(); i++) {
-          g.addLayer("block" + i, new TransformerBlock(t.model(), t.heads(), t.feedForward(), length), top);
+          g.addLayer("block" + i, t.fused()
+              ? new FusedTransformerBlock(t.model(), t.heads(), t.feedForward(), length)
+              : new TransformerBlock(t.model(), t.heads(), t.feedForward(), length), top);
           top = "block" + i;
         }
         width = t.model();

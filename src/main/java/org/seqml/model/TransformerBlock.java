@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * when DL4J's Spark masters clone the config (STACK.md), layers do not.
  */
 public class TransformerBlock extends SameDiffLayer {
-  private static final double EPSILON = 1e-5;
+  static final double EPSILON = 1e-5;
   private int model;
   private int heads;
   private int feedForward;

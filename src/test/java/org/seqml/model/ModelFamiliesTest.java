@@ -23,7 +23,7 @@ import org.seqml.config.SeqmlConfig;
 class ModelFamiliesTest {
   static SeqmlConfig.Model model(String family) {
     return new SeqmlConfig.Model(family, 8, List.of(12, 12), 8, 0.0, 0.01, 0.0, 0.0, 7,
-        new SeqmlConfig.Transformer(2, 2, 8, 16), "auto", new SeqmlConfig.Conv(0, 9), "fused");
+        new SeqmlConfig.Transformer(2, 2, 8, 16, "fused"), "auto", new SeqmlConfig.Conv(0, 9), "fused");
   }
 
   /** The family behind a 1-D convolution front end ("conv+lstm" etc. in the parameterised tests). */

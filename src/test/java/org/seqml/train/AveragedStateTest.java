@@ -22,7 +22,7 @@ class AveragedStateTest {
   /** A two-layer LSTM forecaster with Adam (so there is updater state to average). */
   static SeqmlConfig.Model model() {
     return new SeqmlConfig.Model("lstm", 8, List.of(12, 12), 8, 0.0, 0.01, 0.0, 0.0, 7,
-        new SeqmlConfig.Transformer(2, 2, 8, 16), "auto", new SeqmlConfig.Conv(0, 9), "fused");
+        new SeqmlConfig.Transformer(2, 2, 8, 16, "fused"), "auto", new SeqmlConfig.Conv(0, 9), "fused");
   }
 
   @Test

@@ -56,7 +56,7 @@ class AveragingEnginesTest {
   private ParameterAveragingTrainer.Result train(String engine) {
     SparkSession spark = SparkTestSession.get();
     SeqmlConfig.Model model = new SeqmlConfig.Model("lstm", 8, List.of(16), 0, 0.0, 0.01, 0.0, 0.0, 7,
-        new SeqmlConfig.Transformer(2, 2, 8, 16), "auto", new SeqmlConfig.Conv(0, 9), "fused");
+        new SeqmlConfig.Transformer(2, 2, 8, 16, "fused"), "auto", new SeqmlConfig.Conv(0, 9), "fused");
     ComputationGraph net = ModelFactory.forecaster(model, FEATURES, WINDOW, 1);
     SeqmlConfig.Train t = new SeqmlConfig.Train(4, 16, 3, 2, 2, false, 0, false, 0, 0.0, 10.0, "", 1, engine, 0, 64);
     Scaler identity = new Scaler(List.of("a", "b", "c"), new double[FEATURES], new double[] {1, 1, 1}, 0, 1);

@@ -1,0 +1,411 @@
+package org.seqml.model;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link TransformerBlock}'s equations and parameters computed without SameDiff: each projection and
+ * the feed-forward network is one matrix product over all positions (OpenBLAS), the attention of each
+ * (example, head), the layer norms, residuals and ReLU run in plain Java ({@link AttentionKernels}), and
+ * the training forward pass is kept for the backward pass. SameDiff runs the block op by op through
+ * its interpreter (several hundred native ops per step) and DL4J then backpropagates it twice
+ * ({@link DoubledGradientFix}); this layer computes the gradient once, exactly.
+ *
+ * <p>Rows are time-major (row t * B + b is example b at step t), the layout {@link TimeMajor} reads
+ * and {@link FusedLstmLayer} writes, so stacked blocks pass views, not transposes. The mask [B, T]
+ * removes padded keys from every softmax, as the SameDiff block's; padded queries are computed and
+ * never read.
+ *
+ * <p>Float networks on the CPU backend only; anything else (double precision for gradient checks,
+ * GPU) runs the SameDiff graph of the parent class, which gives the same results
+ * (FusedTransformerTest).
+ */
+final class FusedTransformerLayer extends SameDiffLayer {
+  private Buffers buffers;
+  /** The input of the last training forward pass whose results {@link #buffers} hold, or null. */
+  private INDArray forwardOf;
+
+  FusedTransformerLayer(NeuralNetConfiguration conf, DataType dataType) {
+    super(conf, dataType);
+  }
+
+  private TransformerBlock block() {
+    return (TransformerBlock) layerConf();
+  }
+
+  private boolean fused() {
+    return dataType == DataType.FLOAT && Nd4j.getEnvironment().isCPU() && input != null && input.rank() == 3
+        && input.size(1) == block().getModel()
+        && (maskArray == null || maskArray.length() == input.size(0) * input.size(2));
+  }
+
+  @Override
+  public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+    forwardOf = null;
+    super.setInput(input, workspaceMgr);
+  }
+
+  @Override
+  public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr workspaceMgr) {
+    setInput(input, workspaceMgr);
+    return activate(training, workspaceMgr);
+  }
+
+  @Override
+  public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    if (!fused()) {
+      return super.activate(training, workspaceMgr);
+    }
+    assertInputSet(false);
+    forward();
+    forwardOf = training ? input : null;
+    Buffers s = buffers;
+    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+        new long[] {s.steps, s.batch, s.model}, 'c');
+    out.assign(s.y.reshape('c', s.steps, s.batch, s.model));
+    return out.permute(1, 2, 0);
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+    if (!fused()) {
+      return super.backpropGradient(epsilon, workspaceMgr);
+    }
+    assertInputSet(true);
+    if (forwardOf != input) {
+      forward();
+    }
+    forwardOf = null;
+    Buffers s = buffers;
+    INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+        new long[] {s.steps, s.batch, s.model}, 'c');
+    Gradient gradient = backward(epsilon, dx.reshape('c', s.rows, s.model));
+    return new Pair<>(gradient, dx.permute(1, 2, 0));
+  }
+
+  /** A [d, d] view of a [heads, head, d] projection (c order: row h * head + p is head h's row p). */
+  private INDArray square(INDArray projection) {
+    int d = block().getModel();
+    return projection.reshape('c', d, d);
+  }
+
+  private void forward() {
+    TransformerBlock conf = block();
+    int b = (int) input.size(0);
+    int t = (int) input.size(2);
+    Buffers s = buffersFor(b, t, conf.getModel(), conf.getHeads(), conf.getFeedForward());
+    int d = s.model;
+    int n = s.rows * d;
+    s.masked = maskArray != null;
+    if (s.masked) {
+      AttentionKernels.maskScores(maskArray.castTo(DataType.FLOAT).dup('c').data().asFloat(), b, s.heads, t,
+          s.scoreAdd, s.scoreKeep);
+    }
+    TimeMajor.copyIn(input, s.x);
+    Nd4j.gemm(s.x, square(paramTable.get("Wq")), s.q, false, true, 1.0, 0.0);
+    Nd4j.gemm(s.x, square(paramTable.get("Wk")), s.k, false, true, 1.0, 0.0);
+    Nd4j.gemm(s.x, square(paramTable.get("Wv")), s.v, false, true, 1.0, 0.0);
+    read(s.x, s.xf);
+    attention(s);
+    Nd4j.gemm(s.ctx, paramTable.get("Wo"), s.a, false, false, 1.0, 0.0);
+    read(s.a, s.af);
+    for (int i = 0; i < n; i++) {
+      s.af[i] += s.xf[i];
+    }
+    AttentionKernels.layerNorm(s.af, vector("g1"), vector("n1"), TransformerBlock.EPSILON, s.xhat1, s.inv1, s.h1f,
+        s.rows, d);
+    write(s.h1f, s.h1);
+    Nd4j.gemm(s.h1, paramTable.get("W1"), s.f, false, false, 1.0, 0.0);
+    read(s.f, s.ff);
+    AttentionKernels.broadcastRows(vector("b1"), s.rows, s.dff); // dff: scratch until the backward pass
+    AttentionKernels.addRelu(s.ff, s.dff, s.rows * s.feedForward);
+    write(s.ff, s.f);
+    Nd4j.gemm(s.f, paramTable.get("W2"), s.a, false, false, 1.0, 0.0);
+    read(s.a, s.af);
+    AttentionKernels.broadcastRows(vector("b2"), s.rows, s.drf); // drf: scratch until the backward pass
+    for (int i = 0; i < n; i++) {
+      s.af[i] += s.h1f[i] + s.drf[i];
+    }
+    AttentionKernels.layerNorm(s.af, vector("g2"), vector("n2"), TransformerBlock.EPSILON, s.xhat2, s.inv2, s.yf,
+        s.rows, d);
+    write(s.yf, s.y);
+  }
+
+  /**
+   * Every (example, head): scores, softmax, weighted values. A head's queries, keys and values are a
+   * [T, head] slice of the time-major [rows, d] matrices: rows b, b + B, ... (leading dimension B * d),
+   * columns h * head onwards.
+   */
+  private static void attention(Buffers s) {
+    int t = s.steps;
+    int hd = s.head;
+    int ld = s.batch * s.model;
+    float scale = (float) (1.0 / Math.sqrt(hd));
+    for (int ex = 0; ex < s.batch; ex++) {
+      for (int h = 0; h < s.heads; h++) {
+        long at = (long) ex * s.model + (long) h * hd;
+        NativeGemm.gemm(false, true, t, t, hd, scale, s.qp, at, ld, s.kp, at, ld, 0f, s.pp, s.block(ex, h), t);
+      }
+    }
+    read(s.p, s.pf);
+    AttentionKernels.softmax(s.pf, s.pf.length, t, s.masked ? s.scoreAdd : null, s.masked ? s.scoreKeep : null,
+        s.dpf);
+    write(s.pf, s.p);
+    for (int ex = 0; ex < s.batch; ex++) {
+      for (int h = 0; h < s.heads; h++) {
+        long at = (long) ex * s.model + (long) h * hd;
+        NativeGemm.gemm(false, false, t, hd, t, 1f, s.pp, s.block(ex, h), t, s.vp, at, ld, 0f, s.ctxp, at, ld);
+      }
+    }
+  }
+
+  private Gradient backward(INDArray epsilon, INDArray dx) {
+    Buffers s = buffers;
+    int d = s.model;
+    int n = s.rows * d;
+    TimeMajor.copyIn(epsilon, s.dy);
+    read(s.dy, s.dyf);
+    float[] dg2 = new float[d];
+    float[] dn2 = new float[d];
+    AttentionKernels.layerNormBack(s.dyf, s.xhat2, s.inv2, vector("g2"), s.drf, dg2, dn2, s.rows, d);
+    write(s.drf, s.dr);
+    // Feed-forward: r2 = h1 + relu(h1 W1 + b1) W2 + b2.
+    Nd4j.gemm(s.f, s.dr, gradTable.get("W2"), true, false, 1.0, 0.0);
+    float[] db2 = new float[d];
+    AttentionKernels.columnSums(s.drf, s.rows, d, db2);
+    Nd4j.gemm(s.dr, paramTable.get("W2"), s.df, false, true, 1.0, 0.0);
+    read(s.df, s.dff);
+    AttentionKernels.reluBack(s.dff, s.ff, s.rows * s.feedForward);
+    float[] db1 = new float[s.feedForward];
+    AttentionKernels.columnSums(s.dff, s.rows, s.feedForward, db1);
+    write(s.dff, s.df);
+    Nd4j.gemm(s.h1, s.df, gradTable.get("W1"), true, false, 1.0, 0.0);
+    Nd4j.gemm(s.df, paramTable.get("W1"), s.a, false, true, 1.0, 0.0);
+    read(s.a, s.af);
+    for (int i = 0; i < n; i++) {
+      s.af[i] += s.drf[i]; // the residual around the feed-forward network
+    }
+    float[] dg1 = new float[d];
+    float[] dn1 = new float[d];
+    AttentionKernels.layerNormBack(s.af, s.xhat1, s.inv1, vector("g1"), s.drf, dg1, dn1, s.rows, d);
+    write(s.drf, s.dr);
+    // Attention: r1 = x + concat_h(attend(x Wq_h, x Wk_h, x Wv_h)) Wo.
+    Nd4j.gemm(s.ctx, s.dr, gradTable.get("Wo"), true, false, 1.0, 0.0);
+    Nd4j.gemm(s.dr, paramTable.get("Wo"), s.a, false, true, 1.0, 0.0);
+    attentionBack(s); // from dL/d(context) in s.a
+    Nd4j.gemm(s.dq, s.x, square(gradTable.get("Wq")), true, false, 1.0, 0.0);
+    Nd4j.gemm(s.dk, s.x, square(gradTable.get("Wk")), true, false, 1.0, 0.0);
+    Nd4j.gemm(s.dv, s.x, square(gradTable.get("Wv")), true, false, 1.0, 0.0);
+    dx.assign(s.dr); // the residual around the attention
+    Nd4j.gemm(s.dq, square(paramTable.get("Wq")), dx, false, false, 1.0, 1.0);
+    Nd4j.gemm(s.dk, square(paramTable.get("Wk")), dx, false, false, 1.0, 1.0);
+    Nd4j.gemm(s.dv, square(paramTable.get("Wv")), dx, false, false, 1.0, 1.0);
+    assignVector("b1", db1);
+    assignVector("b2", db2);
+    assignVector("g1", dg1);
+    assignVector("n1", dn1);
+    assignVector("g2", dg2);
+    assignVector("n2", dn2);
+    Gradient gradient = new DefaultGradient();
+    for (String key : paramTable.keySet()) {
+      gradient.gradientForVariable().put(key, gradTable.get(key));
+    }
+    return gradient;
+  }
+
+  /** From dL/d(context) in {@code a}: dL/dq, dL/dk, dL/dv into dq, dk, dv, head by head as {@link #attention}. */
+  private static void attentionBack(Buffers s) {
+    int t = s.steps;
+    int hd = s.head;
+    int ld = s.batch * s.model;
+    float scale = (float) (1.0 / Math.sqrt(hd));
+    for (int ex = 0; ex < s.batch; ex++) {
+      for (int h = 0; h < s.heads; h++) {
+        long at = (long) ex * s.model + (long) h * hd;
+        long block = s.block(ex, h);
+        NativeGemm.gemm(false, true, t, t, hd, 1f, s.ap, at, ld, s.vp, at, ld, 0f, s.dpp, block, t);
+        NativeGemm.gemm(true, false, t, hd, t, 1f, s.pp, block, t, s.ap, at, ld, 0f, s.dvp, at, ld);
+      }
+    }
+    read(s.dp, s.dpf);
+    AttentionKernels.softmaxBack(s.pf, s.dpf, s.pf.length, t, s.scoreAdd);
+    write(s.dpf, s.dp);
+    for (int ex = 0; ex < s.batch; ex++) {
+      for (int h = 0; h < s.heads; h++) {
+        long at = (long) ex * s.model + (long) h * hd;
+        long block = s.block(ex, h);
+        NativeGemm.gemm(false, false, t, hd, t, scale, s.dpp, block, t, s.kp, at, ld, 0f, s.dqp, at, ld);
+        NativeGemm.gemm(true, false, t, hd, t, scale, s.dpp, block, t, s.qp, at, ld, 0f, s.dkp, at, ld);
+      }
+    }
+  }
+
+  private float[] vector(String key) {
+    return paramTable.get(key).toFloatVector();
+  }
+
+  private void assignVector(String key, float[] values) {
+    INDArray view = gradTable.get(key);
+    view.assign(Nd4j.createFromArray(values).reshape(view.shape()));
+  }
+
+  private static void read(INDArray from, float[] to) {
+    from.data().asNioFloat().get(0, to, 0, to.length);
+  }
+
+  private static void write(float[] from, INDArray to) {
+    to.data().asNioFloat().put(0, from, 0, from.length);
+  }
+
+  private Buffers buffersFor(int batch, int steps, int model, int heads, int feedForward) {
+    if (buffers == null || !buffers.fits(batch, steps, model, heads, feedForward)) {
+      buffers = new Buffers(batch, steps, model, heads, feedForward);
+    }
+    return buffers;
+  }
+
+  /**
+   * What one call works in, kept while the batch shape stays: native [rows, d] matrices for the
+   * products (outside DL4J's workspaces, so they outlive a forward pass), their Java copies, and what
+   * the backward pass reads (attention weights, normalised rows).
+   */
+  private static final class Buffers {
+    final int batch;
+    final int steps;
+    final int model;
+    final int heads;
+    final int head;
+    final int feedForward;
+    final int rows;
+    final INDArray x;
+    final INDArray q;
+    final INDArray k;
+    final INDArray v;
+    final INDArray ctx;
+    /** Scratch [rows, d]: a product's result before it is added to a residual. */
+    final INDArray a;
+    final INDArray h1;
+    final INDArray f;
+    final INDArray y;
+    final INDArray dy;
+    final INDArray dr;
+    final INDArray df;
+    final INDArray dq;
+    final INDArray dk;
+    final INDArray dv;
+    /** Attention weights [B * heads, T, T] of every (example, head), example-major; row i is query i's. */
+    final INDArray p;
+    /** Scratch [B * heads, T, T]: dL/d(weights), then dL/d(scores). */
+    final INDArray dp;
+    final FloatPointer qp;
+    final FloatPointer kp;
+    final FloatPointer vp;
+    final FloatPointer ctxp;
+    final FloatPointer ap;
+    final FloatPointer dqp;
+    final FloatPointer dkp;
+    final FloatPointer dvp;
+    final FloatPointer pp;
+    final FloatPointer dpp;
+    final float[] pf;
+    final float[] dpf;
+    final float[] xf;
+    final float[] af;
+    final float[] xhat1;
+    final float[] inv1;
+    final float[] h1f;
+    final float[] ff;
+    final float[] xhat2;
+    final float[] inv2;
+    final float[] yf;
+    final float[] dyf;
+    final float[] drf;
+    final float[] dff;
+    /** Whether the last forward pass had a mask, which {@link #scoreAdd} and {@link #scoreKeep} then hold. */
+    boolean masked;
+    /** [B * heads, T, T]: added to the scores (AttentionKernels.maskScores); scratch in the backward pass. */
+    final float[] scoreAdd;
+    /** [B * heads, T, T]: 0 for masked keys, else 1. */
+    final float[] scoreKeep;
+
+    Buffers(int batch, int steps, int model, int heads, int feedForward) {
+      this.batch = batch;
+      this.steps = steps;
+      this.model = model;
+      this.heads = heads;
+      this.head = model / heads;
+      this.feedForward = feedForward;
+      this.rows = batch * steps;
+      try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+        x = matrix(model);
+        q = matrix(model);
+        k = matrix(model);
+        v = matrix(model);
+        ctx = matrix(model);
+        a = matrix(model);
+        h1 = matrix(model);
+        f = matrix(feedForward);
+        y = matrix(model);
+        dy = matrix(model);
+        dr = matrix(model);
+        df = matrix(feedForward);
+        dq = matrix(model);
+        dk = matrix(model);
+        dv = matrix(model);
+        p = Nd4j.create(DataType.FLOAT, (long) batch * heads * steps * steps);
+        dp = Nd4j.create(DataType.FLOAT, (long) batch * heads * steps * steps);
+      }
+      qp = NativeGemm.pointer(q);
+      kp = NativeGemm.pointer(k);
+      vp = NativeGemm.pointer(v);
+      ctxp = NativeGemm.pointer(ctx);
+      ap = NativeGemm.pointer(a);
+      dqp = NativeGemm.pointer(dq);
+      dkp = NativeGemm.pointer(dk);
+      dvp = NativeGemm.pointer(dv);
+      pp = NativeGemm.pointer(p);
+      dpp = NativeGemm.pointer(dp);
+      pf = new float[batch * heads * steps * steps];
+      dpf = new float[batch * heads * steps * steps];
+      scoreAdd = new float[batch * heads * steps * steps];
+      scoreKeep = new float[batch * heads * steps * steps];
+      int n = rows * model;
+      xf = new float[n];
+      af = new float[n];
+      xhat1 = new float[n];
+      inv1 = new float[rows];
+      h1f = new float[n];
+      ff = new float[rows * feedForward];
+      xhat2 = new float[n];
+      inv2 = new float[rows];
+      yf = new float[n];
+      dyf = new float[n];
+      drf = new float[n];
+      dff = new float[rows * feedForward];
+    }
+
+    private INDArray matrix(int columns) {
+      return Nd4j.create(DataType.FLOAT, new long[] {rows, columns}, 'c');
+    }
+
+    boolean fits(int batch, int steps, int model, int heads, int feedForward) {
+      return this.batch == batch && this.steps == steps && this.model == model && this.heads == heads
+          && this.feedForward == feedForward;
+    }
+
+    /** Where the [T, T] block of (example ex, head h) starts in {@link #p} and {@link #dp}. */
+    long block(int ex, int h) {
+      return ((long) ex * heads + h) * steps * steps;
+    }
+  }
+}

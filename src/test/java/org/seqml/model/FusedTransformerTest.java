@@ -1,0 +1,210 @@
+package org.seqml.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.seqml.config.SeqmlConfig;
+
+/**
+ * seqml's fused Transformer block computes what the SameDiff block computes (whose gradients
+ * ModelFamiliesTest checks numerically): the same outputs, loss and gradients for the same parameters,
+ * padding masks included, and the same parameters after training steps.
+ */
+@SuppressWarnings("unchecked")
+class FusedTransformerTest {
+  private static final int FEATURES = 5;
+  private static final int LENGTH = 9;
+
+  private static SeqmlConfig.Model model(String kernel, int heads) {
+    SeqmlConfig.Model m = ModelFamiliesTest.model("transformer");
+    return new SeqmlConfig.Model(m.family(), m.embedding(), m.hidden(), 4, 0.0, 0.01, 0.0, 0.0, 7,
+        new SeqmlConfig.Transformer(2, heads, 8, 16, kernel), "auto", m.conv(), m.lstmKernel());
+  }
+
+  private static ComputationGraph[] pair(DataType precision, ModelFactory.Pooling pooling, int heads) {
+    ComputationGraph sameDiff = ModelFactory.build(model("samediff", heads), ModelFactory.Input.vectors(FEATURES),
+        LENGTH, pooling, 3, true, new Adam(0.01), precision);
+    ComputationGraph fused = ModelFactory.build(model("fused", heads), ModelFactory.Input.vectors(FEATURES),
+        LENGTH, pooling, 3, true, new Adam(0.01), precision);
+    fused.setParams(sameDiff.params().dup());
+    return new ComputationGraph[] {sameDiff, fused};
+  }
+
+  /** Example i has LENGTH - i real steps, then padding (none: no mask). */
+  private static INDArray mask(boolean padded, int batch) {
+    if (!padded) {
+      return null;
+    }
+    INDArray m = Nd4j.ones(DataType.FLOAT, batch, LENGTH);
+    for (int i = 0; i < batch; i++) {
+      for (int t = LENGTH - i % LENGTH; t < LENGTH; t++) {
+        m.putScalar(i, t, 0);
+      }
+    }
+    return m;
+  }
+
+  private static DataSet batch(int size, long seed, INDArray mask) {
+    Nd4j.getRandom().setSeed(seed);
+    INDArray x = Nd4j.randn(DataType.FLOAT, size, FEATURES, LENGTH).muli(2);
+    INDArray y = Nd4j.zeros(DataType.FLOAT, size, 3);
+    for (int i = 0; i < size; i++) {
+      y.putScalar(i, i % 3, 1);
+    }
+    return new DataSet(x, y, mask, null);
+  }
+
+  private static Map<String, INDArray> gradients(ComputationGraph net, DataSet d) {
+    net.setInputs(d.getFeatures().castTo(net.params().dataType()));
+    net.setLabels(d.getLabels().castTo(net.params().dataType()));
+    net.setLayerMaskArrays(d.getFeaturesMaskArray() == null ? null : new INDArray[] {d.getFeaturesMaskArray()}, null);
+    net.computeGradientAndScore();
+    net.clearLayerMaskArrays();
+    return net.gradient().gradientForVariable();
+  }
+
+  private static void assertClose(INDArray want, INDArray got, String what) {
+    double scale = Math.max(1e-3, want.amaxNumber().doubleValue());
+    double diff = want.sub(got).amaxNumber().doubleValue();
+    assertTrue(diff <= 2e-4 * scale, what + " differ by " + diff + " (largest " + scale + ")");
+  }
+
+  /**
+   * One block on its own, with and without a padding mask set on it: outputs, input errors, gradients.
+   * "empty" also masks every step of one example.
+   */
+  @ParameterizedTest
+  @CsvSource({"none, 2", "padding, 2", "padding, 1", "padding, 4", "empty, 2"})
+  void blockMatchesSameDiff(String maskKind, int heads) {
+    ComputationGraph[] nets = pair(DataType.FLOAT, ModelFactory.Pooling.LAST, heads);
+    nets[0].initGradientsView();
+    nets[1].initGradientsView();
+    Layer sameDiff = nets[0].getLayer("block0");
+    Layer fused = nets[1].getLayer("block0");
+    assertInstanceOf(FusedTransformerLayer.class, fused);
+    Nd4j.getRandom().setSeed(21);
+    INDArray x = Nd4j.randn(DataType.FLOAT, 6, 8, LENGTH);
+    INDArray m = mask(!maskKind.equals("none"), 6);
+    if (maskKind.equals("empty")) {
+      m.getRow(1).assign(0);
+    }
+    INDArray eps = Nd4j.randn(DataType.FLOAT, 6, 8, LENGTH);
+    INDArray[] out = new INDArray[2];
+    Pair<Gradient, INDArray>[] back = new Pair[2];
+    Layer[] layers = {sameDiff, fused};
+    for (int i = 0; i < 2; i++) {
+      layers[i].setInput(x.dup(), LayerWorkspaceMgr.noWorkspaces());
+      layers[i].setMaskArray(m);
+      out[i] = layers[i].activate(true, LayerWorkspaceMgr.noWorkspaces()).dup();
+      back[i] = layers[i].backpropGradient(eps.dup(), LayerWorkspaceMgr.noWorkspaces());
+    }
+    assertClose(out[0], out[1], "outputs");
+    assertClose(back[0].getSecond(), back[1].getSecond(), "input errors");
+    assertEquals(back[0].getFirst().gradientForVariable().keySet(), back[1].getFirst().gradientForVariable().keySet());
+    for (String key : back[0].getFirst().gradientForVariable().keySet()) {
+      assertClose(back[0].getFirst().getGradientFor(key), back[1].getFirst().getGradientFor(key), key + " gradients");
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"LAST, false", "LAST, true", "MEAN, true"})
+  void outputsLossAndGradientsMatchSameDiff(ModelFactory.Pooling pooling, boolean padded) {
+    ComputationGraph[] nets = pair(DataType.FLOAT, pooling, 2);
+    DataSet d = batch(6, 11, mask(padded, 6));
+    INDArray expected = Networks.output(nets[0], d.getFeatures(), d.getFeaturesMaskArray());
+    INDArray actual = Networks.output(nets[1], d.getFeatures(), d.getFeaturesMaskArray());
+    assertTrue(expected.equalsWithEps(actual, 1e-5), "outputs differ: " + expected + " vs " + actual);
+    Map<String, INDArray> want = gradients(nets[0], d);
+    double wantScore = nets[0].score();
+    Map<String, INDArray> got = gradients(nets[1], d);
+    assertEquals(wantScore, nets[1].score(), 1e-5);
+    assertEquals(want.keySet(), got.keySet());
+    for (String key : want.keySet()) {
+      assertClose(want.get(key), got.get(key), key + " gradients");
+    }
+  }
+
+  /** Adam steps on both, with the batch size changing between steps (the fused layer reuses buffers). */
+  @Test
+  void trainingStepsMatchSameDiff() {
+    ComputationGraph[] nets = pair(DataType.FLOAT, ModelFactory.Pooling.LAST, 2);
+    int[] sizes = {6, 6, 3, 8, 6};
+    for (int step = 0; step < sizes.length; step++) {
+      DataSet d = batch(sizes[step], 100 + step, mask(step % 2 == 0, sizes[step]));
+      nets[0].fit(d);
+      nets[1].fit(d);
+    }
+    double diff = nets[0].params().sub(nets[1].params()).amaxNumber().doubleValue();
+    assertTrue(diff < 1e-4, "parameters differ by " + diff + " after 5 steps");
+    double moved = nets[0].params().sub(pair(DataType.FLOAT, ModelFactory.Pooling.LAST, 2)[0].params())
+        .amaxNumber().doubleValue();
+    assertTrue(moved > 1e-3, "the steps moved nothing");
+  }
+
+  /** Double precision (gradient checks) runs the SameDiff graph inside the fused layer and gives its results. */
+  @Test
+  void doublePrecisionFallsBackToSameDiff() {
+    ComputationGraph[] nets = pair(DataType.DOUBLE, ModelFactory.Pooling.LAST, 2);
+    DataSet d = batch(4, 5, mask(true, 4));
+    INDArray expected = Networks.output(nets[0], d.getFeatures().castTo(DataType.DOUBLE),
+        d.getFeaturesMaskArray().castTo(DataType.DOUBLE));
+    INDArray actual = Networks.output(nets[1], d.getFeatures().castTo(DataType.DOUBLE),
+        d.getFeaturesMaskArray().castTo(DataType.DOUBLE));
+    assertEquals(expected, actual);
+  }
+
+  /** A fully padded example attends to every key alike, as the SameDiff block (see "empty" above). */
+  @Test
+  void softmaxMasksKeysAndTreatsAnEmptyExampleUniformly() {
+    int t = 3;
+    float[] p = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9}; // 2 examples, 1 head, 3 x 3
+    float[] add = new float[p.length];
+    float[] keep = new float[p.length];
+    AttentionKernels.maskScores(new float[] {1, 0, 1, 0, 0, 0}, 2, 1, t, add, keep);
+    AttentionKernels.softmax(p, p.length, t, add, keep, new float[p.length]);
+    for (int i = 0; i < t; i++) {
+      assertEquals(0f, p[i * t + 1], "a masked key got weight");
+      assertEquals(1f, p[i * t] + p[i * t + 2], 1e-6f);
+      assertEquals(Math.exp(2) / (1 + Math.exp(2)), p[i * t + 2], 1e-5);
+    }
+    for (int i = t * t; i < 2 * t * t; i++) {
+      assertEquals(1f / 3, p[i], 1e-6f);
+    }
+  }
+
+  @Test
+  void expIsAccurateOnTheSoftmaxRange() {
+    double worst = 0;
+    for (int i = 0; i <= 1_000_000; i++) {
+      float x = -87f * i / 1_000_000f;
+      worst = Math.max(worst, Math.abs(AttentionKernels.exp(x) - Math.exp(x)) / Math.exp(x));
+    }
+    assertTrue(worst < 2e-5, "relative error " + worst);
+    assertEquals(1f, AttentionKernels.exp(0f), 1e-6f);
+    assertTrue(AttentionKernels.exp(-1e30f) < 1e-37f);
+  }
+
+  @Test
+  void reluBackKeepsTheGradientWhereTheUnitIsOn() {
+    float[] d = {1, 2, 3, 4, 5};
+    AttentionKernels.reluBack(d, new float[] {0.5f, 0f, 1e-40f, -0f, -2f}, 5);
+    assertEquals(List.of(1f, 0f, 3f, 0f, 0f), List.of(d[0], d[1], d[2], d[3], d[4]));
+  }
+}
