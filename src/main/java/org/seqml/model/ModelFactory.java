@@ -147,7 +147,8 @@ public final class ModelFactory {
       }
       case "transformer" -> {
         SeqmlConfig.Transformer t = m.transformer();
-        g.addLayer("position", new PositionalProjection(width, t.model(), length), top);
+        g.addLayer("position", t.fused() ? new FusedPositionalProjection(width, t.model(), length)
+            : new PositionalProjection(width, t.model(), length), top);
         top = "position";
         for (int i = 0; i < t.blocks(); i++) {
           g.addLayer("block" + i, t.fused()

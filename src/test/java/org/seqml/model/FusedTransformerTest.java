@@ -123,6 +123,31 @@ class FusedTransformerTest {
     }
   }
 
+  /** The input projection on its own: outputs, input errors (an embedding or convolution below needs them), gradients. */
+  @Test
+  void projectionMatchesSameDiff() {
+    ComputationGraph[] nets = pair(DataType.FLOAT, ModelFactory.Pooling.LAST, 2);
+    nets[0].initGradientsView();
+    nets[1].initGradientsView();
+    Layer[] layers = {nets[0].getLayer("position"), nets[1].getLayer("position")};
+    assertInstanceOf(FusedProjectionLayer.class, layers[1]);
+    Nd4j.getRandom().setSeed(31);
+    INDArray x = Nd4j.randn(DataType.FLOAT, 6, FEATURES, LENGTH);
+    INDArray eps = Nd4j.randn(DataType.FLOAT, 6, 8, LENGTH);
+    INDArray[] out = new INDArray[2];
+    Pair<Gradient, INDArray>[] back = new Pair[2];
+    for (int i = 0; i < 2; i++) {
+      layers[i].setInput(x.dup(), LayerWorkspaceMgr.noWorkspaces());
+      out[i] = layers[i].activate(true, LayerWorkspaceMgr.noWorkspaces()).dup();
+      back[i] = layers[i].backpropGradient(eps.dup(), LayerWorkspaceMgr.noWorkspaces());
+    }
+    assertClose(out[0], out[1], "outputs");
+    assertClose(back[0].getSecond(), back[1].getSecond(), "input errors");
+    for (String key : back[0].getFirst().gradientForVariable().keySet()) {
+      assertClose(back[0].getFirst().getGradientFor(key), back[1].getFirst().getGradientFor(key), key + " gradients");
+    }
+  }
+
   @ParameterizedTest
   @CsvSource({"LAST, false", "LAST, true", "MEAN, true"})
   void outputsLossAndGradientsMatchSameDiff(ModelFactory.Pooling pooling, boolean padded) {
