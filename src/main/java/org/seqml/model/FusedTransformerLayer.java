@@ -106,11 +106,7 @@ final class FusedTransformerLayer extends SameDiffLayer {
     Buffers s = buffersFor(b, t, conf.getModel(), conf.getHeads(), conf.getFeedForward());
     int d = s.model;
     int n = s.rows * d;
-    s.masked = maskArray != null;
-    if (s.masked) {
-      AttentionKernels.maskScores(maskArray.castTo(DataType.FLOAT).dup('c').data().asFloat(), b, s.heads, t,
-          s.scoreAdd, s.scoreKeep);
-    }
+    s.mask = maskArray == null ? null : maskArray.castTo(DataType.FLOAT).dup('c').data().asFloat();
     TimeMajor.copyIn(input, s.x);
     Nd4j.gemm(s.x, square(paramTable.get("Wq")), s.q, false, true, 1.0, 0.0);
     Nd4j.gemm(s.x, square(paramTable.get("Wk")), s.k, false, true, 1.0, 0.0);
@@ -142,29 +138,30 @@ final class FusedTransformerLayer extends SameDiffLayer {
   }
 
   /**
-   * Every (example, head): scores, softmax, weighted values. A head's queries, keys and values are a
-   * [T, head] slice of the time-major [rows, d] matrices: rows b, b + B, ... (leading dimension B * d),
-   * columns h * head onwards.
+   * Every (example, head): scores, softmax, weighted values, one head at a time so that its [T, T]
+   * weights stay in the cache between the three steps. A head's queries, keys and values are a [T, head]
+   * slice of the time-major [rows, d] matrices: rows b, b + B, ... (leading dimension B * d), columns
+   * h * head onwards. The weights are kept in {@code pf} for the backward pass.
    */
   private static void attention(Buffers s) {
     int t = s.steps;
+    int tt = t * t;
     int hd = s.head;
     int ld = s.batch * s.model;
     float scale = (float) (1.0 / Math.sqrt(hd));
     for (int ex = 0; ex < s.batch; ex++) {
-      for (int h = 0; h < s.heads; h++) {
-        long at = (long) ex * s.model + (long) h * hd;
-        NativeGemm.gemm(false, true, t, t, hd, scale, s.qp, at, ld, s.kp, at, ld, 0f, s.pp, s.block(ex, h), t);
+      if (s.mask != null) {
+        AttentionKernels.maskBlock(s.mask, ex, t, s.add, s.keep);
       }
-    }
-    read(s.p, s.pf);
-    AttentionKernels.softmax(s.pf, s.pf.length, t, s.masked ? s.scoreAdd : null, s.masked ? s.scoreKeep : null,
-        s.dpf);
-    write(s.pf, s.p);
-    for (int ex = 0; ex < s.batch; ex++) {
       for (int h = 0; h < s.heads; h++) {
         long at = (long) ex * s.model + (long) h * hd;
-        NativeGemm.gemm(false, false, t, hd, t, 1f, s.pp, s.block(ex, h), t, s.vp, at, ld, 0f, s.ctxp, at, ld);
+        NativeGemm.gemm(false, true, t, t, hd, scale, s.qp, at, ld, s.kp, at, ld, 0f, s.pp, 0, t);
+        s.pBuf.get(0, s.weights, 0, tt);
+        AttentionKernels.softmax(s.weights, tt, t, s.mask == null ? null : s.add, s.mask == null ? null : s.keep,
+            s.scratch);
+        s.pBuf.put(0, s.weights, 0, tt);
+        System.arraycopy(s.weights, 0, s.pf, s.block(ex, h), tt);
+        NativeGemm.gemm(false, false, t, hd, t, 1f, s.pp, 0, t, s.vp, at, ld, 0f, s.ctxp, at, ld);
       }
     }
   }
@@ -226,26 +223,22 @@ final class FusedTransformerLayer extends SameDiffLayer {
   /** From dL/d(context) in {@code a}: dL/dq, dL/dk, dL/dv into dq, dk, dv, head by head as {@link #attention}. */
   private static void attentionBack(Buffers s) {
     int t = s.steps;
+    int tt = t * t;
     int hd = s.head;
     int ld = s.batch * s.model;
     float scale = (float) (1.0 / Math.sqrt(hd));
     for (int ex = 0; ex < s.batch; ex++) {
       for (int h = 0; h < s.heads; h++) {
         long at = (long) ex * s.model + (long) h * hd;
-        long block = s.block(ex, h);
-        NativeGemm.gemm(false, true, t, t, hd, 1f, s.ap, at, ld, s.vp, at, ld, 0f, s.dpp, block, t);
-        NativeGemm.gemm(true, false, t, hd, t, 1f, s.pp, block, t, s.ap, at, ld, 0f, s.dvp, at, ld);
-      }
-    }
-    read(s.dp, s.dpf);
-    AttentionKernels.softmaxBack(s.pf, s.dpf, s.pf.length, t, s.scoreAdd);
-    write(s.dpf, s.dp);
-    for (int ex = 0; ex < s.batch; ex++) {
-      for (int h = 0; h < s.heads; h++) {
-        long at = (long) ex * s.model + (long) h * hd;
-        long block = s.block(ex, h);
-        NativeGemm.gemm(false, false, t, hd, t, scale, s.dpp, block, t, s.kp, at, ld, 0f, s.dqp, at, ld);
-        NativeGemm.gemm(true, false, t, hd, t, scale, s.dpp, block, t, s.qp, at, ld, 0f, s.dkp, at, ld);
+        System.arraycopy(s.pf, s.block(ex, h), s.weights, 0, tt);
+        s.pBuf.put(0, s.weights, 0, tt);
+        NativeGemm.gemm(false, true, t, t, hd, 1f, s.ap, at, ld, s.vp, at, ld, 0f, s.dpp, 0, t);
+        NativeGemm.gemm(true, false, t, hd, t, 1f, s.pp, 0, t, s.ap, at, ld, 0f, s.dvp, at, ld);
+        s.dpBuf.get(0, s.grads, 0, tt);
+        AttentionKernels.softmaxBack(s.weights, s.grads, tt, t, s.scratch);
+        s.dpBuf.put(0, s.grads, 0, tt);
+        NativeGemm.gemm(false, false, t, hd, t, scale, s.dpp, 0, t, s.kp, at, ld, 0f, s.dqp, at, ld);
+        NativeGemm.gemm(true, false, t, hd, t, scale, s.dpp, 0, t, s.qp, at, ld, 0f, s.dkp, at, ld);
       }
     }
   }
@@ -303,10 +296,12 @@ final class FusedTransformerLayer extends SameDiffLayer {
     final INDArray dq;
     final INDArray dk;
     final INDArray dv;
-    /** Attention weights [B * heads, T, T] of every (example, head), example-major; row i is query i's. */
+    /** One (example, head)'s attention weights [T, T], row i for query i. */
     final INDArray p;
-    /** Scratch [B * heads, T, T]: dL/d(weights), then dL/d(scores). */
+    /** One (example, head)'s dL/d(weights), then dL/d(scores): [T, T]. */
     final INDArray dp;
+    final java.nio.FloatBuffer pBuf;
+    final java.nio.FloatBuffer dpBuf;
     final FloatPointer qp;
     final FloatPointer kp;
     final FloatPointer vp;
@@ -317,8 +312,12 @@ final class FusedTransformerLayer extends SameDiffLayer {
     final FloatPointer dvp;
     final FloatPointer pp;
     final FloatPointer dpp;
+    /** The attention weights of every (example, head) [B * heads, T, T], example-major, for the backward pass. */
     final float[] pf;
-    final float[] dpf;
+    /** Java copies of {@link #p} and {@link #dp}, and scratch, all [T, T]. */
+    final float[] weights;
+    final float[] grads;
+    final float[] scratch;
     final float[] xf;
     final float[] af;
     final float[] xhat1;
@@ -331,12 +330,11 @@ final class FusedTransformerLayer extends SameDiffLayer {
     final float[] dyf;
     final float[] drf;
     final float[] dff;
-    /** Whether the last forward pass had a mask, which {@link #scoreAdd} and {@link #scoreKeep} then hold. */
-    boolean masked;
-    /** [B * heads, T, T]: added to the scores (AttentionKernels.maskScores); scratch in the backward pass. */
-    final float[] scoreAdd;
-    /** [B * heads, T, T]: 0 for masked keys, else 1. */
-    final float[] scoreKeep;
+    /** The mask [B, T] of the last forward pass, or null. */
+    float[] mask;
+    /** One example's mask as AttentionKernels.maskBlock spreads it over [T, T]. */
+    final float[] add;
+    final float[] keep;
 
     Buffers(int batch, int steps, int model, int heads, int feedForward) {
       this.batch = batch;
@@ -362,8 +360,8 @@ final class FusedTransformerLayer extends SameDiffLayer {
         dq = matrix(model);
         dk = matrix(model);
         dv = matrix(model);
-        p = Nd4j.create(DataType.FLOAT, (long) batch * heads * steps * steps);
-        dp = Nd4j.create(DataType.FLOAT, (long) batch * heads * steps * steps);
+        p = Nd4j.create(DataType.FLOAT, (long) steps * steps);
+        dp = Nd4j.create(DataType.FLOAT, (long) steps * steps);
       }
       qp = NativeGemm.pointer(q);
       kp = NativeGemm.pointer(k);
@@ -375,10 +373,14 @@ final class FusedTransformerLayer extends SameDiffLayer {
       dvp = NativeGemm.pointer(dv);
       pp = NativeGemm.pointer(p);
       dpp = NativeGemm.pointer(dp);
+      pBuf = p.data().asNioFloat();
+      dpBuf = dp.data().asNioFloat();
       pf = new float[batch * heads * steps * steps];
-      dpf = new float[batch * heads * steps * steps];
-      scoreAdd = new float[batch * heads * steps * steps];
-      scoreKeep = new float[batch * heads * steps * steps];
+      weights = new float[steps * steps];
+      grads = new float[steps * steps];
+      scratch = new float[steps * steps];
+      add = new float[steps * steps];
+      keep = new float[steps * steps];
       int n = rows * model;
       xf = new float[n];
       af = new float[n];
@@ -403,9 +405,9 @@ final class FusedTransformerLayer extends SameDiffLayer {
           && this.feedForward == feedForward;
     }
 
-    /** Where the [T, T] block of (example ex, head h) starts in {@link #p} and {@link #dp}. */
-    long block(int ex, int h) {
-      return ((long) ex * heads + h) * steps * steps;
+    /** Where the [T, T] weights of (example ex, head h) start in {@link #pf}. */
+    int block(int ex, int h) {
+      return (ex * heads + h) * steps * steps;
     }
   }
 }

@@ -199,11 +199,16 @@ class FusedTransformerTest {
   @Test
   void softmaxMasksKeysAndTreatsAnEmptyExampleUniformly() {
     int t = 3;
+    float[] mask = {1, 0, 1, 0, 0, 0}; // example 1 is all padding
     float[] p = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9}; // 2 examples, 1 head, 3 x 3
-    float[] add = new float[p.length];
-    float[] keep = new float[p.length];
-    AttentionKernels.maskScores(new float[] {1, 0, 1, 0, 0, 0}, 2, 1, t, add, keep);
-    AttentionKernels.softmax(p, p.length, t, add, keep, new float[p.length]);
+    float[] add = new float[t * t];
+    float[] keep = new float[t * t];
+    for (int ex = 0; ex < 2; ex++) {
+      float[] block = java.util.Arrays.copyOfRange(p, ex * t * t, (ex + 1) * t * t);
+      AttentionKernels.maskBlock(mask, ex, t, add, keep);
+      AttentionKernels.softmax(block, t * t, t, add, keep, new float[t * t]);
+      System.arraycopy(block, 0, p, ex * t * t, t * t);
+    }
     for (int i = 0; i < t; i++) {
       assertEquals(0f, p[i * t + 1], "a masked key got weight");
       assertEquals(1f, p[i * t] + p[i * t + 2], 1e-6f);
@@ -211,6 +216,31 @@ class FusedTransformerTest {
     }
     for (int i = t * t; i < 2 * t * t; i++) {
       assertEquals(1f / 3, p[i], 1e-6f);
+    }
+  }
+
+  /** A peaked softmax leaves no subnormal weight or gradient (they slow every product that reads them). */
+  @Test
+  void softmaxLeavesNoSubnormals() {
+    int t = 50;
+    float[] p = new float[t * t];
+    float[] dp = new float[t * t];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = -0.9f * (i % t) * (i % 7); // scores down to -270 below the row's maximum
+      dp[i] = 1e-3f * ((i * 31) % 17 - 8);
+    }
+    AttentionKernels.softmax(p, p.length, t, null, null, new float[p.length]);
+    AttentionKernels.softmaxBack(p, dp, p.length, t, new float[p.length]);
+    for (int i = 0; i < p.length; i++) {
+      assertTrue(p[i] == 0f || p[i] >= Float.MIN_NORMAL, "subnormal weight " + p[i]);
+      assertTrue(dp[i] == 0f || Math.abs(dp[i]) >= Float.MIN_NORMAL, "subnormal gradient " + dp[i]);
+    }
+    for (int row = 0; row < t; row++) {
+      float sum = 0f;
+      for (int j = 0; j < t; j++) {
+        sum += p[row * t + j];
+      }
+      assertEquals(1f, sum, 1e-5f);
     }
   }
 
