@@ -46,7 +46,7 @@ final class FusedProjectionLayer extends SameDiffLayer {
     Buffers s = buffersFor(b, t, conf.getIn(), conf.getModel());
     int d = s.model;
     TimeMajor.copyIn(input, s.x);
-    Nd4j.gemm(s.x, paramTable.get("W"), s.y, false, false, 1.0, 0.0);
+    NativeGemm.mm(s.x, false, paramTable.get("W"), false, s.y, 1f, 0f);
     s.y.data().asNioFloat().get(0, s.yf, 0, s.yf.length);
     float[] bias = paramTable.get("b").toFloatVector();
     float scale = (float) Math.sqrt(d);
@@ -74,7 +74,7 @@ final class FusedProjectionLayer extends SameDiffLayer {
     double scale = Math.sqrt(s.model);
     TimeMajor.copyIn(input, s.x);
     TimeMajor.copyIn(epsilon, s.y);
-    Nd4j.gemm(s.x, s.y, gradTable.get("W"), true, false, scale, 0.0);
+    NativeGemm.mm(s.x, true, s.y, false, gradTable.get("W"), (float) scale, 0f);
     s.y.data().asNioFloat().get(0, s.yf, 0, s.yf.length);
     float[] biasGrad = new float[s.model];
     AttentionKernels.columnSums(s.yf, s.rows, s.model, biasGrad);
@@ -85,7 +85,7 @@ final class FusedProjectionLayer extends SameDiffLayer {
     gradB.assign(Nd4j.createFromArray(biasGrad).reshape(gradB.shape()));
     INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
         new long[] {s.steps, s.batch, s.in}, 'c');
-    Nd4j.gemm(s.y, paramTable.get("W"), dx.reshape('c', s.rows, s.in), false, true, scale, 0.0);
+    NativeGemm.mm(s.y, false, paramTable.get("W"), true, dx.reshape('c', s.rows, s.in), (float) scale, 0f);
     Gradient gradient = new DefaultGradient();
     for (String key : paramTable.keySet()) {
       gradient.gradientForVariable().put(key, gradTable.get(key));

@@ -108,12 +108,12 @@ final class FusedTransformerLayer extends SameDiffLayer {
     int n = s.rows * d;
     s.mask = maskArray == null ? null : maskArray.castTo(DataType.FLOAT).dup('c').data().asFloat();
     TimeMajor.copyIn(input, s.x);
-    Nd4j.gemm(s.x, square(paramTable.get("Wq")), s.q, false, true, 1.0, 0.0);
-    Nd4j.gemm(s.x, square(paramTable.get("Wk")), s.k, false, true, 1.0, 0.0);
-    Nd4j.gemm(s.x, square(paramTable.get("Wv")), s.v, false, true, 1.0, 0.0);
+    NativeGemm.mm(s.x, false, square(paramTable.get("Wq")), true, s.q, 1f, 0f);
+    NativeGemm.mm(s.x, false, square(paramTable.get("Wk")), true, s.k, 1f, 0f);
+    NativeGemm.mm(s.x, false, square(paramTable.get("Wv")), true, s.v, 1f, 0f);
     read(s.x, s.xf);
     attention(s);
-    Nd4j.gemm(s.ctx, paramTable.get("Wo"), s.a, false, false, 1.0, 0.0);
+    NativeGemm.mm(s.ctx, false, paramTable.get("Wo"), false, s.a, 1f, 0f);
     read(s.a, s.af);
     for (int i = 0; i < n; i++) {
       s.af[i] += s.xf[i];
@@ -121,12 +121,12 @@ final class FusedTransformerLayer extends SameDiffLayer {
     AttentionKernels.layerNorm(s.af, vector("g1"), vector("n1"), TransformerBlock.EPSILON, s.xhat1, s.inv1, s.h1f,
         s.rows, d);
     write(s.h1f, s.h1);
-    Nd4j.gemm(s.h1, paramTable.get("W1"), s.f, false, false, 1.0, 0.0);
+    NativeGemm.mm(s.h1, false, paramTable.get("W1"), false, s.f, 1f, 0f);
     read(s.f, s.ff);
     AttentionKernels.broadcastRows(vector("b1"), s.rows, s.dff); // dff: scratch until the backward pass
     AttentionKernels.addRelu(s.ff, s.dff, s.rows * s.feedForward);
     write(s.ff, s.f);
-    Nd4j.gemm(s.f, paramTable.get("W2"), s.a, false, false, 1.0, 0.0);
+    NativeGemm.mm(s.f, false, paramTable.get("W2"), false, s.a, 1f, 0f);
     read(s.a, s.af);
     AttentionKernels.broadcastRows(vector("b2"), s.rows, s.drf); // drf: scratch until the backward pass
     for (int i = 0; i < n; i++) {
@@ -177,17 +177,17 @@ final class FusedTransformerLayer extends SameDiffLayer {
     AttentionKernels.layerNormBack(s.dyf, s.xhat2, s.inv2, vector("g2"), s.drf, dg2, dn2, s.rows, d);
     write(s.drf, s.dr);
     // Feed-forward: r2 = h1 + relu(h1 W1 + b1) W2 + b2.
-    Nd4j.gemm(s.f, s.dr, gradTable.get("W2"), true, false, 1.0, 0.0);
+    NativeGemm.mm(s.f, true, s.dr, false, gradTable.get("W2"), 1f, 0f);
     float[] db2 = new float[d];
     AttentionKernels.columnSums(s.drf, s.rows, d, db2);
-    Nd4j.gemm(s.dr, paramTable.get("W2"), s.df, false, true, 1.0, 0.0);
+    NativeGemm.mm(s.dr, false, paramTable.get("W2"), true, s.df, 1f, 0f);
     read(s.df, s.dff);
     AttentionKernels.reluBack(s.dff, s.ff, s.rows * s.feedForward);
     float[] db1 = new float[s.feedForward];
     AttentionKernels.columnSums(s.dff, s.rows, s.feedForward, db1);
     write(s.dff, s.df);
-    Nd4j.gemm(s.h1, s.df, gradTable.get("W1"), true, false, 1.0, 0.0);
-    Nd4j.gemm(s.df, paramTable.get("W1"), s.a, false, true, 1.0, 0.0);
+    NativeGemm.mm(s.h1, true, s.df, false, gradTable.get("W1"), 1f, 0f);
+    NativeGemm.mm(s.df, false, paramTable.get("W1"), true, s.a, 1f, 0f);
     read(s.a, s.af);
     for (int i = 0; i < n; i++) {
       s.af[i] += s.drf[i]; // the residual around the feed-forward network
@@ -197,16 +197,16 @@ final class FusedTransformerLayer extends SameDiffLayer {
     AttentionKernels.layerNormBack(s.af, s.xhat1, s.inv1, vector("g1"), s.drf, dg1, dn1, s.rows, d);
     write(s.drf, s.dr);
     // Attention: r1 = x + concat_h(attend(x Wq_h, x Wk_h, x Wv_h)) Wo.
-    Nd4j.gemm(s.ctx, s.dr, gradTable.get("Wo"), true, false, 1.0, 0.0);
-    Nd4j.gemm(s.dr, paramTable.get("Wo"), s.a, false, true, 1.0, 0.0);
+    NativeGemm.mm(s.ctx, true, s.dr, false, gradTable.get("Wo"), 1f, 0f);
+    NativeGemm.mm(s.dr, false, paramTable.get("Wo"), true, s.a, 1f, 0f);
     attentionBack(s); // from dL/d(context) in s.a
-    Nd4j.gemm(s.dq, s.x, square(gradTable.get("Wq")), true, false, 1.0, 0.0);
-    Nd4j.gemm(s.dk, s.x, square(gradTable.get("Wk")), true, false, 1.0, 0.0);
-    Nd4j.gemm(s.dv, s.x, square(gradTable.get("Wv")), true, false, 1.0, 0.0);
+    NativeGemm.mm(s.dq, true, s.x, false, square(gradTable.get("Wq")), 1f, 0f);
+    NativeGemm.mm(s.dk, true, s.x, false, square(gradTable.get("Wk")), 1f, 0f);
+    NativeGemm.mm(s.dv, true, s.x, false, square(gradTable.get("Wv")), 1f, 0f);
     dx.assign(s.dr); // the residual around the attention
-    Nd4j.gemm(s.dq, square(paramTable.get("Wq")), dx, false, false, 1.0, 1.0);
-    Nd4j.gemm(s.dk, square(paramTable.get("Wk")), dx, false, false, 1.0, 1.0);
-    Nd4j.gemm(s.dv, square(paramTable.get("Wv")), dx, false, false, 1.0, 1.0);
+    NativeGemm.mm(s.dq, false, square(paramTable.get("Wq")), false, dx, 1f, 1f);
+    NativeGemm.mm(s.dk, false, square(paramTable.get("Wk")), false, dx, 1f, 1f);
+    NativeGemm.mm(s.dv, false, square(paramTable.get("Wv")), false, dx, 1f, 1f);
     assignVector("b1", db1);
     assignVector("b2", db2);
     assignVector("g1", dg1);

@@ -15,6 +15,33 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class NativeGemm {
   private NativeGemm() {}
 
+  /**
+   * c = alpha * op(a) op(b) + beta * c for row-major matrices (c-order, unit column stride, any offset:
+   * parameter and gradient views qualify), straight to OpenBLAS; anything else goes through ND4J's
+   * {@code Nd4j.gemm}. ND4J's op took 1.3-1.5x as long for the block's [3200 x 64] products.
+   */
+  static void mm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, float alpha, float beta) {
+    if (!rowMajor(a) || !rowMajor(b) || !rowMajor(c)) {
+      org.nd4j.linalg.factory.Nd4j.gemm(a, b, c, transA, transB, alpha, beta);
+      return;
+    }
+    int m = (int) c.size(0);
+    int n = (int) c.size(1);
+    int k = (int) (transA ? a.size(0) : a.size(1));
+    if ((transA ? a.size(1) : a.size(0)) != m || (transB ? b.size(0) : b.size(1)) != n
+        || (transB ? b.size(1) : b.size(0)) != k) {
+      throw new IllegalArgumentException("shapes do not multiply: " + java.util.Arrays.toString(a.shape()) + " x "
+          + java.util.Arrays.toString(b.shape()) + " -> " + java.util.Arrays.toString(c.shape()));
+    }
+    gemm(transA, transB, m, n, k, alpha, pointer(a), 0, (int) a.size(1), pointer(b), 0, (int) b.size(1), beta,
+        pointer(c), 0, (int) c.size(1));
+  }
+
+  private static boolean rowMajor(INDArray x) {
+    return x.rank() == 2 && x.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && x.stride(1) == 1
+        && x.stride(0) == x.size(1);
+  }
+
   /** A pointer to the first element of an array's buffer (the caller keeps the array alive). */
   static FloatPointer pointer(INDArray array) {
     return new FloatPointer(array.data().addressPointer()).position(array.offset());
