@@ -133,11 +133,11 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     }
     s.mask = maskArray == null ? null : maskArray.castTo(DataType.FLOAT).dup('c').data().asFloat();
     TimeMajor.copyIn(input, s.xtb);
-    Nd4j.gemm(s.xtb, w, s.z, false, false, 1.0, 0.0);
+    NativeGemm.mm(s.xtb, false, w, false, s.z, 1f, 0f);
     float[] hRow = s.scratch[0];
     for (int t = 0; t < steps; t++) {
       if (t > 0) {
-        Nd4j.gemm(s.hsRows[t], r, s.zRows[t], false, false, 1.0, 1.0);
+        NativeGemm.mm(s.hsRows[t], false, r, false, s.zRows[t], 1f, 1f);
       }
       s.readGates(t, s.a[t], s.f[t], s.o[t], s.g[t]);
       LstmKernels.tanhWithBias(s.a[t], biasRows[0], n);
@@ -184,7 +184,7 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     for (int t = steps - 1; t >= 0; t--) {
       s.epsBuf.get(t * n, dh, 0, n);
       if (t < steps - 1) {
-        Nd4j.gemm(s.zRows[t + 1], r, s.dh, false, true, 1.0, 0.0);
+        NativeGemm.mm(s.zRows[t + 1], false, r, true, s.dh, 1f, 0f);
         s.dhBuf.get(0, recurrent, 0, n);
         for (int i = 0; i < n; i++) {
           dh[i] += recurrent[i];
@@ -207,13 +207,14 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     INDArray gradW = gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY);
     INDArray gradR = gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
     INDArray gradB = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
-    Nd4j.gemm(s.xtb, s.z, gradW, true, false, 1.0, 0.0);
-    Nd4j.gemm(s.hs.get(NDArrayIndex.interval(0, (long) steps * b), NDArrayIndex.all()), s.z, gradR, true, false,
-        1.0, 0.0); // row block 0 of hs is the zero initial state
+    NativeGemm.mm(s.xtb, true, s.z, false, gradW, 1f, 0f);
+    // Row block 0 of hs is the zero initial state.
+    NativeGemm.mm(s.hs.get(NDArrayIndex.interval(0, (long) steps * b), NDArrayIndex.all()), true, s.z, false, gradR,
+        1f, 0f);
     // The column sums as a product with ones: libnd4j's sum along dimension 0 took 17 % of the step.
-    Nd4j.gemm(s.ones, s.z, s.biasSums, true, false, 1.0, 0.0);
+    NativeGemm.mm(s.ones, true, s.z, false, s.biasSums, 1f, 0f);
     gradB.assign(s.biasSums.reshape(gradB.shape()));
-    Nd4j.gemm(s.z, w, dx, false, true, 1.0, 0.0);
+    NativeGemm.mm(s.z, false, w, true, dx, 1f, 0f);
     Gradient gradient = new DefaultGradient();
     gradient.gradientForVariable().put(LSTMParamInitializer.INPUT_WEIGHT_KEY, gradW);
     gradient.gradientForVariable().put(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, gradR);
