@@ -3,6 +3,8 @@ package org.seqml.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.seqml.model.FusedLayerChecks.batch;
+import static org.seqml.model.FusedLayerChecks.gradients;
 
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,8 @@ import org.seqml.config.SeqmlConfig;
  */
 @SuppressWarnings("unchecked")
 class FusedTransformerTest {
-  private static final int FEATURES = 5;
-  private static final int LENGTH = 9;
+  private static final int FEATURES = FusedLayerChecks.FEATURES;
+  private static final int LENGTH = FusedLayerChecks.LENGTH;
 
   private static SeqmlConfig.Model model(String kernel, int heads) {
     SeqmlConfig.Model m = ModelFamiliesTest.model("transformer");
@@ -47,6 +49,10 @@ class FusedTransformerTest {
     return new ComputationGraph[] {sameDiff, fused};
   }
 
+  private static void assertClose(INDArray want, INDArray got, String what) {
+    FusedLayerChecks.assertClose(want, got, what, 2e-4);
+  }
+
   /** Example i has LENGTH - i real steps, then padding (none: no mask). */
   private static INDArray mask(boolean padded, int batch) {
     if (!padded) {
@@ -59,31 +65,6 @@ class FusedTransformerTest {
       }
     }
     return m;
-  }
-
-  private static DataSet batch(int size, long seed, INDArray mask) {
-    Nd4j.getRandom().setSeed(seed);
-    INDArray x = Nd4j.randn(DataType.FLOAT, size, FEATURES, LENGTH).muli(2);
-    INDArray y = Nd4j.zeros(DataType.FLOAT, size, 3);
-    for (int i = 0; i < size; i++) {
-      y.putScalar(i, i % 3, 1);
-    }
-    return new DataSet(x, y, mask, null);
-  }
-
-  private static Map<String, INDArray> gradients(ComputationGraph net, DataSet d) {
-    net.setInputs(d.getFeatures().castTo(net.params().dataType()));
-    net.setLabels(d.getLabels().castTo(net.params().dataType()));
-    net.setLayerMaskArrays(d.getFeaturesMaskArray() == null ? null : new INDArray[] {d.getFeaturesMaskArray()}, null);
-    net.computeGradientAndScore();
-    net.clearLayerMaskArrays();
-    return net.gradient().gradientForVariable();
-  }
-
-  private static void assertClose(INDArray want, INDArray got, String what) {
-    double scale = Math.max(1e-3, want.amaxNumber().doubleValue());
-    double diff = want.sub(got).amaxNumber().doubleValue();
-    assertTrue(diff <= 2e-4 * scale, what + " differ by " + diff + " (largest " + scale + ")");
   }
 
   /**
@@ -123,7 +104,7 @@ class FusedTransformerTest {
     }
   }
 
-  /** The input projection on its own: outputs, input errors (an embedding or convolution below needs them), gradients. */
+  /** The input projection on its own: outputs, input errors (for an embedding or convolution below), gradients. */
   @Test
   void projectionMatchesSameDiff() {
     ComputationGraph[] nets = pair(DataType.FLOAT, ModelFactory.Pooling.LAST, 2);

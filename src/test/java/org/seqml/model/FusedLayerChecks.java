@@ -1,0 +1,45 @@
+package org.seqml.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** What the fused layers' tests share: a random minibatch, a network's gradients, a scaled comparison. */
+final class FusedLayerChecks {
+  static final int FEATURES = 5;
+  static final int LENGTH = 9;
+
+  private FusedLayerChecks() {}
+
+  /** {@code size} random sequences [size, FEATURES, LENGTH] (seeded), one-hot labels over 3 classes. */
+  static DataSet batch(int size, long seed, INDArray mask) {
+    Nd4j.getRandom().setSeed(seed);
+    INDArray x = Nd4j.randn(DataType.FLOAT, size, FEATURES, LENGTH).muli(2);
+    INDArray y = Nd4j.zeros(DataType.FLOAT, size, 3);
+    for (int i = 0; i < size; i++) {
+      y.putScalar(i, i % 3, 1);
+    }
+    return new DataSet(x, y, mask, null);
+  }
+
+  static Map<String, INDArray> gradients(ComputationGraph net, DataSet d) {
+    net.setInputs(d.getFeatures().castTo(net.params().dataType()));
+    net.setLabels(d.getLabels().castTo(net.params().dataType()));
+    net.setLayerMaskArrays(d.getFeaturesMaskArray() == null ? null : new INDArray[] {d.getFeaturesMaskArray()}, null);
+    net.computeGradientAndScore();
+    net.clearLayerMaskArrays();
+    return net.gradient().gradientForVariable();
+  }
+
+  /** want and got differ by at most {@code tolerance} times want's largest magnitude (at least 1e-3). */
+  static void assertClose(INDArray want, INDArray got, String what, double tolerance) {
+    double scale = Math.max(1e-3, want.amaxNumber().doubleValue());
+    double diff = want.sub(got).amaxNumber().doubleValue();
+    assertTrue(diff <= tolerance * scale, what + " differ by " + diff + " (largest " + scale + ")");
+  }
+}
