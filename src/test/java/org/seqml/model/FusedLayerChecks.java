@@ -1,5 +1,6 @@
 package org.seqml.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -34,6 +35,21 @@ final class FusedLayerChecks {
     net.computeGradientAndScore();
     net.clearLayerMaskArrays();
     return net.gradient().gradientForVariable();
+  }
+
+  /** The same outputs, loss and gradients (each within {@code tolerance}, as assertClose) on one minibatch. */
+  static void assertNetworksAgree(ComputationGraph reference, ComputationGraph fused, DataSet d, double tolerance) {
+    INDArray expected = Networks.output(reference, d.getFeatures(), d.getFeaturesMaskArray());
+    INDArray actual = Networks.output(fused, d.getFeatures(), d.getFeaturesMaskArray());
+    assertTrue(expected.equalsWithEps(actual, 1e-5), "outputs differ: " + expected + " vs " + actual);
+    Map<String, INDArray> want = gradients(reference, d);
+    double wantScore = reference.score();
+    Map<String, INDArray> got = gradients(fused, d);
+    assertEquals(wantScore, fused.score(), 1e-5);
+    assertEquals(want.keySet(), got.keySet());
+    for (String key : want.keySet()) {
+      assertClose(want.get(key), got.get(key), key + " gradients", tolerance);
+    }
   }
 
   /** want and got differ by at most {@code tolerance} times want's largest magnitude (at least 1e-3). */
