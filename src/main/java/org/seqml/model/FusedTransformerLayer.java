@@ -15,11 +15,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link TransformerBlock}'s equations and parameters computed without SameDiff: each projection and
- * the feed-forward network is one matrix product over all positions (OpenBLAS), the attention of each
- * (example, head), the layer norms, residuals and ReLU run in plain Java ({@link AttentionKernels}), and
- * the training forward pass is kept for the backward pass. SameDiff runs the block op by op through
- * its interpreter (several hundred native ops per step) and DL4J then backpropagates it twice
- * ({@link DoubledGradientFix}); this layer computes the gradient once, exactly.
+ * the feed-forward network is one matrix product over all positions, each (example, head)'s attention
+ * two small products around a softmax, all products straight to OpenBLAS ({@link NativeGemm}); the
+ * softmax, layer norms, residuals and ReLU run in plain Java ({@link AttentionKernels}), and the training
+ * forward pass is kept for the backward pass. SameDiff runs the block op by op through its interpreter
+ * and DL4J then backpropagates it twice ({@link DoubledGradientFix}); this layer computes the gradient
+ * once. The bench's 2-block step runs 7x as fast (docs/BENCHMARKS.md).
  *
  * <p>Rows are time-major (row t * B + b is example b at step t), the layout {@link TimeMajor} reads
  * and {@link FusedLstmLayer} writes, so stacked blocks pass views, not transposes. The mask [B, T]
