@@ -211,6 +211,16 @@ class FusedTransformerTest {
       }
       assertEquals(1f, sum, 1e-5f);
     }
+    float[] tiny = new float[t * t]; // weights and gradients whose products are subnormal
+    float[] dTiny = new float[t * t];
+    java.util.Arrays.fill(tiny, 1e-20f);
+    for (int i = 0; i < dTiny.length; i++) {
+      dTiny[i] = 1e-20f * (i % 3);
+    }
+    AttentionKernels.softmaxBack(tiny, dTiny, tiny.length, t, new float[tiny.length]);
+    for (float g : dTiny) {
+      assertTrue(g == 0f || Math.abs(g) >= Float.MIN_NORMAL, "subnormal gradient " + g);
+    }
   }
 
   @Test
