@@ -39,8 +39,22 @@ final class Result {
 
   /** seqml's median over the peer's: for throughputs (higher is better). */
   static Result throughput(String name, String what, Side seqml, Side peer, double goal) {
-    return new Result(name, what, seqml, peer, "seqml / peer (" + seqml.unit + ")",
+    Result r = new Result(name, what, seqml, peer, "seqml / peer (" + seqml.unit + ")",
         seqml.median() / peer.median(), goal);
+    // Beside it, each repetition's own ratio (its two sides are taken one after the other, so they share
+    // the machine's load): on a noisy machine the sides' medians can fall on different repetitions.
+    java.util.List<Double> a = seqml.values();
+    java.util.List<Double> b = peer.values();
+    if (a.size() == b.size() && a.size() > 1) {
+      java.util.List<Double> ratios = new java.util.ArrayList<>();
+      for (int i = 0; i < a.size(); i++) {
+        ratios.add(a.get(i) / b.get(i));
+      }
+      com.fasterxml.jackson.databind.node.ArrayNode each = r.extra.putArray("rep_ratios");
+      ratios.forEach(each::add);
+      r.extra.put("median_rep_ratio", Side.median(ratios));
+    }
+    return r;
   }
 
   ObjectNode toJson() {

@@ -28,6 +28,10 @@ final class Side {
     return Side.median(values);
   }
 
+  List<Double> values() {
+    return values;
+  }
+
   List<Double> loads() {
     return loads;
   }
