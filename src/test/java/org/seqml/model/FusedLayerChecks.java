@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** What the fused layers' tests share: a random minibatch, a network's gradients, a scaled comparison. */
+@SuppressWarnings("unchecked")
 final class FusedLayerChecks {
   static final int FEATURES = 5;
   static final int LENGTH = 9;
@@ -49,6 +54,32 @@ final class FusedLayerChecks {
     assertEquals(want.keySet(), got.keySet());
     for (String key : want.keySet()) {
       assertClose(want.get(key), got.get(key), key + " gradients", tolerance);
+    }
+  }
+
+  /**
+   * One layer on its own: the same outputs, input errors and gradients (each within {@code tolerance}) for
+   * input x with {@code mask} (or null) set on the layer and the error eps from above.
+   */
+  static void assertLayersAgree(Layer reference, Layer fused, INDArray x, INDArray mask, INDArray eps,
+      double tolerance) {
+    INDArray[] out = new INDArray[2];
+    Map<String, INDArray>[] grads = new Map[2];
+    INDArray[] inputErrors = new INDArray[2];
+    Layer[] layers = {reference, fused};
+    for (int i = 0; i < 2; i++) {
+      layers[i].setInput(x.dup(), LayerWorkspaceMgr.noWorkspaces());
+      layers[i].setMaskArray(mask);
+      out[i] = layers[i].activate(true, LayerWorkspaceMgr.noWorkspaces()).dup();
+      Pair<Gradient, INDArray> back = layers[i].backpropGradient(eps.dup(), LayerWorkspaceMgr.noWorkspaces());
+      grads[i] = back.getFirst().gradientForVariable();
+      inputErrors[i] = back.getSecond();
+    }
+    assertClose(out[0], out[1], "outputs", tolerance);
+    assertClose(inputErrors[0], inputErrors[1], "input errors", tolerance);
+    assertEquals(grads[0].keySet(), grads[1].keySet());
+    for (String key : grads[0].keySet()) {
+      assertClose(grads[0].get(key), grads[1].get(key), key + " gradients", tolerance);
     }
   }
 

@@ -7,14 +7,11 @@ import static org.seqml.model.FusedLayerChecks.batch;
 
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -27,7 +24,6 @@ import org.seqml.config.SeqmlConfig;
  * same parameters (masks included, DL4J's masking semantics included), and the same parameters after
  * training steps.
  */
-@SuppressWarnings("unchecked")
 class FusedLstmTest {
   private static final int FEATURES = FusedLayerChecks.FEATURES;
   private static final int LENGTH = FusedLayerChecks.LENGTH;
@@ -75,10 +71,6 @@ class FusedLstmTest {
     return m;
   }
 
-  private static void assertClose(INDArray want, INDArray got, String what) {
-    FusedLayerChecks.assertClose(want, got, what, 1e-4);
-  }
-
   /**
    * The layer on its own, with a mask set on it. (Inside seqml's graphs no mask reaches an LSTM layer:
    * DL4J's LSTM does not keep the mask a ComputationGraph feeds forward; padding is trailing and the
@@ -97,20 +89,7 @@ class FusedLstmTest {
     DataSet d = batch(6, 21, mask(maskKind, 6));
     Nd4j.getRandom().setSeed(22);
     INDArray eps = Nd4j.randn(DataType.FLOAT, 6, 7, LENGTH);
-    INDArray[] out = new INDArray[2];
-    Pair<Gradient, INDArray>[] back = new Pair[2];
-    Layer[] layers = {dl4j, fused};
-    for (int i = 0; i < 2; i++) {
-      layers[i].setInput(d.getFeatures(), LayerWorkspaceMgr.noWorkspaces());
-      layers[i].setMaskArray(d.getFeaturesMaskArray());
-      out[i] = layers[i].activate(true, LayerWorkspaceMgr.noWorkspaces()).dup();
-      back[i] = layers[i].backpropGradient(eps.dup(), LayerWorkspaceMgr.noWorkspaces());
-    }
-    assertClose(out[0], out[1], "outputs");
-    assertClose(back[0].getSecond(), back[1].getSecond(), "input errors");
-    for (String key : back[0].getFirst().gradientForVariable().keySet()) {
-      assertClose(back[0].getFirst().getGradientFor(key), back[1].getFirst().getGradientFor(key), key + " gradients");
-    }
+    FusedLayerChecks.assertLayersAgree(dl4j, fused, d.getFeatures(), d.getFeaturesMaskArray(), eps, 1e-4);
   }
 
   @ParameterizedTest

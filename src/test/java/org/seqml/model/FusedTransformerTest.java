@@ -7,14 +7,11 @@ import static org.seqml.model.FusedLayerChecks.batch;
 
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -27,7 +24,6 @@ import org.seqml.config.SeqmlConfig;
  * ModelFamiliesTest checks numerically): the same outputs, loss and gradients for the same parameters,
  * padding masks included, and the same parameters after training steps.
  */
-@SuppressWarnings("unchecked")
 class FusedTransformerTest {
   private static final int FEATURES = FusedLayerChecks.FEATURES;
   private static final int LENGTH = FusedLayerChecks.LENGTH;
@@ -45,10 +41,6 @@ class FusedTransformerTest {
         LENGTH, pooling, 3, true, new Adam(0.01), precision);
     fused.setParams(sameDiff.params().dup());
     return new ComputationGraph[] {sameDiff, fused};
-  }
-
-  private static void assertClose(INDArray want, INDArray got, String what) {
-    FusedLayerChecks.assertClose(want, got, what, 2e-4);
   }
 
   /** Example i has LENGTH - i real steps, then padding (none: no mask). */
@@ -85,21 +77,7 @@ class FusedTransformerTest {
       m.getRow(1).assign(0);
     }
     INDArray eps = Nd4j.randn(DataType.FLOAT, 6, 8, LENGTH);
-    INDArray[] out = new INDArray[2];
-    Pair<Gradient, INDArray>[] back = new Pair[2];
-    Layer[] layers = {sameDiff, fused};
-    for (int i = 0; i < 2; i++) {
-      layers[i].setInput(x.dup(), LayerWorkspaceMgr.noWorkspaces());
-      layers[i].setMaskArray(m);
-      out[i] = layers[i].activate(true, LayerWorkspaceMgr.noWorkspaces()).dup();
-      back[i] = layers[i].backpropGradient(eps.dup(), LayerWorkspaceMgr.noWorkspaces());
-    }
-    assertClose(out[0], out[1], "outputs");
-    assertClose(back[0].getSecond(), back[1].getSecond(), "input errors");
-    assertEquals(back[0].getFirst().gradientForVariable().keySet(), back[1].getFirst().gradientForVariable().keySet());
-    for (String key : back[0].getFirst().gradientForVariable().keySet()) {
-      assertClose(back[0].getFirst().getGradientFor(key), back[1].getFirst().getGradientFor(key), key + " gradients");
-    }
+    FusedLayerChecks.assertLayersAgree(sameDiff, fused, x, m, eps, 2e-4);
   }
 
   /** The input projection on its own: outputs, input errors (for an embedding or convolution below), gradients. */
@@ -113,18 +91,7 @@ class FusedTransformerTest {
     Nd4j.getRandom().setSeed(31);
     INDArray x = Nd4j.randn(DataType.FLOAT, 6, FEATURES, LENGTH);
     INDArray eps = Nd4j.randn(DataType.FLOAT, 6, 8, LENGTH);
-    INDArray[] out = new INDArray[2];
-    Pair<Gradient, INDArray>[] back = new Pair[2];
-    for (int i = 0; i < 2; i++) {
-      layers[i].setInput(x.dup(), LayerWorkspaceMgr.noWorkspaces());
-      out[i] = layers[i].activate(true, LayerWorkspaceMgr.noWorkspaces()).dup();
-      back[i] = layers[i].backpropGradient(eps.dup(), LayerWorkspaceMgr.noWorkspaces());
-    }
-    assertClose(out[0], out[1], "outputs");
-    assertClose(back[0].getSecond(), back[1].getSecond(), "input errors");
-    for (String key : back[0].getFirst().gradientForVariable().keySet()) {
-      assertClose(back[0].getFirst().getGradientFor(key), back[1].getFirst().getGradientFor(key), key + " gradients");
-    }
+    FusedLayerChecks.assertLayersAgree(layers[0], layers[1], x, null, eps, 2e-4);
   }
 
   @ParameterizedTest
