@@ -39,6 +39,9 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
   private Buffers buffers;
   /** The input of the last training forward pass whose results {@link #buffers} hold, or null. */
   private INDArray forwardOf;
+  /** Passes that ran fused (forward, backward): its conditions fall back silently, tests hold it to running. */
+  int fusedForwards;
+  int fusedBackwards;
 
   FusedLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -71,6 +74,7 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
       return super.activate(training, workspaceMgr);
     }
     assertInputSet(false);
+    fusedForwards++;
     applyDropOutIfNecessary(training, workspaceMgr);
     forward(training, workspaceMgr);
     forwardOf = training ? input : null;
@@ -90,6 +94,7 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
       return super.backpropGradient(epsilon, workspaceMgr);
     }
     assertInputSet(true);
+    fusedBackwards++;
     applyDropOutIfNecessary(true, workspaceMgr); // a no-op after the training forward pass
     if (forwardOf != input) {
       forward(true, workspaceMgr);

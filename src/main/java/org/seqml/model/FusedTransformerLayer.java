@@ -33,6 +33,9 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class FusedTransformerLayer extends SameDiffLayer {
   private Buffers buffers;
+  /** Passes that ran fused (forward, backward): its conditions fall back silently, tests hold it to running. */
+  int fusedForwards;
+  int fusedBackwards;
   /** The input of the last training forward pass whose results {@link #buffers} hold, or null. */
   private INDArray forwardOf;
 
@@ -68,6 +71,7 @@ final class FusedTransformerLayer extends SameDiffLayer {
       return super.activate(training, workspaceMgr);
     }
     assertInputSet(false);
+    fusedForwards++;
     forward();
     forwardOf = training ? input : null;
     Buffers s = buffers;
@@ -83,6 +87,7 @@ final class FusedTransformerLayer extends SameDiffLayer {
       return super.backpropGradient(epsilon, workspaceMgr);
     }
     assertInputSet(true);
+    fusedBackwards++;
     if (forwardOf != input) {
       forward();
     }

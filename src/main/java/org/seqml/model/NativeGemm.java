@@ -55,9 +55,13 @@ final class NativeGemm {
     return x.stride(0) == 1 && x.stride(1) == x.size(0) ? 'f' : 0;
   }
 
-  /** A pointer to the first element of an array's buffer (the caller keeps the array alive). */
+  /**
+   * A pointer to an array's first element (the caller keeps the array alive). ND4J gives a view a buffer
+   * of its own that starts at the view's first element; {@code offset()} says where that lies in the
+   * original buffer and is not added again.
+   */
   static FloatPointer pointer(INDArray array) {
-    return new FloatPointer(array.data().addressPointer()).position(array.offset());
+    return new FloatPointer(array.data().addressPointer());
   }
 
   /**

@@ -111,6 +111,16 @@ class FusedLstmTest {
       nets[0].fit(d);
       nets[1].fit(d);
     }
+    int layers = 0;
+    for (org.deeplearning4j.nn.api.Layer layer : nets[1].getLayers()) {
+      if (layer instanceof FusedLstmLayer fused) {
+        layers++;
+        assertTrue(fused.fusedForwards >= sizes.length && fused.fusedBackwards == sizes.length,
+            "a layer ran DL4J's code: " + fused.fusedForwards + " fused forward and " + fused.fusedBackwards
+                + " fused backward passes");
+      }
+    }
+    assertTrue(layers > 0, "no fused layer in the network");
     double diff = nets[0].params().sub(nets[1].params()).amaxNumber().doubleValue();
     assertTrue(diff < 1e-4, "parameters differ by " + diff + " after 5 steps");
     assertTrue(nets[0].params().sub(pair("lstm", DataType.FLOAT)[0].params()).amaxNumber().doubleValue() > 1e-3,

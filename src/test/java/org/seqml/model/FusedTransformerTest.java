@@ -112,6 +112,12 @@ class FusedTransformerTest {
       nets[0].fit(d);
       nets[1].fit(d);
     }
+    for (String block : new String[] {"block0", "block1"}) {
+      FusedTransformerLayer layer = (FusedTransformerLayer) nets[1].getLayer(block);
+      assertTrue(layer.fusedForwards >= sizes.length && layer.fusedBackwards == sizes.length,
+          block + " ran SameDiff: " + layer.fusedForwards + " fused forward and " + layer.fusedBackwards
+              + " fused backward passes");
+    }
     double diff = nets[0].params().sub(nets[1].params()).amaxNumber().doubleValue();
     assertTrue(diff < 1e-4, "parameters differ by " + diff + " after 5 steps");
     double moved = nets[0].params().sub(pair(DataType.FLOAT, ModelFactory.Pooling.LAST, 2)[0].params())
@@ -152,6 +158,42 @@ class FusedTransformerTest {
     }
     for (int i = t * t; i < 2 * t * t; i++) {
       assertEquals(1f / 3, p[i], 1e-6f);
+    }
+  }
+
+  /**
+   * Rows whose largest score lies far below other rows' of the same block (here up to 490 below, with a
+   * masked key) match the exact per-row softmax: a shift shared by the block would underflow them.
+   */
+  @Test
+  void softmaxMatchesExactRowsFarBelowTheBlockMaximum() {
+    int t = 50;
+    float[] mask = new float[t];
+    java.util.Arrays.fill(mask, 1f);
+    mask[3] = 0f;
+    float[] add = new float[t * t];
+    float[] keep = new float[t * t];
+    AttentionKernels.maskBlock(mask, 0, t, add, keep);
+    java.util.Random random = new java.util.Random(5);
+    float[] scores = new float[t * t];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = (float) (3 * random.nextGaussian()) - 10f * (i / t); // row r sits about 10 r below row 0
+    }
+    float[] p = scores.clone();
+    AttentionKernels.softmax(p, t * t, t, add, keep, new float[t * t]);
+    for (int row = 0; row < t; row++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < t; j++) {
+        max = j == 3 ? max : Math.max(max, scores[row * t + j]);
+      }
+      double sum = 0;
+      for (int j = 0; j < t; j++) {
+        sum += j == 3 ? 0 : Math.exp(scores[row * t + j] - max);
+      }
+      for (int j = 0; j < t; j++) {
+        double exact = j == 3 ? 0 : Math.exp(scores[row * t + j] - max) / sum;
+        assertEquals(exact, p[row * t + j], 1e-4 * exact + 1e-20, "row " + row + " key " + j);
+      }
     }
   }
 
