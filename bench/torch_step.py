@@ -1,6 +1,9 @@
 """PyTorch side of the seqml training-step benchmark: the same network shape as the DL4J side,
 trained with Adam on MSE over random data on the CPU. Prints one JSON line:
 {"samples_per_s": ..., "step_ms": ..., "torch": version, "threads": n}.
+With --serve it warms up once, then reads step counts from stdin, one per line, and answers each with
+such a line after running that many steps (the bench alternates with the DL4J side in one process, so
+both sides of a repetition run back to back under the same load); it ends at end of input.
 Models (mirroring org.seqml.bench):
   lstm               LSTM(F->h) x layers, last time step, Linear(h->H)           (ModelFactory.forecaster, lstm)
   transformer        Linear(F->d) + sinusoidal positions, post-norm TransformerEncoderLayer(d, heads, ff)
@@ -9,6 +12,7 @@ Models (mirroring org.seqml.bench):
 import argparse
 import json
 import math
+import sys
 import time
 
 import torch
@@ -63,6 +67,7 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--steps", type=int, default=30)
+    p.add_argument("--serve", action="store_true")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(7)
@@ -79,16 +84,25 @@ def main():
         opt.step()
         return loss.item()
 
+    def timed(steps):
+        t0, c0 = time.perf_counter(), time.process_time()
+        for i in range(steps):
+            step(i)
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+        print(json.dumps({"samples_per_s": a.batch * steps / seconds, "step_ms": 1000 * seconds / steps,
+                          "samples_per_cpu_s": a.batch * steps / cpu,
+                          "torch": torch.__version__, "threads": torch.get_num_threads(),
+                          "params": sum(p.numel() for p in net.parameters())}), flush=True)
+
     for i in range(a.warmup):
         step(i)
-    t0, c0 = time.perf_counter(), time.process_time()
-    for i in range(a.steps):
-        step(i)
-    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-    print(json.dumps({"samples_per_s": a.batch * a.steps / seconds, "step_ms": 1000 * seconds / a.steps,
-                      "samples_per_cpu_s": a.batch * a.steps / cpu,
-                      "torch": torch.__version__, "threads": torch.get_num_threads(),
-                      "params": sum(p.numel() for p in net.parameters())}))
+    if not a.serve:
+        timed(a.steps)
+        return
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        if line.strip():
+            timed(int(line))
 
 
 if __name__ == "__main__":

@@ -27,12 +27,83 @@ final class Python {
     return new Python(Path.of(py), Path.of(System.getProperty("seqml.home", "."), "bench"));
   }
 
-  JsonNode run(String script, int threads, String... args) {
+  private ProcessBuilder builder(String script, int threads, String... args) {
     List<String> cmd = new ArrayList<>(List.of(python.toString(), scripts.resolve(script).toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
     pb.environment().put("MKL_NUM_THREADS", Integer.toString(threads));
+    return pb;
+  }
+
+  /**
+   * Starts a script that answers requests: it prints one JSON line when ready, then one per line it is
+   * sent (bench/torch_step.py --serve). Its start-up (Python, torch's import, warm-up) is paid once.
+   */
+  Server serve(String script, int threads, String... args) {
+    ProcessBuilder pb = builder(script, threads, args);
+    try {
+      Server server = new Server(script, pb.start());
+      server.readLine(); // {"ready": true}
+      return server;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + pb.command(), e);
+    }
+  }
+
+  /** A running script of {@link #serve}; close() ends its input and waits for it. */
+  static final class Server implements AutoCloseable {
+    private final String script;
+    private final Process process;
+    private final java.io.BufferedReader out;
+    private final java.io.Writer in;
+
+    private Server(String script, Process process) {
+      this.script = script;
+      this.process = process;
+      this.out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+          StandardCharsets.UTF_8));
+      this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    }
+
+    JsonNode request(String line) {
+      try {
+        in.write(line + "\n");
+        in.flush();
+        return readLine();
+      } catch (IOException e) {
+        throw new IllegalStateException(script + " stopped answering", e);
+      }
+    }
+
+    private JsonNode readLine() throws IOException {
+      String line = out.readLine();
+      if (line == null || !line.startsWith("{")) {
+        throw new IllegalStateException(script + " gave no JSON line (exit " + (process.isAlive() ? "none yet"
+            : process.exitValue()) + "): " + line);
+      }
+      return Json.MAPPER.readTree(line);
+    }
+
+    @Override
+    public void close() {
+      try {
+        in.close();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (IOException e) {
+        process.destroyForcibly();
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  JsonNode run(String script, int threads, String... args) {
+    ProcessBuilder pb = builder(script, threads, args);
+    List<String> cmd = pb.command();
     try {
       Process p = pb.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

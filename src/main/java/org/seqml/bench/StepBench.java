@@ -38,10 +38,19 @@ final class StepBench {
    */
   private record Reference(String label, String key, String ratioName, ComputationGraph net) {}
 
+  /**
+   * Both sides warm up alike, then alternate in short repetitions, the order swapped every repetition:
+   * PyTorch runs in one process that answers step requests (bench/torch_step.py --serve), so a
+   * repetition's two sides are a second or two apart and share the machine's load, and the ratio is
+   * the median of the repetitions' own ratios (Result.throughput). Three times the measure's reps, since
+   * each costs about a second; the slow reference side runs in the first {@code p.reps()} of them.
+   */
   private static Result run(Params p, String name, String what, ComputationGraph net, Reference ref,
       String torchModel, double goal) {
     ComputationGraph reference = ref == null ? null : ref.net();
-    int steps = p.pick(10, 30);
+    int steps = p.pick(10, 20);
+    int warmup = p.pick(10, 20);
+    int reps = 3 * p.reps();
     List<DataSet> batches = BenchNetworks.randomBatches(4, BenchNetworks.BATCH, BenchNetworks.FEATURES,
         BenchNetworks.LENGTH, BenchNetworks.HORIZON);
     Python python = Python.fromProperties();
@@ -51,27 +60,34 @@ final class StepBench {
     Side dl4jCpu = new Side("seqml per CPU-second", "samples/cpu-s");
     Side torchCpu = new Side("PyTorch per CPU-second", "samples/cpu-s");
     Side dl4jLayer = new Side(ref == null ? "reference" : ref.label(), "samples/s");
-    fit(net, batches, 5); // warm-up
+    fit(net, batches, warmup);
     if (reference != null) {
       fit(reference, batches, 5);
     }
-    String[] args = {"--model", torchModel, "--threads", Integer.toString(p.threads()), "--steps",
-        Integer.toString(steps), "--warmup", "5"};
     JsonNode last = null;
-    for (int rep = 0; rep < p.reps(); rep++) {
-      Clock clock = new Clock();
-      fit(net, batches, steps);
-      double seconds = clock.wallSeconds();
-      dl4j.add(BenchNetworks.BATCH * steps / seconds);
-      dl4jCpu.add(BenchNetworks.BATCH * steps / clock.cpuSeconds());
-      if (reference != null) {
-        dl4jLayer.add(BenchNetworks.BATCH * steps / fit(reference, batches, steps));
+    try (Python.Server peer = python.serve("torch_step.py", p.threads(), "--model", torchModel, "--threads",
+        Integer.toString(p.threads()), "--warmup", Integer.toString(warmup), "--serve")) {
+      for (int rep = 0; rep < reps; rep++) {
+        double[] seqml = {0, 0};
+        JsonNode answer;
+        if (rep % 2 == 0) {
+          seqml = timedFit(net, batches, steps);
+          answer = peer.request(Integer.toString(steps));
+        } else {
+          answer = peer.request(Integer.toString(steps));
+          seqml = timedFit(net, batches, steps);
+        }
+        last = answer;
+        dl4j.add(BenchNetworks.BATCH * steps / seqml[0]);
+        dl4jCpu.add(BenchNetworks.BATCH * steps / seqml[1]);
+        torch.add(answer.get("samples_per_s").asDouble());
+        torchCpu.add(answer.get("samples_per_cpu_s").asDouble());
+        if (reference != null && rep < p.reps()) {
+          dl4jLayer.add(BenchNetworks.BATCH * steps / fit(reference, batches, steps));
+        }
+        System.out.printf("%s rep %d: dl4j %.0f samples/s, torch %.0f samples/s, load %.2f%n", name, rep + 1,
+            BenchNetworks.BATCH * steps / seqml[0], answer.get("samples_per_s").asDouble(), Machine.load1());
       }
-      last = python.run("torch_step.py", p.threads(), args);
-      torch.add(last.get("samples_per_s").asDouble());
-      torchCpu.add(last.get("samples_per_cpu_s").asDouble());
-      System.out.printf("%s rep %d: dl4j %.0f samples/s, torch %.0f samples/s, load %.2f%n", name, rep + 1,
-          BenchNetworks.BATCH * steps / seconds, last.get("samples_per_s").asDouble(), Machine.load1());
     }
     Result r = Result.throughput(name, what, dl4j, torch, goal).withCpu(dl4jCpu, torchCpu);
     if (reference != null) {
@@ -85,6 +101,9 @@ final class StepBench {
     r.settings.put("nd4j_max_master_threads", Nd4j.getEnvironment().maxMasterThreads());
     r.settings.put("torch_set_num_threads", p.threads());
     r.settings.put("steps_per_rep", steps);
+    r.settings.put("reps", reps);
+    r.settings.put("warmup_steps", warmup);
+    r.settings.put("peer_process", "one per measure (torch_step.py --serve), sides alternating");
     r.settings.put("dl4j_params", net.numParams());
     r.settings.put("torch_params", last.get("params").asLong());
     r.settings.put("torch_version", last.get("torch").asText());
@@ -113,6 +132,13 @@ final class StepBench {
           + "%.1f ms per step with profiling on%n", kernel, ops, steps, ops / steps,
           ops / (double) steps / BenchNetworks.LENGTH, 1000 * seconds / steps);
     }
+  }
+
+  /** {wall seconds, CPU seconds of this process} of {@code steps} training steps. */
+  private static double[] timedFit(ComputationGraph net, List<DataSet> batches, int steps) {
+    Clock clock = new Clock();
+    fit(net, batches, steps);
+    return new double[] {clock.wallSeconds(), clock.cpuSeconds()};
   }
 
   private static double fit(ComputationGraph net, List<DataSet> batches, int steps) {

@@ -31,7 +31,8 @@ final class Table {
   static String markdown(JsonNode doc) {
     StringBuilder b = new StringBuilder();
     JsonNode m = doc.get("machine");
-    b.append(String.format("Run %s, commit %s, %s size, %s threads per compute side, %s reps per side (medians)."
+    b.append(String.format("Run %s, commit %s, %s size, %s threads per compute side, %s reps per side (medians;"
+            + " a throughput ratio is the median of the repetitions' own ratios, their range in brackets)."
             + "%nMachine: %s, %s cores, %s GiB, %s; load average at start %.2f.%nCommand: `%s`%n%n",
         doc.get("started").asText(), doc.get("git_commit").asText(), doc.get("size").asText(),
         doc.get("jvm").get("child_omp_num_threads").asText(), doc.get("jvm").get("reps_per_side").asText(),
@@ -44,11 +45,22 @@ final class Table {
         b.append(String.format("| %s | failed: %s | | | | | |%n", r.get("name").asText(), r.get("error").asText()));
         continue;
       }
-      b.append(String.format("| %s | %s | %s: %s | %.3f | >= %.2f | %s | %.2f |%n", r.get("name").asText(),
-          fmt(r.get("seqml")), r.get("peer").get("name").asText(), fmt(r.get("peer")), r.get("ratio").asDouble(),
+      b.append(String.format("| %s | %s | %s: %s | %s | >= %.2f | %s | %.2f |%n", r.get("name").asText(),
+          fmt(r.get("seqml")), r.get("peer").get("name").asText(), fmt(r.get("peer")), ratio(r),
           r.get("goal").asDouble(), r.get("pass").asBoolean() ? "yes" : "**no**", r.get("load_1m_median").asDouble()));
     }
     return b.toString();
+  }
+
+  /** The ratio, and for paired repetitions their lowest and highest ratio: "0.912 (0.80-1.05)". */
+  static String ratio(JsonNode r) {
+    JsonNode extra = r.get("extra");
+    String ratio = String.format("%.3f", r.get("ratio").asDouble());
+    if (extra != null && extra.has("lowest_rep_ratio")) {
+      ratio += String.format(" (%.2f-%.2f)", extra.get("lowest_rep_ratio").asDouble(),
+          extra.get("highest_rep_ratio").asDouble());
+    }
+    return ratio;
   }
 
   static void updateDocs(Path docs, String table) throws IOException {
