@@ -29,10 +29,7 @@ public final class WindowTensors implements java.io.Serializable {
     float[] data = new float[rows.size() * features * window];
     for (int i = 0; i < rows.size(); i++) {
       List<Float> x = rows.get(i).getList(featuresColumn);
-      if (x.size() != features * window) {
-        throw new IllegalArgumentException("window has " + x.size() + " values, expected W*F = "
-            + window + "*" + features);
-      }
+      checkSize(x.size());
       int base = i * features * window;
       for (int t = 0; t < window; t++) {
         for (int f = 0; f < features; f++) {
@@ -41,6 +38,29 @@ public final class WindowTensors implements java.io.Serializable {
       }
     }
     return Nd4j.create(data, new long[] {rows.size(), features, window}, 'c');
+  }
+
+  /** The same from each window's W x F values, time-major as in the windows table. */
+  public INDArray features(List<float[]> windows) {
+    float[] data = new float[windows.size() * features * window];
+    for (int i = 0; i < windows.size(); i++) {
+      float[] x = windows.get(i);
+      checkSize(x.length);
+      int base = i * features * window;
+      for (int t = 0; t < window; t++) {
+        for (int f = 0; f < features; f++) {
+          data[base + f * window + t] = scaler.scaleFeature(f, x[t * features + f]);
+        }
+      }
+    }
+    return Nd4j.create(data, new long[] {windows.size(), features, window}, 'c');
+  }
+
+  private void checkSize(int values) {
+    if (values != features * window) {
+      throw new IllegalArgumentException("window has " + values + " values, expected W*F = " + window + "*"
+          + features);
+    }
   }
 
   public INDArray labels(List<Row> rows, int targetColumn) {
