@@ -12,15 +12,19 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * Heap peaks of this JVM. The main figure is the heap in use at the end of every collection, from
- * the collectors' notifications: none is missed, and a full collection forced every
- * {@code periodMillis} keeps old garbage from building up (after a young collection it still counts
- * old garbage, so it is an upper bound of the live heap). Beside it, the heap read right after each
+ * Heap peaks of this JVM. The main figure is the live heap: the heap in use at the end of every full
+ * collection, from the collectors' notifications, with a full collection forced every
+ * {@code periodMillis}. Beside it the heap in use at the end of every collection, young ones too: none
+ * is missed, but after a young collection it still counts old garbage and what other threads hold in
+ * flight, so it is an upper bound of the live heap (session 9: 74-80 MiB at 10x where a class
+ * histogram taken at that peak found less live data than at 1x). Beside it, the heap read right after each
  * forced collection returns (racy: other threads may have allocated in between). Also the largest heap in use at all, which follows the collector's sizing more than data.
  */
 final class HeapPeak implements AutoCloseable {
   private final AtomicLong live = new AtomicLong();
   private final AtomicLong afterGc = new AtomicLong();
+  private final AtomicLong afterFullGc = new AtomicLong();
+  private final AtomicLong fullCollections = new AtomicLong();
   private final AtomicLong used = new AtomicLong();
   private final AtomicLong samples = new AtomicLong();
   private final AtomicLong collections = new AtomicLong();
@@ -42,6 +46,10 @@ final class HeapPeak implements AutoCloseable {
       after -= nonHeap(info);
       afterGc.accumulateAndGet(after, Math::max);
       collections.incrementAndGet();
+      if (info.getGcAction().contains("major")) { // "end of major GC": G1's full collections
+        afterFullGc.accumulateAndGet(after, Math::max);
+        fullCollections.incrementAndGet();
+      }
     };
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof NotificationEmitter emitter) {
@@ -94,6 +102,14 @@ final class HeapPeak implements AutoCloseable {
 
   long afterGcPeak() {
     return afterGc.get();
+  }
+
+  long afterFullGcPeak() {
+    return afterFullGc.get();
+  }
+
+  long fullCollections() {
+    return fullCollections.get();
   }
 
   long usedPeak() {
