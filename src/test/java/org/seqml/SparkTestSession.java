@@ -19,6 +19,7 @@ public final class SparkTestSession {
           .set("spark.sql.shuffle.partitions", "4")
           .set("spark.driver.host", "127.0.0.1")
           .set("spark.driver.bindAddress", "127.0.0.1");
+      SparkSessions.applyReadSettings(conf);
       SparkSessions.applyOutputContract(conf);
       session = SparkSession.builder().config(conf).getOrCreate();
       Runtime.getRuntime().addShutdownHook(new Thread(session::stop));

@@ -33,6 +33,7 @@ final class BenchData {
   static SparkSession spark(String master) {
     SparkConf conf = new SparkConf().setMaster(master).setAppName("seqml-bench")
         .set("spark.ui.enabled", "false").set("spark.sql.shuffle.partitions", "4");
+    SparkSessions.applyReadSettings(conf);
     SparkSessions.applyOutputContract(conf);
     return SparkSession.builder().config(conf).getOrCreate();
   }

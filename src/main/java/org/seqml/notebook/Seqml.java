@@ -120,7 +120,8 @@ public final class Seqml {
   /**
    * The notebook owns its session, so seqml's session-wide settings go in as runtime SQL settings:
    * the output contract the CLI applies (see SparkSessions.applyOutputContract) and the pipeline's
-   * shuffle partitions. UTC is set always: ds and event times must read the same as on the CLI.
+   * shuffle partitions. UTC is set always: ds and event times must read the same as on the CLI. The
+   * nested-column Parquet reader goes on unless the notebook chose (SparkSessions.applyReadSettings).
    */
   private static RunContext context(SparkSession spark, String pipeline, String ds, String... overrides) {
     SeqmlConfig config = load(pipeline, overrides);
@@ -128,6 +129,9 @@ public final class Seqml {
     spark.conf().set("spark.sql.sources.partitionOverwriteMode", "dynamic");
     spark.conf().set("spark.sql.session.timeZone", "UTC");
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(config.spark().shufflePartitions()));
+    if (spark.conf().getOption(org.seqml.pipeline.SparkSessions.NESTED_VECTORIZED_READER).isEmpty()) {
+      spark.conf().set(org.seqml.pipeline.SparkSessions.NESTED_VECTORIZED_READER, "true");
+    }
     return RunContext.create(config, spark, java.time.LocalDate.parse(ds).toString());
   }
 
