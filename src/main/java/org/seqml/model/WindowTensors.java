@@ -26,18 +26,16 @@ public final class WindowTensors implements java.io.Serializable {
 
   /** Column order of the rows handed in: features array first, target array second. */
   public INDArray features(List<Row> rows, int featuresColumn) {
-    float[] data = new float[rows.size() * features * window];
-    for (int i = 0; i < rows.size(); i++) {
-      List<Float> x = rows.get(i).getList(featuresColumn);
-      checkSize(x.size());
-      int base = i * features * window;
-      for (int t = 0; t < window; t++) {
-        for (int f = 0; f < features; f++) {
-          data[base + f * window + t] = scaler.scaleFeature(f, x.get(t * features + f));
-        }
+    List<float[]> windows = new java.util.ArrayList<>(rows.size());
+    for (Row r : rows) {
+      List<Float> x = r.getList(featuresColumn);
+      float[] values = new float[x.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = x.get(i);
       }
+      windows.add(values);
     }
-    return Nd4j.create(data, new long[] {rows.size(), features, window}, 'c');
+    return features(windows);
   }
 
   /** The same from each window's W x F values, time-major as in the windows table. */

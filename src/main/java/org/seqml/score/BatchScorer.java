@@ -105,7 +105,12 @@ public final class BatchScorer implements Serializable {
 
       @Override
       public Window next() {
-        return Window.of(rows.next());
+        Window w = Window.of(rows.next());
+        if (w.target().length != horizon) {
+          throw new IllegalArgumentException("window " + w.key() + "/" + w.endPos() + " has " + w.target().length
+              + " targets, expected horizon " + horizon);
+        }
+        return w;
       }
     };
     return Batches.flatMap(windows, batchSize, batch -> Networks.withOutput(net,

@@ -109,6 +109,29 @@ class BatchScorerTest {
     }
   }
 
+  /** A window whose target does not match the model's horizon is named, not an index error. */
+  @Test
+  void aWindowWithTheWrongHorizonIsAClearError() {
+    SparkSession spark = SparkTestSession.get();
+    Row good = window("DDD", 7, new SplittableRandom(2), H);
+    Object[] values = new Object[good.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = good.get(i);
+    }
+    values[5] = List.of(1.0f); // one target, horizon 2
+    Dataset<Row> windows = spark.createDataFrame(List.of(RowFactory.create(values)), SlidingWindows.SCHEMA);
+    ComputationGraph net = ModelFactory.forecaster(LSTM, F, W, H);
+    BatchScorer scorer = BatchScorer.of(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+        Networks.bytes(net, false), SCALER, "m", F, W, H, 4);
+    try {
+      SparkException e = assertThrows(SparkException.class, () -> scorer.score(windows).collectAsList());
+      assertTrue(String.valueOf(e.getMessage()).contains("window DDD/7 has 1 targets, expected horizon 2"),
+          e.getMessage());
+    } finally {
+      scorer.release();
+    }
+  }
+
   /** A windows table read from Parquet has nullable columns: a window without features is named. */
   @Test
   void aWindowWithoutFeaturesIsAClearError() {
