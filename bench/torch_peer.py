@@ -1,6 +1,7 @@
 """Accuracy peer of the ticks pipeline: a PyTorch model of the same shape as seqml's forecaster
 (stacked LSTM, last time step, dense ReLU, linear multi-horizon output), trained on exactly the
-windows seqml wrote (split train, all targets known), scaled with seqml's own scaler (the model's
+windows seqml trained on (cut from its steps table and written out by the bench; split train, all
+targets known), scaled with seqml's own scaler (the model's
 metadata.json), with the pipeline's epochs, minibatch, Adam learning rate, L2 on weights, element-wise
 gradient clipping and keep-best on the validation loss. Prints one JSON line with the test RMSE in the
 target's unit over every (test window, horizon step) whose actual is known, and seqml's RMSE

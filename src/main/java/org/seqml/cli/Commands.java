@@ -27,7 +27,7 @@ final class Commands {
   }
 
   @Command(name = "window", mixinStandardHelpOptions = true,
-      description = "Compute features and per-key sliding windows with their split into windows/ds=<ds>.")
+      description = "Compute features and split windows: ticks write steps/ds=<ds> (windows are cut from it on read), logs and bio windows/ds=<ds>.")
   static final class Window extends PhaseCommand {
     @Override
     void execute(RunContext run) {

@@ -5,6 +5,8 @@ public record Layout(String root) {
   public static final String TICKS = "ticks";
   public static final String REJECTS = "rejects";
   public static final String WINDOWS = "windows";
+  /** Per-key ordered feature rows that windows are cut from on read (ticks). */
+  public static final String STEPS = "steps";
   public static final String SCORES = "scores";
   public static final String EVENTS = "events";
   public static final String SESSIONS = "sessions";

@@ -18,7 +18,7 @@ import org.seqml.pipeline.RunContext;
  */
 public final class PartitionSink {
   /** Version of the table layouts seqml writes; bump when a declared schema changes. */
-  public static final int SCHEMA_VERSION = 1;
+  public static final int SCHEMA_VERSION = 2; // 2: the ticks window phase writes steps, not windows
   public static final String MANIFEST = "_manifest.json";
 
   private PartitionSink() {}

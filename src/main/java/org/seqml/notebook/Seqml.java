@@ -48,11 +48,17 @@ public final class Seqml {
     return written(run, List.of(Layout.TICKS, Layout.EVENTS, Layout.SEQUENCES), Layout.REJECTS);
   }
 
-  /** Window: accepted records to windows with their split; returns the windows. */
+  /**
+   * Window: accepted records to windows with their split; returns the windows, also as the view
+   * {@code windows} (ticks: cut from the steps table the phase wrote, which is the view {@code steps}).
+   */
   public static Dataset<Row> window(SparkSession spark, String pipeline, String ds, String... overrides) {
     RunContext run = context(spark, pipeline, ds, overrides);
     Phases.window(run);
-    return written(run, List.of(Layout.WINDOWS), null);
+    written(run, List.of(Layout.WINDOWS, Layout.STEPS), null);
+    Dataset<Row> windows = Phases.windows(run);
+    windows.createOrReplaceTempView(Layout.WINDOWS);
+    return windows;
   }
 
   /** Train: the training windows to a published model; returns its model id. */

@@ -44,6 +44,11 @@ public final class Phases {
     return of(run.config()).window(run);
   }
 
+  /** The windows the window phase defined for this run's ds (ticks: cut from its steps on read). */
+  public static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> windows(RunContext run) {
+    return of(run.config()).windows(run);
+  }
+
   public static ModelArtifact train(RunContext run) {
     return of(run.config()).train(run);
   }

@@ -8,9 +8,10 @@ import org.seqml.config.SeqmlConfig;
 /** Creates the SparkSession of a run with the settings seqml's outputs rely on. */
 public final class SparkSessions {
   /**
-   * Spark's vectorized Parquet reader for nested columns, off by default in Spark 3.5: the windows
-   * table's float arrays read 4-5x faster with it (498,400 windows in 2.0-2.5 s against 8.3-11.4 s,
-   * docs/BENCHMARKS.md). Scoring, scaler fitting, training and evaluation all read that table.
+   * Spark's vectorized Parquet reader for nested columns, off by default in Spark 3.5: array columns
+   * read 4-5x faster with it (498,400 ticks windows of float arrays in 2.0-2.5 s against 8.3-11.4 s,
+   * docs/BENCHMARKS.md, when ticks windows were still stored). The logs and bio windows tables hold
+   * arrays, and every later phase reads them.
    */
   public static final String NESTED_VECTORIZED_READER = "spark.sql.parquet.enableNestedColumnVectorizedReader";
 

@@ -57,29 +57,62 @@ final class TicksPipeline implements DomainPipeline {
     return counts;
   }
 
-  /** Ticks to features to windows with their split. */
+  /**
+   * Ticks to their features, one row per step (the steps table), and the split's event-time cuts in
+   * its manifest. Windows are cut from the steps when a phase reads them ({@link #windows}): a window
+   * repeats W / S times the values the steps hold once, and writing those repeats cost more than all
+   * the rest of the phase (docs/BENCHMARKS.md).
+   */
   @Override
   public long window(RunContext run) {
     run.phase("window");
     long t0 = System.nanoTime();
     SeqmlConfig config = run.config();
     JsonNode ticksManifest = PartitionSink.manifest(run, Layout.TICKS);
-    // One shuffle and sort of the ticks by symbol: features and windows in one pass per symbol, and
-    // nothing persisted (the cuts read only the ticks' times).
     Dataset<Row> ticks = PartitionSink.read(run, Layout.TICKS);
     java.sql.Timestamp[] cuts = SlidingWindows.cuts(TickFeatures.stepTimes(ticks, config.features()), config.split());
-    Dataset<Row> windows = SlidingWindows.ofOrdered(run.spark(), TickFeatures.orderedSteps(ticks, config.features()),
-        TickFeatures.SCHEMA, config.features().columns(), config.window(), cuts);
     ObjectNode extra = Json.object();
     extra.set("data", ticksManifest.get("data"));
-    long written = PartitionSink.write(run, Layout.WINDOWS, windows,
+    extra.set("split", splitJson(config.split(), cuts));
+    long written = PartitionSink.write(run, Layout.STEPS, TickFeatures.compute(ticks, config.features()),
         RowCounts.fromJson(ticksManifest.get("rows")), null, extra);
-    ObjectNode splits = Json.object();
-    for (Row r : PartitionSink.read(run, Layout.WINDOWS).groupBy("split").count().collectAsList()) {
-      splits.put(r.getString(0), r.getLong(1));
-    }
-    LOG.info("window ds={} windows={} by split {} ({}s)", run.ds(), written, splits, seconds(t0));
+    LOG.info("window ds={} steps={} validation from {} test from {} ({}s)", run.ds(), written,
+        cuts[0].toInstant(), cuts[1].toInstant(), seconds(t0));
     return written;
+  }
+
+  /**
+   * The windows of this run's steps (SlidingWindows.SCHEMA), cut with the config's window and the
+   * cuts the window phase stored. A config whose split differs from the one the cuts were taken at
+   * is refused: the cuts would not be its cuts.
+   */
+  @Override
+  public Dataset<Row> windows(RunContext run) {
+    SeqmlConfig config = run.config();
+    JsonNode split = PartitionSink.manifest(run, Layout.STEPS).get("split");
+    if (split == null) {
+      throw new IllegalStateException("the steps of ds=" + run.ds() + " carry no split cuts: re-run the window phase");
+    }
+    if (split.get("train").asDouble() != config.split().train()
+        || split.get("validation").asDouble() != config.split().validation()) {
+      throw new IllegalStateException("the steps of ds=" + run.ds() + " were split at train=" + split.get("train")
+          + ", validation=" + split.get("validation") + " but the config asks for " + config.split()
+          + ": re-run the window phase with this config");
+    }
+    java.sql.Timestamp[] cuts = {
+        java.sql.Timestamp.from(java.time.Instant.parse(split.get("validation_from").asText())),
+        java.sql.Timestamp.from(java.time.Instant.parse(split.get("test_from").asText()))};
+    return SlidingWindows.of(PartitionSink.read(run, Layout.STEPS), config.features().columns(), config.window(),
+        cuts);
+  }
+
+  private static ObjectNode splitJson(SeqmlConfig.Split split, java.sql.Timestamp[] cuts) {
+    ObjectNode node = Json.object();
+    node.put("train", split.train());
+    node.put("validation", split.validation());
+    node.put("validation_from", cuts[0].toInstant().toString());
+    node.put("test_from", cuts[1].toInstant().toString());
+    return node;
   }
 
   /** Training windows to a published model artifact. */
@@ -87,8 +120,8 @@ final class TicksPipeline implements DomainPipeline {
   public ModelArtifact train(RunContext run) {
     run.phase("train");
     SeqmlConfig config = run.config();
-    JsonNode windowsManifest = PartitionSink.manifest(run, Layout.WINDOWS);
-    Dataset<Row> windows = PartitionSink.read(run, Layout.WINDOWS);
+    JsonNode stepsManifest = PartitionSink.manifest(run, Layout.STEPS);
+    Dataset<Row> windows = windows(run);
     Scaler scaler = Scaler.fit(windows, config.features().columns());
     int h = config.window().horizon();
     Dataset<Row> complete = windows.filter(col("n_known").equalTo(h)).select("features", "target", "split");
@@ -112,8 +145,8 @@ final class TicksPipeline implements DomainPipeline {
     config.features().columns().forEach(features::add);
     meta.set("scaler", scaler.toJson());
     ObjectNode data = meta.putObject("data");
-    data.set("ingest", windowsManifest.get("data"));
-    data.set("rows", windowsManifest.get("rows"));
+    data.set("ingest", stepsManifest.get("data"));
+    data.set("rows", stepsManifest.get("rows"));
     data.put("train_windows", result.trainWindows());
     data.put("validation_windows", result.validationWindows());
     meta.set("training", Provenance.training(result));
@@ -135,13 +168,13 @@ final class TicksPipeline implements DomainPipeline {
     SeqmlConfig config = run.config();
     ModelArtifact artifact = ModelArtifact.load(run.layout().model(), Provenance.hadoop(run));
     checkCompatible(artifact, config);
-    JsonNode windowsManifest = PartitionSink.manifest(run, Layout.WINDOWS);
-    Dataset<Row> windows = PartitionSink.read(run, Layout.WINDOWS)
+    JsonNode stepsManifest = PartitionSink.manifest(run, Layout.STEPS);
+    Dataset<Row> windows = windows(run)
         .filter(col("split").isin(config.score().splits().toArray()));
     BatchScorer scorer = BatchScorer.of(JavaSparkContext.fromSparkContext(run.spark().sparkContext()), artifact,
         config.featureCount(), config.window().size(), config.window().horizon(), config.score().batchSize());
     Dataset<Row> scores = Domains.keyed(scorer.score(windows), config);
-    long written = PartitionSink.write(run, Layout.SCORES, scores, RowCounts.fromJson(windowsManifest.get("rows")),
+    long written = PartitionSink.write(run, Layout.SCORES, scores, RowCounts.fromJson(stepsManifest.get("rows")),
         artifact.modelId(), null);
     scorer.release();
     LOG.info("score ds={} rows={} model={} ({}s)", run.ds(), written, artifact.modelId(), seconds(t0));
@@ -155,7 +188,7 @@ final class TicksPipeline implements DomainPipeline {
     SeqmlConfig config = run.config();
     JsonNode scoresManifest = PartitionSink.manifest(run, Layout.SCORES);
     Dataset<Row> scores = Domains.unkeyed(PartitionSink.read(run, Layout.SCORES), config);
-    Dataset<Row> windows = PartitionSink.read(run, Layout.WINDOWS);
+    Dataset<Row> windows = windows(run);
     int lastValue = (config.window().size() - 1) * config.featureCount() + 1;
     ObjectNode metrics = Provenance.metricsHeader(run, scoresManifest);
     metrics.put("target", config.features().columns().get(0) + " x " + config.features().returnScale());

@@ -87,16 +87,25 @@ public final class SlidingWindows {
 
   public static Dataset<Row> apply(Dataset<Row> rows, List<String> columns, SeqmlConfig.Window window,
       SeqmlConfig.Split split) {
+    return of(rows, columns, window, cuts(rows, split));
+  }
+
+  /**
+   * Windows of rows in any order and partitioning, split at the given {@code cuts} (as {@link #cuts}).
+   * One shuffle by key and one sort; each key's rows then stream past a ring buffer of W + H steps.
+   * (Window frames with collect_list built a W + H list for every row, not just every S-th, and
+   * Spark's window operator buffered each key's whole partition.) Every action on the result, and on
+   * what is derived from it, shares the one shuffle: Spark skips a shuffle stage it has already run.
+   */
+  public static Dataset<Row> of(Dataset<Row> rows, List<String> columns, SeqmlConfig.Window window,
+      java.sql.Timestamp[] cuts) {
     outputSchema(rows.schema(), columns);
     List<Column> selected = new ArrayList<>(List.of(col("key"), col("ts")));
     columns.forEach(c -> selected.add(col(c)));
-    // One shuffle by key and one sort; each key's rows then stream past a ring buffer of W + H steps.
-    // (Window frames with collect_list built a W + H list for every row, not just every S-th, and
-    // Spark's window operator buffered each key's whole partition.)
     Dataset<Row> ordered = rows.repartition(col("key"))
         .sortWithinPartitions(col("key"), col("ts"), col("seq"))
         .select(selected.toArray(Column[]::new));
-    return ofOrdered(rows.sparkSession(), ordered.javaRDD(), ordered.schema(), columns, window, cuts(rows, split));
+    return ofOrdered(rows.sparkSession(), ordered.javaRDD(), ordered.schema(), columns, window, cuts);
   }
 
   /**

@@ -31,6 +31,7 @@ import org.seqml.SparkTestSession;
 import org.seqml.config.ConfigLoader;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.ingest.Rejects;
+import org.seqml.ingest.ticks.TickFeatures;
 import org.seqml.ingest.ticks.TickSchema;
 import org.seqml.io.Json;
 import org.seqml.io.Layout;
@@ -77,7 +78,7 @@ class TicksPipelineEndToEndTest {
 
   @Test
   void everyPartitionHasAManifestWhoseCountsAddUp() {
-    for (String table : List.of(Layout.TICKS, Layout.REJECTS, Layout.WINDOWS, Layout.SCORES)) {
+    for (String table : List.of(Layout.TICKS, Layout.REJECTS, Layout.STEPS, Layout.SCORES)) {
       JsonNode m = PartitionSink.manifest(run, table);
       JsonNode rows = m.get("rows");
       assertEquals(3 * 6000, rows.get("in").asLong(), "generator ticks in " + table);
@@ -99,19 +100,47 @@ class TicksPipelineEndToEndTest {
   void everyStageWroteTheSchemaItDeclares() {
     assertEquals(Schemas.shape(TickSchema.SCHEMA), Schemas.shape(PartitionSink.read(run, Layout.TICKS).drop("ds").schema()));
     assertEquals(Schemas.shape(Rejects.SCHEMA), Schemas.shape(PartitionSink.read(run, Layout.REJECTS).drop("ds").schema()));
-    assertEquals(Schemas.shape(SlidingWindows.SCHEMA),
-        Schemas.shape(PartitionSink.read(run, Layout.WINDOWS).drop("ds").schema()));
+    assertEquals(Schemas.shape(TickFeatures.SCHEMA), Schemas.shape(PartitionSink.read(run, Layout.STEPS).drop("ds").schema()));
+    assertEquals(Schemas.shape(SlidingWindows.SCHEMA), Schemas.shape(Phases.windows(run).schema()));
     assertEquals(Schemas.shape(BatchScorer.SCHEMA).replace("key:", "symbol:"),
         Schemas.shape(PartitionSink.read(run, Layout.SCORES).drop("ds").schema()));
   }
 
   @Test
-  void parquetUsesMicrosecondTimestampsAndFloatArrays() throws IOException {
+  void parquetUsesMicrosecondTimestamps() throws IOException {
     MessageType scores = footer(Layout.SCORES);
     assertTrue(scores.getType("window_end_ts").toString().contains("TIMESTAMP(MICROS"), scores.toString());
-    MessageType windows = footer(Layout.WINDOWS);
-    assertTrue(windows.getType("features").toString().contains("float"), windows.toString());
+    MessageType steps = footer(Layout.STEPS);
+    assertTrue(steps.getType("ts").toString().contains("TIMESTAMP(MICROS"), steps.toString());
     assertFalse(footer(Layout.TICKS).toString().contains("int96"), "no legacy INT96 timestamps");
+  }
+
+  /** The window phase writes steps; windows cut from them on read are the windows of the features, one by one. */
+  @Test
+  void windowsCutOnReadAreTheWindowsOfTheTicksFeatures() {
+    Dataset<Row> ticks = PartitionSink.read(run, Layout.TICKS);
+    java.sql.Timestamp[] cuts = SlidingWindows.cuts(TickFeatures.stepTimes(ticks, config.features()), config.split());
+    JsonNode split = PartitionSink.manifest(run, Layout.STEPS).get("split");
+    assertEquals(cuts[0].toInstant().toString(), split.get("validation_from").asText());
+    assertEquals(cuts[1].toInstant().toString(), split.get("test_from").asText());
+    Dataset<Row> direct = SlidingWindows.ofOrdered(spark, TickFeatures.orderedSteps(ticks, config.features()),
+        TickFeatures.SCHEMA, config.features().columns(), config.window(), cuts);
+    Dataset<Row> cut = Phases.windows(run);
+    long n = direct.count();
+    assertTrue(n > 1000, "windows: " + n);
+    assertEquals(n, cut.count());
+    assertEquals(0, direct.except(cut).count(), "every window of the features is cut on read");
+    assertEquals(0, cut.except(direct).count(), "and nothing else");
+    assertEquals(3, cut.select("split").distinct().filter("split != 'gap'").count(), "train, validation, test");
+  }
+
+  @Test
+  void windowsOfAnotherSplitThanTheStepsWereCutAtAreRefused() {
+    SeqmlConfig other = new ConfigLoader(Path.of(".")).load("ticks", "ci",
+        List.of("output.dir=" + out, "split.train=" + (config.split().train() - 0.1)));
+    RunContext otherRun = new RunContext(other, spark, DS, "e2e-split", CodeVersion.get(), run.layout());
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Phases.windows(otherRun));
+    assertTrue(e.getMessage().contains("re-run the window phase"), e.getMessage());
   }
 
   private MessageType footer(String table) throws IOException {
@@ -168,7 +197,7 @@ class TicksPipelineEndToEndTest {
     assertTrue(meta.get("data").get("ingest").get("content_hash").asText().startsWith("xxhash64"));
     assertEquals(config.train().epochs(), meta.get("training").get("epochs").size());
 
-    Dataset<Row> windows = PartitionSink.read(run, Layout.WINDOWS).filter("split = 'test'").orderBy("key", "end_pos")
+    Dataset<Row> windows = Phases.windows(run).filter("split = 'test'").orderBy("key", "end_pos")
         .limit(50);
     BatchScorer scorer = BatchScorer.of(JavaSparkContext.fromSparkContext(spark.sparkContext()), artifact,
         config.featureCount(), config.window().size(), config.window().horizon(), 7);
