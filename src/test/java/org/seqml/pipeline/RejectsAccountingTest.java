@@ -58,4 +58,25 @@ class RejectsAccountingTest {
     }
     assertEquals(12, PartitionSink.read(run, Layout.REJECTS).filter("raw IS NOT NULL AND line > 1").count());
   }
+
+  /** No accepted tick at all: the phase still finishes, with an empty ticks partition whose provenance says so. */
+  @Test
+  void inputWithEveryLineRejectedStillCompletesTheIngest() throws IOException {
+    Path input = dir.resolve("bad.csv");
+    Files.writeString(input, "symbol,timestamp,price,size,bid,ask,bid_size,ask_size\n"
+        + "S,2024-03-04T14:31:00Z,x,1,10.00,10.02,5,6\nS,2024-03-04T14:31:00Z,0,1,10.00,10.02,5,6\n");
+    SeqmlConfig config = new ConfigLoader(Path.of(".")).load("ticks-table", "ci",
+        List.of("output.dir=" + dir.resolve("out"), "ingest.path=" + input));
+    RunContext run = new RunContext(config, SparkTestSession.get(), "2024-03-04", "rejects-2", CodeVersion.get(),
+        Layout.of(config.outputDir(), config.pipeline()));
+    Phases.ingest(run);
+
+    JsonNode ticks = PartitionSink.manifest(run, Layout.TICKS);
+    assertEquals(2, ticks.get("rows").get("in").asLong());
+    assertEquals(0, ticks.get("rows").get("accepted").asLong());
+    assertEquals(2, ticks.get("rows").get("rejected").asLong());
+    assertEquals(0, ticks.get("data").get("rows").asLong());
+    assertEquals(0, ticks.get("data").get("keys").asLong());
+    assertEquals("xxhash64-sum:0", ticks.get("data").get("content_hash").asText());
+  }
 }

@@ -96,6 +96,24 @@ class TicksPipelineEndToEndTest {
     assertTrue(PartitionSink.manifest(run, Layout.TICKS).get("data").get("content_hash").asText().startsWith("xxhash64"));
   }
 
+  /** The provenance observed while the ticks were written is what a scan of the written ticks finds. */
+  @Test
+  void theTicksProvenanceIsThatOfTheTicksWritten() {
+    Dataset<Row> written = PartitionSink.read(run, Layout.TICKS);
+    org.apache.spark.sql.Column[] all = java.util.Arrays.stream(written.drop("ds").columns())
+        .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new);
+    Row r = written.agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
+        org.apache.spark.sql.functions.min("ts"), org.apache.spark.sql.functions.max("ts"),
+        org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.xxhash64(all).cast("decimal(38,0)")),
+        org.apache.spark.sql.functions.countDistinct(org.apache.spark.sql.functions.col("symbol"))).first();
+    JsonNode data = PartitionSink.manifest(run, Layout.TICKS).get("data");
+    assertEquals(r.getLong(0), data.get("rows").asLong());
+    assertEquals(r.getTimestamp(1).toInstant().toString(), data.get("first_ts").asText());
+    assertEquals(r.getTimestamp(2).toInstant().toString(), data.get("last_ts").asText());
+    assertEquals("xxhash64-sum:" + r.getDecimal(3).toPlainString(), data.get("content_hash").asText());
+    assertEquals(r.getLong(4), data.get("keys").asLong());
+  }
+
   @Test
   void everyStageWroteTheSchemaItDeclares() {
     assertEquals(Schemas.shape(TickSchema.SCHEMA), Schemas.shape(PartitionSink.read(run, Layout.TICKS).drop("ds").schema()));

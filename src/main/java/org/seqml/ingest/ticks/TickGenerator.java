@@ -31,7 +31,8 @@ public final class TickGenerator {
     JavaRDD<Row> rows = jsc.parallelize(symbols, Math.min(g.partitions(), g.symbols()))
         .flatMap(s -> symbolPath(g, s).iterator());
     var ticks = spark.createDataFrame(rows, TickSchema.SCHEMA);
-    return new IngestResult(ticks, spark.createDataFrame(jsc.<Row>emptyRDD(), Rejects.SCHEMA), ticks);
+    return new IngestResult(ticks, spark.createDataFrame(jsc.<Row>emptyRDD(), Rejects.SCHEMA), ticks,
+        (long) g.symbols() * g.ticksPerSymbol());
   }
 
   static String symbolName(int index) {
