@@ -10,10 +10,12 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.seqml.config.SeqmlConfig;
 
 /**
@@ -96,77 +98,71 @@ public final class SlidingWindows {
    * (Window frames with collect_list built a W + H list for every row, not just every S-th, and
    * Spark's window operator buffered each key's whole partition.) Every action on the result, and on
    * what is derived from it, shares the one shuffle: Spark skips a shuffle stage it has already run.
+   * Rows go in and windows come out as Spark's internal rows: an external Row would box every float
+   * of every window on its way in and out (W x F of them).
    */
   public static Dataset<Row> of(Dataset<Row> rows, List<String> columns, SeqmlConfig.Window window,
       java.sql.Timestamp[] cuts) {
     outputSchema(rows.schema(), columns);
     List<Column> selected = new ArrayList<>(List.of(col("key"), col("ts")));
-    columns.forEach(c -> selected.add(col(c)));
+    columns.forEach(c -> selected.add(col(c).cast(DataTypes.DoubleType)));
     Dataset<Row> ordered = rows.repartition(col("key"))
         .sortWithinPartitions(col("key"), col("ts"), col("seq"))
         .select(selected.toArray(Column[]::new));
-    return ofOrdered(rows.sparkSession(), ordered.javaRDD(), ordered.schema(), columns, window, cuts);
+    Emitter emitter = new Emitter(columns.size(), window.size(), window.stride(), window.horizon(),
+        micros(cuts[0]), micros(cuts[1]));
+    JavaRDD<InternalRow> windows = ordered.queryExecution().toRdd().toJavaRDD().mapPartitions(emitter::windows);
+    // internalCreateDataFrame is private[sql] in Scala, public in bytecode (as BatchScorer uses it).
+    return rows.sparkSession().internalCreateDataFrame(windows.rdd(), SCHEMA, false);
+  }
+
+  private static long micros(java.sql.Timestamp ts) {
+    return Math.floorDiv(ts.getTime(), 1000) * 1_000_000L + ts.getNanos() / 1000;
   }
 
   /**
-   * Windows of rows that are already grouped and ordered: each key's rows together in one partition,
-   * in (ts, seq) order, with at least the columns key, ts and {@code columns} (numbers) of
-   * {@code schema}. For a stage that shuffles and sorts by key anyway (tick features), so that the
-   * rows are not shuffled and sorted twice. {@code cuts} as {@link #cuts}.
+   * Turns a partition's internal rows (key, ts, F doubles), sorted by key then order, into windows
+   * (SCHEMA, internal rows), lazily.
    */
-  public static Dataset<Row> ofOrdered(SparkSession spark, JavaRDD<Row> ordered, StructType schema,
-      List<String> columns, SeqmlConfig.Window window, java.sql.Timestamp[] cuts) {
-    int[] at = columns.stream().mapToInt(schema::fieldIndex).toArray();
-    Emitter emitter = new Emitter(schema.fieldIndex("key"), schema.fieldIndex("ts"), at, window.size(),
-        window.stride(), window.horizon(), cuts[0], cuts[1]);
-    return spark.createDataFrame(ordered.mapPartitions(emitter::windows), SCHEMA);
-  }
-
-  /** Turns a partition's rows (key, ts, F numbers at the given positions), sorted by key then order, into windows, lazily. */
   static final class Emitter implements java.io.Serializable {
-    private final int keyAt;
-    private final int tsAt;
-    private final int[] featureAt;
+    private static final UTF8String[] SPLITS = {UTF8String.fromString(TRAIN), UTF8String.fromString(VALIDATION),
+        UTF8String.fromString(TEST), UTF8String.fromString(GAP)};
     private final int f;
     private final int w;
     private final int s;
     private final int h;
-    private final java.sql.Timestamp c1;
-    private final java.sql.Timestamp c2;
+    private final long c1;
+    private final long c2;
 
-    Emitter(int keyAt, int tsAt, int[] featureAt, int w, int s, int h, java.sql.Timestamp c1,
-        java.sql.Timestamp c2) {
-      this.keyAt = keyAt;
-      this.tsAt = tsAt;
-      this.featureAt = featureAt;
-      this.f = featureAt.length;
+    Emitter(int f, int w, int s, int h, long c1Micros, long c2Micros) {
+      this.f = f;
       this.w = w;
       this.s = s;
       this.h = h;
-      this.c1 = c1;
-      this.c2 = c2;
+      this.c1 = c1Micros;
+      this.c2 = c2Micros;
     }
 
-    Iterator<Row> windows(Iterator<Row> rows) {
+    Iterator<InternalRow> windows(Iterator<InternalRow> rows) {
       return new Iterator<>() {
         private final int size = w + h;
-        private final float[][] steps = new float[size][];
-        private final java.sql.Timestamp[] times = new java.sql.Timestamp[size];
-        private final ArrayDeque<Row> ready = new ArrayDeque<>();
-        private String key;
+        private final float[][] steps = new float[size][f];
+        private final long[] times = new long[size];
+        private final ArrayDeque<InternalRow> ready = new ArrayDeque<>();
+        private UTF8String key; // a copy: the sorter reuses its rows' memory
         private long n; // rows of the current key seen so far
 
         @Override
         public boolean hasNext() {
           while (ready.isEmpty() && (rows.hasNext() || key != null)) {
-            Row r = rows.hasNext() ? rows.next() : null;
-            if (r == null || !r.getString(keyAt).equals(key)) {
+            InternalRow r = rows.hasNext() ? rows.next() : null;
+            if (r == null || !r.getUTF8String(0).equals(key)) {
               flushKey();
               if (r == null) {
                 key = null;
                 break;
               }
-              key = r.getString(keyAt);
+              key = r.getUTF8String(0).clone();
               n = 0;
             }
             add(r);
@@ -175,21 +171,20 @@ public final class SlidingWindows {
         }
 
         @Override
-        public Row next() {
+        public InternalRow next() {
           if (!hasNext()) {
             throw new java.util.NoSuchElementException();
           }
           return ready.poll();
         }
 
-        private void add(Row r) {
+        private void add(InternalRow r) {
           int slot = (int) (n % size);
-          float[] step = new float[f];
+          float[] step = steps[slot];
           for (int k = 0; k < f; k++) {
-            step[k] = ((Number) r.get(featureAt[k])).floatValue();
+            step[k] = (float) r.getDouble(2 + k);
           }
-          steps[slot] = step;
-          times[slot] = r.getTimestamp(tsAt);
+          times[slot] = r.getLong(1);
           n++;
           long end = n - 1 - h; // its H targets are now all known
           if (qualifies(end)) {
@@ -213,7 +208,7 @@ public final class SlidingWindows {
           return end >= w - 1 && (end - (w - 1)) % s == 0;
         }
 
-        private Row emit(long end, long last) {
+        private InternalRow emit(long end, long last) {
           float[] features = new float[w * f];
           for (int t = 0; t < w; t++) {
             System.arraycopy(steps[(int) ((end - w + 1 + t) % size)], 0, features, t * f, f);
@@ -223,13 +218,12 @@ public final class SlidingWindows {
           for (int i = 1; i <= h; i++) {
             target[i - 1] = i <= known ? steps[(int) ((end + i) % size)][0] : Float.NaN;
           }
-          java.sql.Timestamp first = times[(int) ((end - w + 1) % size)];
-          java.sql.Timestamp targetEnd = times[(int) ((end + known) % size)];
-          String split = targetEnd.before(c1) ? TRAIN
-              : !first.before(c1) && targetEnd.before(c2) ? VALIDATION
-              : !first.before(c2) ? TEST : GAP;
-          return RowFactory.create(key, first, times[(int) (end % size)], end, features, target, known, targetEnd,
-              split);
+          long first = times[(int) ((end - w + 1) % size)];
+          long targetEnd = times[(int) ((end + known) % size)];
+          int split = targetEnd < c1 ? 0 : first >= c1 && targetEnd < c2 ? 1 : first >= c2 ? 2 : 3;
+          return new GenericInternalRow(new Object[] {key, first, times[(int) (end % size)], end,
+              UnsafeArrayData.fromPrimitiveArray(features), UnsafeArrayData.fromPrimitiveArray(target), known,
+              targetEnd, SPLITS[split]});
         }
       };
     }

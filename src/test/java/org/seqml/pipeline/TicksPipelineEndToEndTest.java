@@ -141,8 +141,8 @@ class TicksPipelineEndToEndTest {
     JsonNode split = PartitionSink.manifest(run, Layout.STEPS).get("split");
     assertEquals(cuts[0].toInstant().toString(), split.get("validation_from").asText());
     assertEquals(cuts[1].toInstant().toString(), split.get("test_from").asText());
-    Dataset<Row> direct = SlidingWindows.ofOrdered(spark, TickFeatures.orderedSteps(ticks, config.features()),
-        TickFeatures.SCHEMA, config.features().columns(), config.window(), cuts);
+    Dataset<Row> direct = SlidingWindows.of(TickFeatures.compute(ticks, config.features()),
+        config.features().columns(), config.window(), cuts);
     Dataset<Row> cut = Phases.windows(run);
     long n = direct.count();
     assertTrue(n > 1000, "windows: " + n);
