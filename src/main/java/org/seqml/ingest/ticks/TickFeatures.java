@@ -10,10 +10,12 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.seqml.config.SeqmlConfig;
 
 /**
@@ -41,24 +43,22 @@ public final class TickFeatures {
     return SCHEMA;
   }
 
-  /** The features as a Dataset (SCHEMA): {@link #orderedSteps} with its schema. */
-  public static Dataset<Row> compute(Dataset<Row> ticks, SeqmlConfig.Features features) {
-    return ticks.sparkSession().createDataFrame(orderedSteps(ticks, features), SCHEMA);
-  }
-
   /**
-   * The features (SCHEMA rows), each key's rows together in one partition and in order: one shuffle
-   * by key and one sort, then one pass per key that carries the previous mid. Windowing consumes
-   * this order directly, so ticks are shuffled and sorted once on their way to windows (window
-   * functions for lag and row_number here would need a shuffle and sort of their own).
+   * The features (SCHEMA), each key's rows together in one partition and in order: one shuffle by key
+   * and one sort, then one pass per key that carries the previous mid. On Spark's internal rows both
+   * ways: external Rows cost a conversion in and out for every tick (a quarter of a 10 M-tick window
+   * phase went to StepIterator and its conversions in a JFR profile).
    */
-  public static JavaRDD<Row> orderedSteps(Dataset<Row> ticks, SeqmlConfig.Features features) {
+  public static Dataset<Row> compute(Dataset<Row> ticks, SeqmlConfig.Features features) {
     Dataset<Row> steps = features.resampled() ? bars(events(ticks), features.bar()) : events(ticks);
     Dataset<Row> ordered = steps.repartition(col("key"))
         .sortWithinPartitions(col("key"), col("ts"), col("seq"), col("source"), col("line"))
         .select(col("key"), col("ts"), col("bid"), col("ask"), col("bid_size"), col("ask_size"), col("traded"));
     double scale = features.returnScale();
-    return ordered.javaRDD().mapPartitions(rows -> new StepIterator(rows, scale));
+    JavaRDD<InternalRow> rows = ordered.queryExecution().toRdd().toJavaRDD()
+        .mapPartitions(it -> new StepIterator(it, scale));
+    // internalCreateDataFrame is private[sql] in Scala, public in bytecode (as BatchScorer uses it).
+    return ticks.sparkSession().internalCreateDataFrame(rows.rdd(), SCHEMA, false);
   }
 
   /** The times of the steps features are computed on (ticks, or bar ends with bars): for split cuts. */
@@ -79,15 +79,15 @@ public final class TickFeatures {
    * alone even when one key's events come from several files; a key's first row has no return and is
    * not emitted. StrictMath, as Spark's log and log1p use, so values match the SQL definition exactly.
    */
-  private static final class StepIterator implements Iterator<Row> {
-    private final Iterator<Row> rows;
+  private static final class StepIterator implements Iterator<InternalRow> {
+    private final Iterator<InternalRow> rows;
     private final double scale;
-    private String key;
+    private UTF8String key; // a copy: the sorter reuses its rows' memory
     private double prevMid;
     private long position;
-    private Row next;
+    private InternalRow next;
 
-    StepIterator(Iterator<Row> rows, double scale) {
+    StepIterator(Iterator<InternalRow> rows, double scale) {
       this.rows = rows;
       this.scale = scale;
     }
@@ -95,13 +95,13 @@ public final class TickFeatures {
     @Override
     public boolean hasNext() {
       while (next == null && rows.hasNext()) {
-        Row r = rows.next();
-        String k = r.getString(0);
+        InternalRow r = rows.next();
+        UTF8String k = r.getUTF8String(0);
         double bid = r.getDouble(2);
         double ask = r.getDouble(3);
         double mid = (bid + ask) / 2;
         if (!k.equals(key)) {
-          key = k;
+          key = k.clone();
           position = 1;
           prevMid = mid;
           continue;
@@ -110,22 +110,22 @@ public final class TickFeatures {
         double bidSize = r.getDouble(4);
         double askSize = r.getDouble(5);
         double depth = bidSize + askSize;
-        next = RowFactory.create(key, r.getTimestamp(1), position,
+        next = new GenericInternalRow(new Object[] {key, r.getLong(1), position,
             (StrictMath.log(mid) - StrictMath.log(prevMid)) * scale,
             (ask - bid) / mid * scale,
             depth > 0 ? (bidSize - askSize) / depth : 0.0,
-            StrictMath.log1p(r.getDouble(6)));
+            StrictMath.log1p(r.getDouble(6))});
         prevMid = mid;
       }
       return next != null;
     }
 
     @Override
-    public Row next() {
+    public InternalRow next() {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
-      Row r = next;
+      InternalRow r = next;
       next = null;
       return r;
     }
