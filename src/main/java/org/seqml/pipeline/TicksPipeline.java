@@ -42,10 +42,10 @@ final class TicksPipeline implements DomainPipeline {
     run.phase("ingest");
     long t0 = System.nanoTime();
     IngestResult result = TicksIngest.read(run.spark(), run.config().ingest());
-    // Each output is computed once, by its write; counts and provenance come from the Parquet written
-    // (a columnar read), and the input is counted on its own, so in = accepted + rejected stays a check.
-    // The ticks' provenance is observed while they are written (a scan of what was written cost a fifth
-    // of the phase); the rows it saw must be the rows the Parquet holds.
+    // Each output is computed once, by its write. Counts come from the Parquet written; the ticks'
+    // provenance is observed while they are written (a scan of what was written cost a fifth of the
+    // phase), and the rows it saw must be the rows the Parquet holds. The input is counted on its own
+    // (the generator knows it by construction), so in = accepted + rejected stays a check.
     Observation seen = new Observation("ticks-provenance");
     long acceptedCount = PartitionSink.writeData(run, Layout.TICKS, observeProvenance(result.accepted(), seen));
     long rejectedCount = PartitionSink.writeData(run, Layout.REJECTS, result.rejects());
@@ -283,14 +283,32 @@ final class TicksPipeline implements DomainPipeline {
     return extra;
   }
 
+  /**
+   * The observed metrics, which Spark's listener bus delivers after the write. Spark's own wait has no
+   * limit; an error that says what is missing beats a job that hangs.
+   */
   private static java.util.Map<String, Object> observed(Observation seen) {
+    java.util.concurrent.CompletableFuture<java.util.Map<String, Object>> metrics =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return seen.getAsJava();
+          } catch (InterruptedException e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        });
     try {
-      return seen.getAsJava(); // set when the write that observed it finished
+      return metrics.get(OBSERVATION_WAIT_MINUTES, java.util.concurrent.TimeUnit.MINUTES);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      metrics.cancel(true);
+      throw new IllegalStateException("Spark did not report the ticks' provenance within "
+          + OBSERVATION_WAIT_MINUTES + " minutes of writing them: re-run the ingest phase", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading the ticks' provenance", e);
+      throw new IllegalStateException("interrupted while waiting for the ticks' provenance", e);
     }
   }
+
+  private static final long OBSERVATION_WAIT_MINUTES = 5;
 
   private static String instant(Object ts) {
     return ts == null ? null : ((java.sql.Timestamp) ts).toInstant().toString();

@@ -38,13 +38,7 @@ class RejectsAccountingTest {
     csv.append("S,2024-03-04T14:31:00Z,10.01,1,10.03,10.02,5,6\n");  // crossed_quote
     csv.append("S,2024-03-04T14:30:03Z,10.01,1,10.00,10.02,5,6\n");  // duplicate of line 5
     csv.append("S,2024-03-04T14:29:00Z,10.01,2,10.00,10.02,5,6\n");  // out_of_order
-    Path input = dir.resolve("in.csv");
-    Files.writeString(input, csv);
-    SeqmlConfig config = new ConfigLoader(Path.of(".")).load("ticks-table", "ci",
-        List.of("output.dir=" + dir.resolve("out"), "ingest.path=" + input));
-    RunContext run = new RunContext(config, SparkTestSession.get(), "2024-03-04", "rejects-1", CodeVersion.get(),
-        Layout.of(config.outputDir(), config.pipeline()));
-    Phases.ingest(run);
+    RunContext run = ingest("in.csv", csv.toString());
 
     JsonNode ticks = PartitionSink.manifest(run, Layout.TICKS);
     JsonNode rejects = PartitionSink.manifest(run, Layout.REJECTS);
@@ -62,14 +56,8 @@ class RejectsAccountingTest {
   /** No accepted tick at all: the phase still finishes, with an empty ticks partition whose provenance says so. */
   @Test
   void inputWithEveryLineRejectedStillCompletesTheIngest() throws IOException {
-    Path input = dir.resolve("bad.csv");
-    Files.writeString(input, "symbol,timestamp,price,size,bid,ask,bid_size,ask_size\n"
+    RunContext run = ingest("bad.csv", "symbol,timestamp,price,size,bid,ask,bid_size,ask_size\n"
         + "S,2024-03-04T14:31:00Z,x,1,10.00,10.02,5,6\nS,2024-03-04T14:31:00Z,0,1,10.00,10.02,5,6\n");
-    SeqmlConfig config = new ConfigLoader(Path.of(".")).load("ticks-table", "ci",
-        List.of("output.dir=" + dir.resolve("out"), "ingest.path=" + input));
-    RunContext run = new RunContext(config, SparkTestSession.get(), "2024-03-04", "rejects-2", CodeVersion.get(),
-        Layout.of(config.outputDir(), config.pipeline()));
-    Phases.ingest(run);
 
     JsonNode ticks = PartitionSink.manifest(run, Layout.TICKS);
     assertEquals(2, ticks.get("rows").get("in").asLong());
@@ -78,5 +66,17 @@ class RejectsAccountingTest {
     assertEquals(0, ticks.get("data").get("rows").asLong());
     assertEquals(0, ticks.get("data").get("keys").asLong());
     assertEquals("xxhash64-sum:0", ticks.get("data").get("content_hash").asText());
+  }
+
+  /** The ingest phase of the ticks-table pipeline over a CSV file of the given content. */
+  private RunContext ingest(String file, String content) throws IOException {
+    Path input = dir.resolve(file);
+    Files.writeString(input, content);
+    SeqmlConfig config = new ConfigLoader(Path.of(".")).load("ticks-table", "ci",
+        List.of("output.dir=" + dir.resolve("out-" + file), "ingest.path=" + input));
+    RunContext run = new RunContext(config, SparkTestSession.get(), "2024-03-04", "rejects-" + file, CodeVersion.get(),
+        Layout.of(config.outputDir(), config.pipeline()));
+    Phases.ingest(run);
+    return run;
   }
 }
