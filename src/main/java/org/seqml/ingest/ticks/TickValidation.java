@@ -25,40 +25,41 @@ public final class TickValidation {
   private TickValidation() {}
 
   public static IngestResult finish(Dataset<Row> parsed) {
-    // Cached: accepted, rejects and the input count all derive from it; the input is read once.
-    Dataset<Row> candidates = parsed.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> good = candidates.filter(col("reason").isNull());
-    Dataset<Row> bad = candidates.filter(col("reason").isNotNull());
-
+    // One linear pass over every candidate, cached: accepted, rejects and the input count all read the
+    // cache, so the input is parsed once and the two checks' shuffles run once (they ran once for the
+    // accepted ticks and again for the rejects when the cache held the parsed records only). A record a
+    // per-record check refused keeps its reason and takes no part in the set checks.
+    Column passed = col("reason").isNull();
     Column[] identity = Arrays.stream(new String[] {"symbol", "ts", "event", "side", "order_id", "price",
             "size", "bid", "ask", "bid_size", "ask_size"})
         .map(c -> col(c)).toArray(Column[]::new);
-    WindowSpec sameEvent = Window.partitionBy(identity).orderBy(col("source"), col("line"));
+    Column[] sameEventKeys = Arrays.copyOf(identity, identity.length + 1);
+    sameEventKeys[identity.length] = passed;
+    WindowSpec sameEvent = Window.partitionBy(sameEventKeys).orderBy(col("source"), col("line"));
     // LOBSTER reports each fill of a hidden order as an identical message with order id 0: one
     // aggressor hitting several hidden orders in the same nanosecond gives true repeats, not copies.
     Column anonymousHiddenFill = col("event").equalTo("exec_hidden").and(col("order_id").equalTo(0L));
-    Dataset<Row> deduped = good.withColumn("copy",
-            when(anonymousHiddenFill, lit(1)).otherwise(row_number().over(sameEvent)))
-        .withColumn("reason", when(col("copy").gt(1), lit(TickReject.DUPLICATE)))
-        .withColumn("detail", when(col("copy").gt(1), lit("same event as an earlier record")))
+    Column copy = when(anonymousHiddenFill, lit(1)).otherwise(row_number().over(sameEvent));
+    Dataset<Row> deduped = parsed.withColumn("copy", when(passed, copy))
+        .withColumn("detail", when(passed.and(col("copy").gt(1)), lit("same event as an earlier record"))
+            .otherwise(col("detail")))
+        .withColumn("reason", when(passed.and(col("copy").gt(1)), lit(TickReject.DUPLICATE)).otherwise(col("reason")))
         .drop("copy");
 
-    Dataset<Row> unique = deduped.filter(col("reason").isNull());
+    // The latest time among the earlier records of the same file that passed every check so far.
     WindowSpec earlierInFile = Window.partitionBy(col("symbol"), col("source")).orderBy(col("line"))
         .rowsBetween(Window.unboundedPreceding(), -1);
-    Column latestBefore = max(col("ts")).over(earlierInFile);
-    Dataset<Row> ordered = unique.withColumn("latest_before", latestBefore)
-        .withColumn("reason", when(col("ts").lt(col("latest_before")), lit(TickReject.OUT_OF_ORDER)))
-        .withColumn("detail", when(col("reason").isNotNull(),
-            org.apache.spark.sql.functions.concat(lit("earlier than "), col("latest_before").cast("string"),
-                lit(" seen before it in the same file"))))
-        .drop("latest_before");
-
-    Dataset<Row> allBad = bad.unionByName(deduped.filter(col("reason").isNotNull()))
-        .unionByName(ordered.filter(col("reason").isNotNull()));
+    Column latestBefore = max(when(passed, col("ts"))).over(earlierInFile);
+    Column late = passed.and(col("ts").lt(col("latest_before")));
+    Dataset<Row> checked = deduped.withColumn("latest_before", latestBefore)
+        .withColumn("detail", when(late, org.apache.spark.sql.functions.concat(lit("earlier than "),
+            col("latest_before").cast("string"), lit(" seen before it in the same file"))).otherwise(col("detail")))
+        .withColumn("reason", when(late, lit(TickReject.OUT_OF_ORDER)).otherwise(col("reason")))
+        .drop("latest_before")
+        .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     return new IngestResult(
-        Schemas.conform(ordered.filter(col("reason").isNull()), TickSchema.SCHEMA),
-        Schemas.conform(allBad, Rejects.SCHEMA),
-        candidates);
+        Schemas.conform(checked.filter(col("reason").isNull()), TickSchema.SCHEMA),
+        Schemas.conform(checked.filter(col("reason").isNotNull()), Rejects.SCHEMA),
+        checked);
   }
 }
