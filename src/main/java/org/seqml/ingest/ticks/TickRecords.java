@@ -114,9 +114,15 @@ public final class TickRecords {
   static final int EARLIEST_YEAR = 1990;
   static final int LATEST_YEAR = 2100;
 
+  /**
+   * Epoch numbers (seconds, millis, micros or nanos by their size), ISO date-times with an offset, or
+   * local date-times in {@code zone}. Called for every record, hence no regular expression (String.matches
+   * compiles one per call) and no exception for a local time: only text that holds an offset's sign or
+   * Z can parse with one, so only such text tries.
+   */
   private static Timestamp parseTimestamp(String text, ZoneId zone) {
     String t = text.trim();
-    if (t.matches("\\d{9,19}")) {
+    if (isEpochNumber(t)) {
       long v = Long.parseLong(t);
       Instant instant = v < 100_000_000_000L ? Instant.ofEpochSecond(v)
           : v < 100_000_000_000_000L ? Instant.ofEpochMilli(v)
@@ -124,10 +130,39 @@ public final class TickRecords {
           : Instant.ofEpochSecond(v / 1_000_000_000, v % 1_000_000_000);
       return Timestamp.from(instant);
     }
-    try {
-      return Timestamp.from(OffsetDateTime.parse(t).toInstant());
-    } catch (DateTimeParseException e) {
-      return Timestamp.from(LocalDateTime.parse(t, LOCAL).atZone(zone).toInstant());
+    if (mayHaveOffset(t)) {
+      try {
+        return Timestamp.from(OffsetDateTime.parse(t).toInstant());
+      } catch (DateTimeParseException e) {
+        // not an offset after all: a local time, as below
+      }
     }
+    return Timestamp.from(LocalDateTime.parse(t, LOCAL).atZone(zone).toInstant());
+  }
+
+  /** 9 to 19 ASCII digits. */
+  static boolean isEpochNumber(String t) {
+    int n = t.length();
+    if (n < 9 || n > 19) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = t.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether an ISO offset (Z, +hh:mm or -hh:mm after the date) could be in the text. */
+  static boolean mayHaveOffset(String t) {
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c == 'Z' || c == 'z' || c == '+' || (c == '-' && i > 10)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
