@@ -47,10 +47,16 @@ final class TicksPipeline implements DomainPipeline {
     // phase), and the rows it saw must be the rows the Parquet holds. The input is counted on its own
     // (the generator knows it by construction), so in = accepted + rejected stays a check.
     Observation seen = new Observation("ticks-provenance");
-    long acceptedCount = PartitionSink.writeData(run, Layout.TICKS, observeProvenance(result.accepted(), seen));
-    long rejectedCount = PartitionSink.writeData(run, Layout.REJECTS, result.rejects());
-    long input = result.inputCount();
-    result.release();
+    long acceptedCount;
+    long rejectedCount;
+    long input;
+    try {
+      acceptedCount = PartitionSink.writeData(run, Layout.TICKS, observeProvenance(result.accepted(), seen));
+      rejectedCount = PartitionSink.writeData(run, Layout.REJECTS, result.rejects());
+      input = result.inputCount();
+    } finally {
+      result.release(); // a cached input must not outlive a failed write (notebook sessions live long)
+    }
     RowCounts counts = new RowCounts(input, acceptedCount, rejectedCount);
     PartitionSink.writeManifest(run, Layout.TICKS, result.accepted().schema(), counts, null,
         provenance(observed(seen), PartitionSink.readWritten(run, Layout.TICKS), acceptedCount, run.config()),
@@ -79,6 +85,7 @@ final class TicksPipeline implements DomainPipeline {
     ObjectNode extra = Json.object();
     extra.set("data", ticksManifest.get("data"));
     extra.set("split", splitJson(config.split(), cuts));
+    extra.set("features", featuresJson(config.features()));
     long written = PartitionSink.write(run, Layout.STEPS, TickFeatures.compute(ticks, config.features()),
         RowCounts.fromJson(ticksManifest.get("rows")), null, extra);
     LOG.info("window ds={} steps={} validation from {} test from {} ({}s)", run.ds(), written,
@@ -88,8 +95,8 @@ final class TicksPipeline implements DomainPipeline {
 
   /**
    * The windows of this run's steps (SlidingWindows.SCHEMA), cut with the config's window and the
-   * cuts the window phase stored. A config whose split differs from the one the cuts were taken at
-   * is refused: the cuts would not be its cuts.
+   * cuts the window phase stored. A config whose split differs from the one the cuts were taken at,
+   * or whose bar or return scale differs from the steps', is refused: the steps would not be its steps.
    */
   @Override
   public Dataset<Row> windows(RunContext run) {
@@ -104,11 +111,24 @@ final class TicksPipeline implements DomainPipeline {
           + ", validation=" + split.get("validation") + " but the config asks for " + config.split()
           + ": re-run the window phase with this config");
     }
+    JsonNode features = PartitionSink.manifest(run, Layout.STEPS).get("features");
+    if (features == null || !features.equals(featuresJson(config.features()))) {
+      throw new IllegalStateException("the steps of ds=" + run.ds() + " were computed with features " + features
+          + " but the config asks for " + featuresJson(config.features()) + ": re-run the window phase with this config");
+    }
     java.sql.Timestamp[] cuts = {
         java.sql.Timestamp.from(java.time.Instant.parse(split.get("validation_from").asText())),
         java.sql.Timestamp.from(java.time.Instant.parse(split.get("test_from").asText()))};
     return SlidingWindows.of(PartitionSink.read(run, Layout.STEPS), config.features().columns(), config.window(),
         cuts);
+  }
+
+  /** What the steps' values depend on (the columns are chosen on read). */
+  private static ObjectNode featuresJson(SeqmlConfig.Features features) {
+    ObjectNode node = Json.object();
+    node.put("bar", features.bar().toString());
+    node.put("return_scale", features.returnScale());
+    return node;
   }
 
   private static ObjectNode splitJson(SeqmlConfig.Split split, java.sql.Timestamp[] cuts) {
@@ -284,28 +304,29 @@ final class TicksPipeline implements DomainPipeline {
   }
 
   /**
-   * The observed metrics, which Spark's listener bus delivers after the write. Spark's own wait has no
-   * limit; an error that says what is missing beats a job that hangs.
+   * The observed metrics, which Spark's listener bus delivers after the write. Spark's own get() waits
+   * without a limit; an error that says what is missing beats a job that hangs.
    */
   private static java.util.Map<String, Object> observed(Observation seen) {
-    java.util.concurrent.CompletableFuture<java.util.Map<String, Object>> metrics =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-          try {
-            return seen.getAsJava();
-          } catch (InterruptedException e) {
-            throw new java.util.concurrent.CompletionException(e);
-          }
-        });
+    Row metrics;
     try {
-      return metrics.get(OBSERVATION_WAIT_MINUTES, java.util.concurrent.TimeUnit.MINUTES);
-    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-      metrics.cancel(true);
+      metrics = scala.concurrent.Await.result(seen.future(),
+          scala.concurrent.duration.Duration.create(OBSERVATION_WAIT_MINUTES, java.util.concurrent.TimeUnit.MINUTES));
+    } catch (Exception e) { // TimeoutException or InterruptedException, undeclared in Scala's signature
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
       throw new IllegalStateException("Spark did not report the ticks' provenance within "
           + OBSERVATION_WAIT_MINUTES + " minutes of writing them: re-run the ingest phase", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the ticks' provenance", e);
     }
+    if (metrics == null || metrics.size() == 0 || metrics.schema() == null) {
+      throw new IllegalStateException("Spark reported no provenance for the ticks it wrote: re-run the ingest phase");
+    }
+    java.util.Map<String, Object> byName = new java.util.HashMap<>();
+    for (int i = 0; i < metrics.size(); i++) {
+      byName.put(metrics.schema().fieldNames()[i], metrics.get(i));
+    }
+    return byName;
   }
 
   private static final long OBSERVATION_WAIT_MINUTES = 5;

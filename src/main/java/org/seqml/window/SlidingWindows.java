@@ -98,6 +98,8 @@ public final class SlidingWindows {
    * (Window frames with collect_list built a W + H list for every row, not just every S-th, and
    * Spark's window operator buffered each key's whole partition.) Every action on the result, and on
    * what is derived from it, shares the one shuffle: Spark skips a shuffle stage it has already run.
+   * With adaptive execution the shuffle runs when this is called (toRdd() plans the query), so a phase
+   * calls it once and derives what it needs from the result.
    * Rows go in and windows come out as Spark's internal rows: an external Row would box every float
    * of every window on its way in and out (W x F of them).
    */

@@ -161,6 +161,16 @@ class TicksPipelineEndToEndTest {
     assertTrue(e.getMessage().contains("re-run the window phase"), e.getMessage());
   }
 
+  @Test
+  void windowsOfOtherFeaturesThanTheStepsHoldAreRefused() {
+    SeqmlConfig other = new ConfigLoader(Path.of(".")).load("ticks", "ci",
+        List.of("output.dir=" + out, "features.return-scale=100"));
+    RunContext otherRun = new RunContext(other, spark, DS, "e2e-features", CodeVersion.get(), run.layout());
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Phases.windows(otherRun));
+    assertTrue(e.getMessage().contains("return_scale") && e.getMessage().contains("re-run the window phase"),
+        e.getMessage());
+  }
+
   private MessageType footer(String table) throws IOException {
     Path partition = Path.of(run.layout().partition(table, DS));
     Path file;

@@ -53,8 +53,11 @@ public final class TickFeatures {
     Dataset<Row> steps = features.resampled() ? bars(events(ticks), features.bar()) : events(ticks);
     Dataset<Row> ordered = steps.repartition(col("key"))
         .sortWithinPartitions(col("key"), col("ts"), col("seq"), col("source"), col("line"))
-        .select(col("key"), col("ts"), col("bid"), col("ask"), col("bid_size"), col("ask_size"), col("traded"));
+        .select(col("key"), col("ts"), col("bid").cast("double"), col("ask").cast("double"),
+            col("bid_size").cast("double"), col("ask_size").cast("double"), col("traded").cast("double"));
     double scale = features.returnScale();
+    // toRdd() plans the query; with adaptive execution it runs the shuffle right away, once, and the
+    // write that follows reads its output.
     JavaRDD<InternalRow> rows = ordered.queryExecution().toRdd().toJavaRDD()
         .mapPartitions(it -> new StepIterator(it, scale));
     // internalCreateDataFrame is private[sql] in Scala, public in bytecode (as BatchScorer uses it).
