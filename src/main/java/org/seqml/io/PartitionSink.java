@@ -82,6 +82,19 @@ public final class PartitionSink {
     Json.write(manifestPath, manifest, run.spark().sparkContext().hadoopConfiguration());
   }
 
+  /**
+   * Removes partition ds of {@code table}, manifest first, if it is there; returns whether it was. For
+   * a table a pipeline no longer writes (schema version 1's ticks windows), so that no stale copy of
+   * it stays readable beside what replaced it.
+   */
+  public static boolean removeRetired(RunContext run, String table) {
+    String partition = run.layout().partition(table, run.ds());
+    boolean present = exists(run.spark(), partition);
+    deleteIfExists(run.spark(), partition + "/" + MANIFEST);
+    deleteIfExists(run.spark(), partition);
+    return present;
+  }
+
   /** The manifest of a written partition; fails with the path when the partition is absent. */
   public static JsonNode manifest(RunContext run, String table) {
     String path = run.layout().partition(table, run.ds()) + "/" + MANIFEST;

@@ -88,6 +88,10 @@ final class TicksPipeline implements DomainPipeline {
     extra.set("features", featuresJson(config.features()));
     long written = PartitionSink.write(run, Layout.STEPS, TickFeatures.compute(ticks, config.features()),
         RowCounts.fromJson(ticksManifest.get("rows")), null, extra);
+    if (PartitionSink.removeRetired(run, Layout.WINDOWS)) {
+      LOG.info("window ds={} removed the windows partition an earlier seqml wrote: windows are cut from steps now",
+          run.ds());
+    }
     LOG.info("window ds={} steps={} validation from {} test from {} ({}s)", run.ds(), written,
         cuts[0].toInstant(), cuts[1].toInstant(), seconds(t0));
     return written;

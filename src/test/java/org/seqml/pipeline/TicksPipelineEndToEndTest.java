@@ -192,8 +192,12 @@ class TicksPipelineEndToEndTest {
     long scores = spark.read().parquet(run.layout().partition(Layout.SCORES, DS)).count();
 
     RunContext again = new RunContext(config, spark, DS, "e2e-3", CodeVersion.get(), run.layout());
+    Path retired = Path.of(run.layout().partition(Layout.WINDOWS, DS)); // as an earlier seqml left it
+    Files.createDirectories(retired);
+    Files.writeString(retired.resolve(PartitionSink.MANIFEST), "{}");
     Phases.ingest(again);
     Phases.window(again);
+    assertFalse(Files.exists(retired), "the window phase removes the ticks windows partition it no longer writes");
     Phases.score(again);
 
     Dataset<Row> allTicks = spark.read().parquet(run.layout().table(Layout.TICKS));

@@ -22,7 +22,7 @@ public final class TickRecords {
   /** TickSchema with every field nullable, plus reason, detail and raw. */
   public static final StructType CANDIDATE_SCHEMA = candidateSchema();
 
-  private static final DateTimeFormatter LOCAL = new DateTimeFormatterBuilder()
+  static final DateTimeFormatter LOCAL = new DateTimeFormatterBuilder()
       .appendPattern("yyyy-MM-dd")
       .optionalStart().appendLiteral('T').optionalEnd()
       .optionalStart().appendLiteral(' ').optionalEnd()

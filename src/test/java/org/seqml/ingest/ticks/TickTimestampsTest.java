@@ -7,10 +7,7 @@ import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,15 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class TickTimestampsTest {
   private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
-  private static final DateTimeFormatter LOCAL = new DateTimeFormatterBuilder()
-      .appendPattern("yyyy-MM-dd")
-      .optionalStart().appendLiteral('T').optionalEnd()
-      .optionalStart().appendLiteral(' ').optionalEnd()
-      .appendPattern("HH:mm:ss")
-      .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
-      .toFormatter();
-
-  /** The parser as it was (commit ec03a52). */
+  /** The parser as it was (commit ec03a52; its local-time format is unchanged, so it is shared). */
   private static Timestamp reference(String text, ZoneId zone) {
     String t = text.trim();
     if (t.matches("\\d{9,19}")) {
@@ -42,7 +31,7 @@ class TickTimestampsTest {
     try {
       return Timestamp.from(OffsetDateTime.parse(t).toInstant());
     } catch (DateTimeParseException e) {
-      return Timestamp.from(LocalDateTime.parse(t, LOCAL).atZone(zone).toInstant());
+      return Timestamp.from(LocalDateTime.parse(t, TickRecords.LOCAL).atZone(zone).toInstant());
     }
   }
 
