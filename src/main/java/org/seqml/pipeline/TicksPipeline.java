@@ -105,7 +105,8 @@ final class TicksPipeline implements DomainPipeline {
   @Override
   public Dataset<Row> windows(RunContext run) {
     SeqmlConfig config = run.config();
-    JsonNode split = PartitionSink.manifest(run, Layout.STEPS).get("split");
+    JsonNode manifest = PartitionSink.manifest(run, Layout.STEPS);
+    JsonNode split = manifest.get("split");
     if (split == null) {
       throw new IllegalStateException("the steps of ds=" + run.ds() + " carry no split cuts: re-run the window phase");
     }
@@ -115,7 +116,7 @@ final class TicksPipeline implements DomainPipeline {
           + ", validation=" + split.get("validation") + " but the config asks for " + config.split()
           + ": re-run the window phase with this config");
     }
-    JsonNode features = PartitionSink.manifest(run, Layout.STEPS).get("features");
+    JsonNode features = manifest.get("features");
     if (features == null || !features.equals(featuresJson(config.features()))) {
       throw new IllegalStateException("the steps of ds=" + run.ds() + " were computed with features " + features
           + " but the config asks for " + featuresJson(config.features()) + ": re-run the window phase with this config");
