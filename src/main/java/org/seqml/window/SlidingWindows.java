@@ -111,7 +111,7 @@ public final class SlidingWindows {
     Dataset<Row> ordered = rows.repartition(col("key"))
         .sortWithinPartitions(col("key"), col("ts"), col("seq"))
         .select(selected.toArray(Column[]::new));
-    Emitter emitter = new Emitter(columns.size(), window.size(), window.stride(), window.horizon(),
+    Emitter emitter = new Emitter(columns.toArray(String[]::new), window.size(), window.stride(), window.horizon(),
         micros(cuts[0]), micros(cuts[1]));
     JavaRDD<InternalRow> windows = ordered.queryExecution().toRdd().toJavaRDD().mapPartitions(emitter::windows);
     // internalCreateDataFrame is private[sql] in Scala, public in bytecode (as BatchScorer uses it).
@@ -124,11 +124,13 @@ public final class SlidingWindows {
 
   /**
    * Turns a partition's internal rows (key, ts, F doubles), sorted by key then order, into windows
-   * (SCHEMA, internal rows), lazily.
+   * (SCHEMA, internal rows), lazily. A row without a key, time or value (a steps table read back from
+   * Parquet has nullable columns) is an error that names it: an internal row reads a null as 0.
    */
   static final class Emitter implements java.io.Serializable {
     private static final UTF8String[] SPLITS = {UTF8String.fromString(TRAIN), UTF8String.fromString(VALIDATION),
         UTF8String.fromString(TEST), UTF8String.fromString(GAP)};
+    private final String[] names;
     private final int f;
     private final int w;
     private final int s;
@@ -136,8 +138,9 @@ public final class SlidingWindows {
     private final long c1;
     private final long c2;
 
-    Emitter(int f, int w, int s, int h, long c1Micros, long c2Micros) {
-      this.f = f;
+    Emitter(String[] names, int w, int s, int h, long c1Micros, long c2Micros) {
+      this.names = names;
+      this.f = names.length;
       this.w = w;
       this.s = s;
       this.h = h;
@@ -158,6 +161,9 @@ public final class SlidingWindows {
         public boolean hasNext() {
           while (ready.isEmpty() && (rows.hasNext() || key != null)) {
             InternalRow r = rows.hasNext() ? rows.next() : null;
+            if (r != null && r.isNullAt(0)) {
+              throw new IllegalArgumentException("a step without a key (after key " + key + ", position " + n + ")");
+            }
             if (r == null || !r.getUTF8String(0).equals(key)) {
               flushKey();
               if (r == null) {
@@ -184,7 +190,13 @@ public final class SlidingWindows {
           int slot = (int) (n % size);
           float[] step = steps[slot];
           for (int k = 0; k < f; k++) {
+            if (r.isNullAt(2 + k)) {
+              throw new IllegalArgumentException("step " + key + "/" + n + " has no " + names[k]);
+            }
             step[k] = (float) r.getDouble(2 + k);
+          }
+          if (r.isNullAt(1)) {
+            throw new IllegalArgumentException("step " + key + "/" + n + " has no ts");
           }
           times[slot] = r.getLong(1);
           n++;

@@ -61,6 +61,25 @@ class SlidingWindowsTest {
     return key * 1000 + pos;
   }
 
+  /** Steps read back from Parquet are nullable: a step without a value is named, not read as 0. */
+  @Test
+  void aStepWithoutAValueIsAClearError() {
+    org.apache.spark.sql.types.StructType nullable = new org.apache.spark.sql.types.StructType(
+        java.util.Arrays.stream(TickFeatures.SCHEMA.fields())
+            .map(x -> x.copy(x.name(), x.dataType(), true, x.metadata()))
+            .toArray(org.apache.spark.sql.types.StructField[]::new));
+    List<Row> rows = new ArrayList<>();
+    for (int pos = 0; pos < 8; pos++) {
+      rows.add(RowFactory.create("Z", new Timestamp(1_700_000_000_000L + pos * 1000L), (long) pos,
+          pos == 5 ? null : 1.0, 2.0, 0.0, 0.0));
+    }
+    Dataset<Row> steps = SparkTestSession.get().createDataFrame(rows, nullable);
+    org.apache.spark.SparkException e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.apache.spark.SparkException.class, () -> SlidingWindows.apply(steps, COLUMNS,
+            new SeqmlConfig.Window(W, S, H), new SeqmlConfig.Split(0.6, 0.2)).collectAsList());
+    assertTrue(String.valueOf(e.getMessage()).contains("step Z/5 has no ret"), e.getMessage());
+  }
+
   @Test
   void schemaIsTheDeclaredOne() {
     Dataset<Row> empty = SparkTestSession.get().createDataFrame(List.of(), TickFeatures.SCHEMA);

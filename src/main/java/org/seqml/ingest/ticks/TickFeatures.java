@@ -83,6 +83,7 @@ public final class TickFeatures {
    * not emitted. StrictMath, as Spark's log and log1p use, so values match the SQL definition exactly.
    */
   private static final class StepIterator implements Iterator<InternalRow> {
+    private static final String[] INPUTS = {"symbol", "ts", "bid", "ask", "bid_size", "ask_size", "size"};
     private final Iterator<InternalRow> rows;
     private final double scale;
     private UTF8String key; // a copy: the sorter reuses its rows' memory
@@ -99,6 +100,12 @@ public final class TickFeatures {
     public boolean hasNext() {
       while (next == null && rows.hasNext()) {
         InternalRow r = rows.next();
+        for (int i = 0; i < INPUTS.length; i++) {
+          if (r.isNullAt(i)) { // a ticks table read back from Parquet is nullable; an internal row reads null as 0
+            throw new IllegalArgumentException("tick " + (r.isNullAt(0) ? "?" : r.getUTF8String(0)) + "/"
+                + (position + 1) + " has no " + INPUTS[i]);
+          }
+        }
         UTF8String k = r.getUTF8String(0);
         double bid = r.getDouble(2);
         double ask = r.getDouble(3);

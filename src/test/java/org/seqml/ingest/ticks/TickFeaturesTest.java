@@ -54,6 +54,26 @@ class TickFeaturesTest {
     assertEquals(Math.log1p(4), b.get(0).getDouble(6), 1e-12, "LOBSTER executions are volume");
   }
 
+  /** A ticks table read back from Parquet is nullable: a tick without a bid is named, not read as 0. */
+  @Test
+  void aTickWithoutABidIsAClearError() {
+    org.apache.spark.sql.types.StructType nullable = new org.apache.spark.sql.types.StructType(
+        java.util.Arrays.stream(TickSchema.SCHEMA.fields())
+            .map(x -> x.copy(x.name(), x.dataType(), true, x.metadata()))
+            .toArray(org.apache.spark.sql.types.StructField[]::new));
+    Row good = tick("C", 1_000, 1, "quote", 0, 10.0, 10.2, 5, 5);
+    Object[] values = new Object[good.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = good.get(i);
+    }
+    values[8] = null; // bid
+    Dataset<Row> ticks = SparkTestSession.get().createDataFrame(List.of(good, RowFactory.create(values)), nullable);
+    SeqmlConfig.Features f = new SeqmlConfig.Features(Duration.ZERO, COLUMNS, 10_000);
+    org.apache.spark.SparkException e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.apache.spark.SparkException.class, () -> TickFeatures.compute(ticks, f).collectAsList());
+    org.junit.jupiter.api.Assertions.assertTrue(String.valueOf(e.getMessage()).contains("has no bid"), e.getMessage());
+  }
+
   @Test
   void barsKeepTheLastQuoteAndSumVolume() {
     SeqmlConfig.Features f = new SeqmlConfig.Features(Duration.ofSeconds(1), COLUMNS, 10_000);
