@@ -35,4 +35,11 @@ public final class Schemas {
     }
     return sb.toString().trim();
   }
+
+  /** The schema with every field nullable, as a table read back from Parquet has it. */
+  public static StructType nullable(StructType schema) {
+    return new StructType(java.util.Arrays.stream(schema.fields())
+        .map(f -> f.copy(f.name(), f.dataType(), true, f.metadata()))
+        .toArray(org.apache.spark.sql.types.StructField[]::new));
+  }
 }

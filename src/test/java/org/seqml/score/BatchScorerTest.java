@@ -136,8 +136,7 @@ class BatchScorerTest {
   @Test
   void aWindowWithoutFeaturesIsAClearError() {
     SparkSession spark = SparkTestSession.get();
-    StructType nullable = new StructType(java.util.Arrays.stream(SlidingWindows.SCHEMA.fields())
-        .map(f -> f.copy(f.name(), f.dataType(), true, f.metadata())).toArray(org.apache.spark.sql.types.StructField[]::new));
+    StructType nullable = org.seqml.util.Schemas.nullable(SlidingWindows.SCHEMA);
     Row bad = window("CCC", 42, new SplittableRandom(1), H);
     Object[] values = new Object[bad.size()];
     for (int i = 0; i < values.length; i++) {

@@ -64,10 +64,7 @@ class SlidingWindowsTest {
   /** Steps read back from Parquet are nullable: a step without a value is named, not read as 0. */
   @Test
   void aStepWithoutAValueIsAClearError() {
-    org.apache.spark.sql.types.StructType nullable = new org.apache.spark.sql.types.StructType(
-        java.util.Arrays.stream(TickFeatures.SCHEMA.fields())
-            .map(x -> x.copy(x.name(), x.dataType(), true, x.metadata()))
-            .toArray(org.apache.spark.sql.types.StructField[]::new));
+    org.apache.spark.sql.types.StructType nullable = Schemas.nullable(TickFeatures.SCHEMA);
     List<Row> rows = new ArrayList<>();
     for (int pos = 0; pos < 8; pos++) {
       rows.add(RowFactory.create("Z", new Timestamp(1_700_000_000_000L + pos * 1000L), (long) pos,

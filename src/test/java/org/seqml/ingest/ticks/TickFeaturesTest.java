@@ -57,10 +57,7 @@ class TickFeaturesTest {
   /** A ticks table read back from Parquet is nullable: a tick without a bid is named, not read as 0. */
   @Test
   void aTickWithoutABidIsAClearError() {
-    org.apache.spark.sql.types.StructType nullable = new org.apache.spark.sql.types.StructType(
-        java.util.Arrays.stream(TickSchema.SCHEMA.fields())
-            .map(x -> x.copy(x.name(), x.dataType(), true, x.metadata()))
-            .toArray(org.apache.spark.sql.types.StructField[]::new));
+    org.apache.spark.sql.types.StructType nullable = Schemas.nullable(TickSchema.SCHEMA);
     Row good = tick("C", 1_000, 1, "quote", 0, 10.0, 10.2, 5, 5);
     Object[] values = new Object[good.size()];
     for (int i = 0; i < values.length; i++) {
