@@ -1,16 +1,18 @@
 package org.seqml.ingest.ticks;
 
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.ingest.IngestResult;
 import org.seqml.ingest.Rejects;
@@ -25,12 +27,18 @@ import org.seqml.ingest.Rejects;
 public final class TickGenerator {
   private TickGenerator() {}
 
+  /**
+   * Ticks as Spark's internal rows, one symbol's path at a time: the strings are made once per symbol
+   * and no external Row is converted (that conversion and per-row strings were a third of the ingest
+   * phase's profile at 10 M ticks, docs/BENCHMARKS.md).
+   */
   public static IngestResult generate(SparkSession spark, SeqmlConfig.Generator g) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<Integer> symbols = IntStream.range(0, g.symbols()).boxed().toList();
-    JavaRDD<Row> rows = jsc.parallelize(symbols, Math.min(g.partitions(), g.symbols()))
-        .flatMap(s -> symbolPath(g, s).iterator());
-    var ticks = spark.createDataFrame(rows, TickSchema.SCHEMA);
+    JavaRDD<InternalRow> rows = jsc.parallelize(symbols, Math.min(g.partitions(), g.symbols()))
+        .flatMap(s -> new SymbolPath(g, s));
+    // internalCreateDataFrame is Spark's private[sql] entry for internal rows (public in the bytecode)
+    Dataset<Row> ticks = spark.internalCreateDataFrame(rows.rdd(), TickSchema.SCHEMA, false);
     return new IngestResult(ticks, spark.createDataFrame(jsc.<Row>emptyRDD(), Rejects.SCHEMA), ticks,
         (long) g.symbols() * g.ticksPerSymbol());
   }
@@ -39,17 +47,39 @@ public final class TickGenerator {
     return String.format("SYM%03d", index);
   }
 
-  static List<Row> symbolPath(SeqmlConfig.Generator g, int symbol) {
-    SplittableRandom rng = new SplittableRandom(g.seed() * 1_000_003L + symbol);
-    String name = symbolName(symbol);
-    String source = "generator:seed=" + g.seed();
-    double mid = 20 + rng.nextDouble() * 480;
-    double imbalance = 0;
-    boolean highVol = false;
-    int drift = 0; // -1, 0, +1
-    long micros = g.start().getEpochSecond() * 1_000_000L + g.start().getNano() / 1000;
-    List<Row> rows = new ArrayList<>(g.ticksPerSymbol());
-    for (int i = 0; i < g.ticksPerSymbol(); i++) {
+  /** One symbol's ticks in time order (TickSchema.SCHEMA), generated as they are read. */
+  private static final class SymbolPath implements Iterator<InternalRow> {
+    private static final UTF8String TRADE = UTF8String.fromString("trade");
+    private final SeqmlConfig.Generator g;
+    private final SplittableRandom rng;
+    private final UTF8String name;
+    private final UTF8String source;
+    private double mid;
+    private double imbalance = 0;
+    private boolean highVol = false;
+    private int drift = 0; // -1, 0, +1
+    private long micros;
+    private int i = 0;
+
+    SymbolPath(SeqmlConfig.Generator g, int symbol) {
+      this.g = g;
+      this.rng = new SplittableRandom(g.seed() * 1_000_003L + symbol);
+      this.name = UTF8String.fromString(symbolName(symbol));
+      this.source = UTF8String.fromString("generator:seed=" + g.seed());
+      this.mid = 20 + rng.nextDouble() * 480;
+      this.micros = g.start().getEpochSecond() * 1_000_000L + g.start().getNano() / 1000;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return i < g.ticksPerSymbol();
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
       if (rng.nextDouble() < 0.002) {
         highVol = !highVol;
       }
@@ -71,11 +101,11 @@ public final class TickGenerator {
       boolean buy = rng.nextDouble() < 0.5 + 0.4 * imbalance;
       double size = Math.max(1, Math.round(Math.exp(3 + 1.2 * gaussian(rng))));
       micros += 1 + (long) (-Math.log(1 - rng.nextDouble()) * g.meanIntervalMs() * 1000);
-      Timestamp ts = Timestamp.from(Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000));
-      rows.add(RowFactory.create(name, ts, (long) i, "trade", buy ? 1 : -1, null, buy ? ask : bid, size,
-          bid, ask, bidSize, askSize, source, (long) i + 1));
+      long seq = i++;
+      // Spark keeps a timestamp as microseconds since the epoch
+      return new GenericInternalRow(new Object[] {name, micros, seq, TRADE, buy ? 1 : -1, null, buy ? ask : bid,
+          size, bid, ask, bidSize, askSize, source, seq + 1});
     }
-    return rows;
   }
 
   private static double gaussian(SplittableRandom rng) {
