@@ -8,7 +8,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -110,7 +109,7 @@ final class SparkBench {
     int batch = BenchNetworks.config().score().batchSize();
     SparkSession spark = BenchData.spark("local[1]");
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Dataset<Row> windows = BenchData.frame(spark, BenchData.rows(n, 3), 1).persist(StorageLevel.MEMORY_ONLY());
+    Dataset<Row> windows = BenchData.frame(spark, BenchData.rows(n, 3), 1);
     List<Row> rows = windows.collectAsList();
     ComputationGraph net = ticksNet(BenchNetworks.config());
     byte[] zip = ModelArtifact.of("bench", net, Json.object()).modelZip();
