@@ -65,7 +65,8 @@ final class BenchData {
    * The rows in {@code partitions} partitions, computed once and held by the executors (a local
    * checkpoint). A frame straight from {@code parallelize} carries its rows inside its partitions, so
    * every task that reads it, cached or not, ships and deserialises its whole partition again: Java
-   * serialisation took a tenth of a quick scoring profile, a cost of the bench, not of seqml's reads.
+   * serialisation had about 15 % of a quick scoring profile's samples, a cost of the bench, not of
+   * reading windows (docs/BENCHMARKS.md).
    */
   static Dataset<Row> frame(SparkSession spark, List<Row> rows, int partitions) {
     return spark.createDataFrame(spark.sparkContext().parallelize(
