@@ -44,8 +44,7 @@ public final class PartitionSink {
     // data goes too (unreadable without its manifest), so that an empty dataset, which dynamic overwrite
     // would write no partition for, cannot leave it behind. No emptiness check up front: it would run
     // the whole plan (shuffles included) once more before the write runs it again.
-    deleteIfExists(spark, partition + "/" + MANIFEST);
-    deleteIfExists(spark, partition);
+    remove(spark, partition);
     data.withColumn("ds", functions.lit(run.ds()))
         .write()
         .mode(SaveMode.Overwrite)
@@ -90,9 +89,14 @@ public final class PartitionSink {
   public static boolean removeRetired(RunContext run, String table) {
     String partition = run.layout().partition(table, run.ds());
     boolean present = exists(run.spark(), partition);
-    deleteIfExists(run.spark(), partition + "/" + MANIFEST);
-    deleteIfExists(run.spark(), partition);
+    remove(run.spark(), partition);
     return present;
+  }
+
+  /** A partition's manifest first, so that no manifest ever vouches for data half gone, then its data. */
+  private static void remove(SparkSession spark, String partition) {
+    deleteIfExists(spark, partition + "/" + MANIFEST);
+    deleteIfExists(spark, partition);
   }
 
   /** The manifest of a written partition; fails with the path when the partition is absent. */

@@ -317,12 +317,13 @@ final class TicksPipeline implements DomainPipeline {
     try {
       metrics = scala.concurrent.Await.result(seen.future(),
           scala.concurrent.duration.Duration.create(OBSERVATION_WAIT_MINUTES, java.util.concurrent.TimeUnit.MINUTES));
-    } catch (Exception e) { // TimeoutException or InterruptedException, undeclared in Scala's signature
+    } catch (Exception e) { // a timeout, an interrupt or the future's failure: undeclared in Scala
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new IllegalStateException("Spark did not report the ticks' provenance within "
-          + OBSERVATION_WAIT_MINUTES + " minutes of writing them: re-run the ingest phase", e);
+      throw new IllegalStateException((e instanceof java.util.concurrent.TimeoutException
+          ? "Spark did not report the ticks' provenance within " + OBSERVATION_WAIT_MINUTES + " minutes of writing them"
+          : "waiting for the ticks' provenance failed (" + e + ")") + ": re-run the ingest phase", e);
     }
     if (metrics == null || metrics.size() == 0 || metrics.schema() == null) {
       throw new IllegalStateException("Spark reported no provenance for the ticks it wrote: re-run the ingest phase");
