@@ -132,7 +132,6 @@ public final class Seqml {
   private static RunContext context(SparkSession spark, String pipeline, String ds, String... overrides) {
     SeqmlConfig config = load(pipeline, overrides);
     spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
-    spark.conf().set("spark.sql.sources.partitionOverwriteMode", "dynamic");
     spark.conf().set("spark.sql.session.timeZone", "UTC");
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(config.spark().shufflePartitions()));
     if (spark.conf().getOption(org.seqml.pipeline.SparkSessions.NESTED_VECTORIZED_READER).isEmpty()) {

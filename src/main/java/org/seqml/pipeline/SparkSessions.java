@@ -70,7 +70,6 @@ public final class SparkSessions {
   /** Settings the output contract depends on; applied last so they cannot be overridden by accident. */
   public static void applyOutputContract(SparkConf conf) {
     conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
-    conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic");
     conf.setIfMissing("spark.sql.session.timeZone", "UTC");
   }
 }
