@@ -5,9 +5,12 @@
 # kernels use, and never over the user's own choice; a choice of older kernels on such a CPU gets a
 # one-line notice (some environments set OPENBLAS_CORETYPE for reasons of their own).
 
+# SEQML_CPUINFO: another cpuinfo file, for the launcher's tests.
 avx512_cpu() {
-  grep -qw avx512f /proc/cpuinfo 2>/dev/null && grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo \
-    && grep -qw avx512dq /proc/cpuinfo && grep -qw avx512cd /proc/cpuinfo
+  local info="${SEQML_CPUINFO:-/proc/cpuinfo}" flag
+  for flag in avx512f avx512bw avx512vl avx512dq avx512cd; do
+    grep -qw "$flag" "$info" 2>/dev/null || return 1
+  done
 }
 
 if [[ -z "${OPENBLAS_CORETYPE:-}" ]]; then
