@@ -1,7 +1,9 @@
 package org.seqml.ingest.ticks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
@@ -9,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +48,65 @@ class TickTimestampsTest {
     for (String t : valid) {
       assertEquals(reference(t, NEW_YORK), TickRecords.timestamp(t, NEW_YORK), t);
     }
+  }
+
+  /**
+   * The digit-by-digit reading of the common ISO shape against OffsetDateTime.parse, on texts made
+   * from that shape with random field values (in and out of range), fraction lengths 0-10, offsets,
+   * lower-case letters and a random character replaced: the same instant, or the same refusal.
+   */
+  @Test
+  void theCommonIsoShapeReadsAsOffsetDateTimeParseDoes() {
+    Random random = new Random(11);
+    String alphabet = "0123456789-:.TZtz+ ";
+    int fast = 0;
+    for (int n = 0; n < 200_000; n++) {
+      StringBuilder b = new StringBuilder();
+      b.append(String.format("%04d-%02d-%02d", 1985 + random.nextInt(120), random.nextInt(14), random.nextInt(33)));
+      b.append(random.nextInt(20) == 0 ? 't' : 'T');
+      b.append(String.format("%02d:%02d:%02d", random.nextInt(26), random.nextInt(62), random.nextInt(62)));
+      int fraction = random.nextInt(12) - 1; // -1: no point
+      if (fraction >= 0) {
+        b.append('.');
+        for (int k = 0; k < fraction; k++) {
+          b.append((char) ('0' + random.nextInt(10)));
+        }
+      }
+      switch (random.nextInt(5)) {
+        case 0 -> b.append(random.nextInt(20) == 0 ? 'z' : 'Z');
+        case 1 -> b.append(String.format("+%02d:%02d", random.nextInt(20), random.nextInt(62)));
+        case 2 -> b.append(String.format("-%02d:%02d", random.nextInt(20), random.nextInt(62)));
+        case 3 -> b.append(String.format("+%02d:%02d:%02d", random.nextInt(3), random.nextInt(60), random.nextInt(60)));
+        default -> b.append(String.format("+%02d", random.nextInt(20)));
+      }
+      if (random.nextInt(4) == 0) {
+        b.setCharAt(random.nextInt(b.length()), alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String t = b.toString();
+      Timestamp expected;
+      try {
+        expected = referenceWithYears(t);
+      } catch (java.time.DateTimeException e) {
+        assertThrows(DateTimeParseException.class, () -> TickRecords.timestamp(t, NEW_YORK), t);
+        continue;
+      }
+      assertEquals(expected, TickRecords.timestamp(t, NEW_YORK), t);
+      if (TickRecords.commonIsoOffset(t) != null) {
+        fast++;
+      }
+    }
+    assertNotNull(TickRecords.commonIsoOffset("2024-03-04T14:30:00.123456789-05:00"));
+    assertTrue(fast > 20_000, "the digit-by-digit path ran for only " + fast + " texts");
+  }
+
+  /** The reference parser, then the plausible-years check TickRecords.timestamp applies. */
+  private static Timestamp referenceWithYears(String t) {
+    Timestamp ts = reference(t, NEW_YORK);
+    int year = ts.toInstant().atOffset(java.time.ZoneOffset.UTC).getYear();
+    if (year < TickRecords.EARLIEST_YEAR || year > TickRecords.LATEST_YEAR) {
+      throw new DateTimeParseException("outside the years", t, 0);
+    }
+    return ts;
   }
 
   @Test
