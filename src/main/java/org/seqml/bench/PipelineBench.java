@@ -45,8 +45,8 @@ final class PipelineBench {
     RunContext warmUp = context(windowingConfig(dir.resolve("warm-up"), symbols, 1_000), spark);
     Phases.ingest(warmUp);
     Phases.window(warmUp);
-    PartitionSink.read(warmUp, Layout.TICKS).write().mode("overwrite").parquet(dir.resolve("warm-up/plain-copy").toString());
-    Phases.windows(warmUp).write().format("noop").mode("overwrite").save();
+    plainCopy(warmUp, dir.resolve("warm-up/plain-copy"));
+    cutEveryWindow(warmUp);
     long ticks = (long) symbols * perSymbol;
     Side seqml = new Side("ingest + window to Parquet", "ticks/s");
     Side plain = new Side("Parquet read + write of the ticks", "ticks/s");
@@ -65,11 +65,11 @@ final class PipelineBench {
       double a = ticks / seconds;
       seqml.add(a);
       long t1 = System.nanoTime();
-      PartitionSink.read(run, Layout.TICKS).write().mode("overwrite").parquet(dir.resolve("plain-copy").toString());
+      plainCopy(run, dir.resolve("plain-copy"));
       double b = ticks / ((System.nanoTime() - t1) / 1e9);
       plain.add(b);
       long t2 = System.nanoTime();
-      Phases.windows(run).write().format("noop").mode("overwrite").save();
+      cutEveryWindow(run);
       cut.add((System.nanoTime() - t2) / 1e9);
       System.out.printf("windowing rep %d: seqml %.0f ticks/s, plain %.0f ticks/s, load %.2f%n", rep + 1, a, b,
           Machine.load1());
@@ -90,6 +90,16 @@ final class PipelineBench {
     r.extra.put("windows_cut", Phases.windows(run).count());
     spark.stop();
     return r;
+  }
+
+  /** The peer side: the run's ticks read from Parquet and written again, as they are. */
+  private static void plainCopy(RunContext run, Path out) {
+    PartitionSink.read(run, Layout.TICKS).write().mode("overwrite").parquet(out.toString());
+  }
+
+  /** What a reading phase pays to cut the run's windows from its steps, to a sink that keeps nothing. */
+  private static void cutEveryWindow(RunContext run) {
+    Phases.windows(run).write().format("noop").mode("overwrite").save();
   }
 
   private static SeqmlConfig windowingConfig(Path dir, int symbols, int perSymbol) {
