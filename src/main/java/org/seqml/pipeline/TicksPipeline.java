@@ -18,6 +18,7 @@ import org.seqml.ingest.IngestResult;
 import org.seqml.ingest.ticks.TickFeatures;
 import org.seqml.ingest.ticks.TicksIngest;
 import org.seqml.io.Json;
+import org.seqml.io.KeyClustering;
 import org.seqml.io.Layout;
 import org.seqml.io.PartitionSink;
 import org.seqml.io.RowCounts;
@@ -47,19 +48,26 @@ final class TicksPipeline implements DomainPipeline {
     // phase), and the rows it saw must be the rows the Parquet holds. The input is counted on its own
     // (the generator knows it by construction), so in = accepted + rejected stays a check.
     Observation seen = new Observation("ticks-provenance");
+    // Whether the source wrote each symbol's ticks in one file, in order: the window phase then needs no
+    // shuffle (the generator does; a table source usually does not).
+    KeyClustering.Watch clusteringWatch = KeyClustering.watch(run.spark());
     long acceptedCount;
     long rejectedCount;
     long input;
     try {
-      acceptedCount = PartitionSink.writeData(run, Layout.TICKS, observeProvenance(result.accepted(), seen));
+      acceptedCount = PartitionSink.writeData(run, Layout.TICKS,
+          observeProvenance(clusteringWatch.wrap(result.accepted(), "symbol", "ts", "seq"), seen));
       rejectedCount = PartitionSink.writeData(run, Layout.REJECTS, result.rejects());
       input = result.inputCount();
     } finally {
       result.release(); // a cached input must not outlive a failed write (notebook sessions live long)
     }
     RowCounts counts = new RowCounts(input, acceptedCount, rejectedCount);
-    PartitionSink.writeManifest(run, Layout.TICKS, result.accepted().schema(), counts, null,
-        provenance(observed(seen), PartitionSink.readWritten(run, Layout.TICKS), acceptedCount, run.config()),
+    ObjectNode ticksExtra =
+        provenance(observed(seen), PartitionSink.readWritten(run, Layout.TICKS), acceptedCount, run.config());
+    ticksExtra.set("clustering",
+        clusteringWatch.verdict(run.spark(), run.layout().partition(Layout.TICKS, run.ds())));
+    PartitionSink.writeManifest(run, Layout.TICKS, result.accepted().schema(), counts, null, ticksExtra,
         acceptedCount);
     PartitionSink.writeManifest(run, Layout.REJECTS, result.rejects().schema(), counts, null,
         Provenance.rejectedByReason(PartitionSink.readWritten(run, Layout.REJECTS)), rejectedCount);
@@ -86,8 +94,18 @@ final class TicksPipeline implements DomainPipeline {
     extra.set("data", ticksManifest.get("data"));
     extra.set("split", splitJson(config.split(), cuts));
     extra.set("features", featuresJson(config.features()));
-    long written = PartitionSink.write(run, Layout.STEPS, TickFeatures.compute(ticks, config.features()),
-        RowCounts.fromJson(ticksManifest.get("rows")), null, extra);
+    JsonNode clustering = ticksManifest.get("clustering");
+    boolean clustered = KeyClustering.trusted(run.spark(), clustering, run.layout().partition(Layout.TICKS, run.ds()));
+    Dataset<Row> steps = clustered
+        ? TickFeatures.computeClustered(ticks, config.features(), KeyClustering.largestFile(clustering))
+        : TickFeatures.compute(ticks, config.features());
+    // The steps come out whole keys per task in (ts, seq) order either way; the watch checks that for
+    // the phases that cut windows from them.
+    KeyClustering.Watch watch = KeyClustering.watch(run.spark());
+    long written = PartitionSink.writeData(run, Layout.STEPS, watch.wrap(steps, "key", "ts", "seq"));
+    extra.set("clustering", watch.verdict(run.spark(), run.layout().partition(Layout.STEPS, run.ds())));
+    PartitionSink.writeManifest(run, Layout.STEPS, steps.schema(), RowCounts.fromJson(ticksManifest.get("rows")),
+        null, extra, written);
     if (PartitionSink.removeRetired(run, Layout.WINDOWS)) {
       LOG.info("window ds={} removed the windows partition an earlier seqml wrote: windows are cut from steps now",
           run.ds());
@@ -124,8 +142,12 @@ final class TicksPipeline implements DomainPipeline {
     java.sql.Timestamp[] cuts = {
         java.sql.Timestamp.from(java.time.Instant.parse(split.get("validation_from").asText())),
         java.sql.Timestamp.from(java.time.Instant.parse(split.get("test_from").asText()))};
-    return SlidingWindows.of(PartitionSink.read(run, Layout.STEPS), config.features().columns(), config.window(),
-        cuts);
+    Dataset<Row> steps = PartitionSink.read(run, Layout.STEPS);
+    JsonNode clustering = manifest.get("clustering");
+    return KeyClustering.trusted(run.spark(), clustering, run.layout().partition(Layout.STEPS, run.ds()))
+        ? SlidingWindows.ofClustered(steps, config.features().columns(), config.window(), cuts,
+            KeyClustering.largestFile(clustering))
+        : SlidingWindows.of(steps, config.features().columns(), config.window(), cuts);
   }
 
   /** What the steps' values depend on (the columns are chosen on read). */

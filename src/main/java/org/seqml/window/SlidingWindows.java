@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.seqml.config.SeqmlConfig;
+import org.seqml.io.KeyClustering;
 
 /**
  * Sliding windows per key, computed in Spark without collecting: rows are shuffled by key and
@@ -115,6 +116,31 @@ public final class SlidingWindows {
         micros(cuts[0]), micros(cuts[1]));
     JavaRDD<InternalRow> windows = ordered.queryExecution().toRdd().toJavaRDD().mapPartitions(emitter::windows);
     // internalCreateDataFrame is private[sql] in Scala, public in bytecode (as BatchScorer uses it).
+    return rows.sparkSession().internalCreateDataFrame(windows.rdd(), SCHEMA, false);
+  }
+
+  /**
+   * {@link #of} for steps read from a partition whose clustering is trusted ({@code KeyClustering.trusted}):
+   * each file read whole holds its keys' steps together and in order, so windows are cut as the files
+   * stream, without the shuffle and the sort; the rows are still checked as they pass. A read Spark would
+   * split a file for takes the shuffle.
+   */
+  public static Dataset<Row> ofClustered(Dataset<Row> rows, List<String> columns, SeqmlConfig.Window window,
+      java.sql.Timestamp[] cuts, long largestFile) {
+    outputSchema(rows.schema(), columns);
+    List<Column> selected = new ArrayList<>(List.of(col("key"), col("ts")));
+    columns.forEach(c -> selected.add(col(c).cast(DataTypes.DoubleType)));
+    selected.add(col("seq"));
+    org.apache.spark.rdd.RDD<InternalRow> whole =
+        KeyClustering.wholeFiles(rows.select(selected.toArray(Column[]::new)), largestFile);
+    if (whole == null) {
+      return of(rows, columns, window, cuts);
+    }
+    Emitter emitter = new Emitter(columns.toArray(String[]::new), window.size(), window.stride(), window.horizon(),
+        micros(cuts[0]), micros(cuts[1]));
+    int seq = 2 + columns.size();
+    JavaRDD<InternalRow> windows = whole.toJavaRDD()
+        .mapPartitions(it -> emitter.windows(KeyClustering.guarded(it, 0, 1, seq, "the steps partition")));
     return rows.sparkSession().internalCreateDataFrame(windows.rdd(), SCHEMA, false);
   }
 

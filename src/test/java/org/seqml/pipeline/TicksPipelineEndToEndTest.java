@@ -34,6 +34,7 @@ import org.seqml.ingest.Rejects;
 import org.seqml.ingest.ticks.TickFeatures;
 import org.seqml.ingest.ticks.TickSchema;
 import org.seqml.io.Json;
+import org.seqml.io.KeyClustering;
 import org.seqml.io.Layout;
 import org.seqml.io.PartitionSink;
 import org.seqml.model.ModelArtifact;
@@ -143,6 +144,17 @@ class TicksPipelineEndToEndTest {
     assertEquals(cuts[1].toInstant().toString(), split.get("test_from").asText());
     Dataset<Row> direct = SlidingWindows.of(TickFeatures.compute(ticks, config.features()),
         config.features().columns(), config.window(), cuts);
+    // The generator's ticks and the steps both come out whole symbols per file in order, so the window
+    // phase and this read took the path without a shuffle; the windows must be those of the shuffle path.
+    for (String table : List.of(Layout.TICKS, Layout.STEPS)) {
+      JsonNode clustering = PartitionSink.manifest(run, table).get("clustering");
+      assertTrue(KeyClustering.trusted(run.spark(), clustering, run.layout().partition(table, run.ds())),
+          table + ": " + clustering);
+    }
+    Dataset<Row> shuffled = TickFeatures.compute(ticks, config.features());
+    Dataset<Row> streamed = PartitionSink.read(run, Layout.STEPS);
+    assertEquals(shuffled.count(), streamed.count());
+    assertEquals(0, shuffled.except(streamed).count(), "the steps are those of the shuffle path");
     Dataset<Row> cut = Phases.windows(run);
     long n = direct.count();
     assertTrue(n > 1000, "windows: " + n);

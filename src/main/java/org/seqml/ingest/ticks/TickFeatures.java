@@ -17,6 +17,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.seqml.config.SeqmlConfig;
+import org.seqml.io.KeyClustering;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per-symbol features in event time (or on bars): log return of the mid, relative spread,
@@ -27,6 +30,7 @@ import org.seqml.config.SeqmlConfig;
  * from the previous non-empty bar.
  */
 public final class TickFeatures {
+  private static final Logger LOG = LoggerFactory.getLogger(TickFeatures.class);
   /** Output schema: the windowing input every domain produces (key, order, features). */
   public static final StructType SCHEMA = new StructType()
       .add("key", DataTypes.StringType, false)
@@ -61,6 +65,30 @@ public final class TickFeatures {
     JavaRDD<InternalRow> rows = ordered.queryExecution().toRdd().toJavaRDD()
         .mapPartitions(it -> new StepIterator(it, scale));
     // internalCreateDataFrame is private[sql] in Scala, public in bytecode (as BatchScorer uses it).
+    return ticks.sparkSession().internalCreateDataFrame(rows.rdd(), SCHEMA, false);
+  }
+
+  /**
+   * {@link #compute} for ticks read from a partition whose clustering is trusted
+   * ({@code KeyClustering.trusted}): each file read whole holds its symbols' ticks together and in
+   * order, so the features stream from the files without the shuffle and the sort; the rows are still
+   * checked as they pass. Bars (a group-by) and a read Spark would split a file for take the shuffle.
+   */
+  public static Dataset<Row> computeClustered(Dataset<Row> ticks, SeqmlConfig.Features features, long largestFile) {
+    if (features.resampled()) {
+      return compute(ticks, features);
+    }
+    Dataset<Row> read = events(ticks).select(col("key"), col("ts"), col("bid").cast("double"),
+        col("ask").cast("double"), col("bid_size").cast("double"), col("ask_size").cast("double"),
+        col("traded").cast("double"), col("seq"));
+    org.apache.spark.rdd.RDD<InternalRow> whole = KeyClustering.wholeFiles(read, largestFile);
+    if (whole == null) {
+      LOG.info("the clustered ticks would be read in split files: shuffling them by symbol instead");
+      return compute(ticks, features);
+    }
+    double scale = features.returnScale();
+    JavaRDD<InternalRow> rows = whole.toJavaRDD()
+        .mapPartitions(it -> new StepIterator(KeyClustering.guarded(it, 0, 1, 7, "the ticks partition"), scale));
     return ticks.sparkSession().internalCreateDataFrame(rows.rdd(), SCHEMA, false);
   }
 
