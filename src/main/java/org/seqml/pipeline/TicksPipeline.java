@@ -30,6 +30,7 @@ import org.seqml.score.BatchScorer;
 import org.seqml.train.ParameterAveragingTrainer;
 import org.seqml.window.Scaler;
 import org.seqml.window.SlidingWindows;
+import org.seqml.window.TimeHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,20 +90,26 @@ final class TicksPipeline implements DomainPipeline {
     SeqmlConfig config = run.config();
     JsonNode ticksManifest = PartitionSink.manifest(run, Layout.TICKS);
     Dataset<Row> ticks = PartitionSink.read(run, Layout.TICKS);
-    java.sql.Timestamp[] cuts = SlidingWindows.cuts(TickFeatures.stepTimes(ticks, config.features()), config.split());
-    ObjectNode extra = Json.object();
-    extra.set("data", ticksManifest.get("data"));
-    extra.set("split", splitJson(config.split(), cuts));
-    extra.set("features", featuresJson(config.features()));
     JsonNode clustering = ticksManifest.get("clustering");
     boolean clustered = KeyClustering.trusted(run.spark(), clustering, run.layout().partition(Layout.TICKS, run.ds()));
     Dataset<Row> steps = clustered
         ? TickFeatures.computeClustered(ticks, config.features(), KeyClustering.largestFile(clustering))
         : TickFeatures.compute(ticks, config.features());
     // The steps come out whole keys per task in (ts, seq) order either way; the watch checks that for
-    // the phases that cut windows from them.
+    // the phases that cut windows from them. Their times are counted on the way for the split's cuts.
     KeyClustering.Watch watch = KeyClustering.watch(run.spark());
-    long written = PartitionSink.writeData(run, Layout.STEPS, watch.wrap(steps, "key", "ts", "seq"));
+    TimeHistogram times = stepTimes(run, ticksManifest.get("data"), config.features());
+    long written = PartitionSink.writeData(run, Layout.STEPS,
+        watch.wrap(times == null ? steps : times.wrap(steps, "ts"), "key", "ts", "seq"));
+    java.sql.Timestamp[] cuts = times == null ? null : times.cuts(config.split());
+    if (cuts == null) { // times bunched in one bucket, or no time range from the ingest: one more pass
+      LOG.info("window ds={}: split cuts from Spark's approximate quantiles of the steps' times", run.ds());
+      cuts = SlidingWindows.cuts(PartitionSink.readWritten(run, Layout.STEPS), config.split());
+    }
+    ObjectNode extra = Json.object();
+    extra.set("data", ticksManifest.get("data"));
+    extra.set("split", splitJson(config.split(), cuts));
+    extra.set("features", featuresJson(config.features()));
     extra.set("clustering", watch.verdict(run.spark(), run.layout().partition(Layout.STEPS, run.ds())));
     PartitionSink.writeManifest(run, Layout.STEPS, steps.schema(), RowCounts.fromJson(ticksManifest.get("rows")),
         null, extra, written);
@@ -148,6 +155,24 @@ final class TicksPipeline implements DomainPipeline {
         ? SlidingWindows.ofClustered(steps, config.features().columns(), config.window(), cuts,
             KeyClustering.largestFile(clustering))
         : SlidingWindows.of(steps, config.features().columns(), config.window(), cuts);
+  }
+
+  /**
+   * A histogram over the times the steps can have: from the ingest's first tick to its last (plus a bar,
+   * whose step is stamped with its end); null when the ticks' manifest has no time range.
+   */
+  private static TimeHistogram stepTimes(RunContext run, JsonNode data, SeqmlConfig.Features features) {
+    if (data == null || !data.hasNonNull("first_ts") || !data.hasNonNull("last_ts")) {
+      return null;
+    }
+    long first = micros(java.time.Instant.parse(data.get("first_ts").asText()));
+    long last = micros(java.time.Instant.parse(data.get("last_ts").asText()));
+    long bar = features.resampled() ? features.bar().toNanos() / 1000 : 0;
+    return TimeHistogram.register(run.spark(), first, last + bar);
+  }
+
+  private static long micros(java.time.Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
   }
 
   /** What the steps' values depend on (the columns are chosen on read). */

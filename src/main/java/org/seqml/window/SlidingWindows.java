@@ -74,7 +74,7 @@ public final class SlidingWindows {
     return new java.sql.Timestamp[] {micros((long) q[0]), micros((long) q[1])};
   }
 
-  private static java.sql.Timestamp micros(long micros) {
+  static java.sql.Timestamp micros(long micros) {
     return java.sql.Timestamp.from(java.time.Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS));
   }
 
@@ -144,7 +144,7 @@ public final class SlidingWindows {
     return rows.sparkSession().internalCreateDataFrame(windows.rdd(), SCHEMA, false);
   }
 
-  private static long micros(java.sql.Timestamp ts) {
+  static long micros(java.sql.Timestamp ts) {
     return Math.floorDiv(ts.getTime(), 1000) * 1_000_000L + ts.getNanos() / 1000;
   }
 

@@ -1,5 +1,6 @@
 package org.seqml.pipeline;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,6 +24,7 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -138,10 +140,18 @@ class TicksPipelineEndToEndTest {
   @Test
   void windowsCutOnReadAreTheWindowsOfTheTicksFeatures() {
     Dataset<Row> ticks = PartitionSink.read(run, Layout.TICKS);
-    java.sql.Timestamp[] cuts = SlidingWindows.cuts(TickFeatures.stepTimes(ticks, config.features()), config.split());
     JsonNode split = PartitionSink.manifest(run, Layout.STEPS).get("split");
-    assertEquals(cuts[0].toInstant().toString(), split.get("validation_from").asText());
-    assertEquals(cuts[1].toInstant().toString(), split.get("test_from").asText());
+    java.sql.Timestamp[] cuts = {
+        java.sql.Timestamp.from(java.time.Instant.parse(split.get("validation_from").asText())),
+        java.sql.Timestamp.from(java.time.Instant.parse(split.get("test_from").asText()))};
+    // The cuts are the split's quantiles of the steps' times, within the documented 0.1 % of the rows.
+    Dataset<Row> stepTimes = PartitionSink.read(run, Layout.STEPS).select("ts");
+    long steps = stepTimes.count();
+    double[] quantiles = {config.split().train(), config.split().train() + config.split().validation()};
+    for (int i = 0; i < 2; i++) {
+      double rank = stepTimes.filter(col("ts").lt(functions.lit(cuts[i]))).count() / (double) steps;
+      assertEquals(quantiles[i], rank, 1e-3, "cut " + i + " at " + cuts[i].toInstant());
+    }
     Dataset<Row> direct = SlidingWindows.of(TickFeatures.compute(ticks, config.features()),
         config.features().columns(), config.window(), cuts);
     // The generator's ticks and the steps both come out whole symbols per file in order, so the window

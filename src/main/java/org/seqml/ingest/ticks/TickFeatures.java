@@ -92,11 +92,6 @@ public final class TickFeatures {
     return ticks.sparkSession().internalCreateDataFrame(rows.rdd(), SCHEMA, false);
   }
 
-  /** The times of the steps features are computed on (ticks, or bar ends with bars): for split cuts. */
-  public static Dataset<Row> stepTimes(Dataset<Row> ticks, SeqmlConfig.Features features) {
-    return features.resampled() ? bars(events(ticks), features.bar()).select(col("ts")) : ticks.select(col("ts"));
-  }
-
   private static Dataset<Row> events(Dataset<Row> ticks) {
     Column traded = when(col("event").isin((Object[]) TickSchema.TRADE_EVENTS), col("size")).otherwise(lit(0.0));
     return ticks.select(
