@@ -51,7 +51,8 @@ public final class KeyClustering {
    * of ascending keys, flattened [first, last, first, last, ...]. A task that read several sorted files
    * one after another sees one run per file; a key in two runs makes two runs' ranges overlap.
    */
-  record PartitionSeen(int partition, boolean ordered, long rows, List<String> runs) implements Serializable {}
+  record PartitionSeen(int partition, boolean ordered, long rows, long keys, List<String> runs)
+      implements Serializable {}
 
   /** More runs than this in one task is not a clustered partition (and would bloat the driver's tally). */
   static final int MAX_RUNS = 10_000;
@@ -109,6 +110,8 @@ public final class KeyClustering {
       }
       node.put("key", key);
       node.putArray("order").add("ts").add("seq");
+      // No key in two tasks, none twice in one: the distinct keys are the tasks' key changes added up.
+      node.put("keys", byPartition.values().stream().mapToLong(PartitionSeen::keys).sum());
       ObjectNode sizes = node.putObject("files");
       files.forEach(sizes::put);
       return node;
@@ -168,6 +171,7 @@ public final class KeyClustering {
     private long lastTs;
     private long lastSeq;
     private long count;
+    private long keys;
     private boolean ordered = true;
     private boolean reported;
 
@@ -185,7 +189,7 @@ public final class KeyClustering {
       if (!more && !reported) {
         reported = true;
         endRun();
-        acc.add(new PartitionSeen(TaskContext.getPartitionId(), ordered, count, ordered ? runs : List.of()));
+        acc.add(new PartitionSeen(TaskContext.getPartitionId(), ordered, count, keys, ordered ? runs : List.of()));
       }
       return more;
     }
@@ -222,6 +226,7 @@ public final class KeyClustering {
           }
         }
         last = key.clone();
+        keys++;
         if (runFirst == null) {
           runFirst = last;
         }

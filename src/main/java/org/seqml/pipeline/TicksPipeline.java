@@ -64,10 +64,10 @@ final class TicksPipeline implements DomainPipeline {
       result.release(); // a cached input must not outlive a failed write (notebook sessions live long)
     }
     RowCounts counts = new RowCounts(input, acceptedCount, rejectedCount);
-    ObjectNode ticksExtra =
-        provenance(observed(seen), PartitionSink.readWritten(run, Layout.TICKS), acceptedCount, run.config());
-    ticksExtra.set("clustering",
-        clusteringWatch.verdict(run.spark(), run.layout().partition(Layout.TICKS, run.ds())));
+    ObjectNode clustering = clusteringWatch.verdict(run.spark(), run.layout().partition(Layout.TICKS, run.ds()));
+    ObjectNode ticksExtra = provenance(observed(seen), PartitionSink.readWritten(run, Layout.TICKS), acceptedCount,
+        clustering, run.config());
+    ticksExtra.set("clustering", clustering);
     PartitionSink.writeManifest(run, Layout.TICKS, result.accepted().schema(), counts, null, ticksExtra,
         acceptedCount);
     PartitionSink.writeManifest(run, Layout.REJECTS, result.rejects().schema(), counts, null,
@@ -338,7 +338,7 @@ final class TicksPipeline implements DomainPipeline {
   }
 
   private static ObjectNode provenance(java.util.Map<String, Object> seen, Dataset<Row> written, long writtenCount,
-      SeqmlConfig config) {
+      JsonNode clustering, SeqmlConfig config) {
     long rows = ((Number) seen.get("rows")).longValue();
     if (rows != writtenCount) {
       throw new IllegalStateException("the ticks partition holds " + writtenCount + " rows but " + rows
@@ -348,7 +348,8 @@ final class TicksPipeline implements DomainPipeline {
     ObjectNode data = extra.putObject("data");
     data.put("source", TicksIngest.describe(config.ingest()));
     data.put("rows", rows);
-    data.put("keys", written.select("symbol").distinct().count());
+    JsonNode keys = clustering.get("keys"); // counted by the write when each symbol sat in one task
+    data.put("keys", keys != null ? keys.asLong() : written.select("symbol").distinct().count());
     data.put("first_ts", instant(seen.get("first_ts")));
     data.put("last_ts", instant(seen.get("last_ts")));
     data.put("content_hash", "xxhash64-sum:" + hashSum(seen));

@@ -75,6 +75,7 @@ class KeyClusteringTest {
         List.of("D:1:1", "E:1:1")), dir);
     assertTrue(verdict.get("clustered").asBoolean(), verdict.toString());
     assertEquals("key", verdict.get("key").asText());
+    assertEquals(5, verdict.get("keys").asLong(), "A to E");
     Map<String, Long> files = KeyClustering.dataFiles(SparkTestSession.get(), dir.toString());
     assertEquals(3, files.size());
     assertEquals(3, verdict.get("files").size());
@@ -105,6 +106,7 @@ class KeyClusteringTest {
     ObjectNode verdict = writeWatched(partitions(List.of("D:1:1", "E:1:1", "A:1:1", "B:1:1"), List.of("C:1:1")),
         dir.resolve("runs"));
     assertTrue(verdict.get("clustered").asBoolean(), verdict.toString());
+    assertEquals(5, verdict.get("keys").asLong());
     ObjectNode repeat = writeWatched(partitions(List.of("B:1:1", "C:1:1", "A:1:1", "B:2:1")), dir.resolve("repeat"));
     assertFalse(repeat.get("clustered").asBoolean(), repeat.toString());
   }
