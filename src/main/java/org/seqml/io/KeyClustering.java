@@ -74,8 +74,8 @@ public final class KeyClustering {
 
     /**
      * The same rows (as Spark's internal rows, no conversion), observed per partition on their way to
-     * the writer: each partition must hold its keys in ascending order, each key's rows in strictly
-     * ascending (ts, seq). The columns must be a string key, a timestamp and a long.
+     * the writer: each key's rows must come together, in strictly ascending (ts, seq), and the keys in
+     * runs of ascending keys. The columns must be a string key, a timestamp and a long.
      */
     public Dataset<Row> wrap(Dataset<Row> data, String keyColumn, String tsColumn, String seqColumn) {
       int k = data.schema().fieldIndex(keyColumn);
