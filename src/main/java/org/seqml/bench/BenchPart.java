@@ -26,6 +26,11 @@ public final class BenchPart {
       ScalingBench.driver(p, Integer.parseInt(args[5]), Integer.parseInt(args[6]), Integer.parseInt(args[7]));
       System.exit(0);
     }
+    if (args[0].equals("ceiling-fit")) {
+      MachineCeiling.child(Integer.parseInt(args[5]), Double.parseDouble(args[6]), java.nio.file.Path.of(args[7]),
+          Integer.parseInt(args[8]));
+      System.exit(0);
+    }
     Result r = switch (args[0]) {
       case "lstm" -> StepBench.lstm(p);
       case "transformer" -> StepBench.transformer(p);

@@ -23,7 +23,9 @@ import org.seqml.train.ParameterAveragingTrainer;
  * loopback): parameter averaging with 2 executors against 1, same global batch (64 = 2 x 32 vs
  * 1 x 64), compute-bound model (the LSTM step network: 2 x 128 LSTM, length 50, 8 features).
  * Each side is a fresh driver JVM; the figure is the second epoch's samples/s (the first pays for
- * executor start and ND4J initialisation). Efficiency = rate(2) / (2 x rate(1)).
+ * executor start and ND4J initialisation). Efficiency = rate(2) / (2 x rate(1)). Beside it, the
+ * machine's own ceiling for two single-threaded trainers ({@link MachineCeiling}), so that what the
+ * cores give can be told apart from what distribution costs.
  */
 final class ScalingBench {
   static final String PREFIX = "SCALING-RESULT ";
@@ -39,6 +41,7 @@ final class ScalingBench {
     // smaller per-step batch (a one-core GEMM is less efficient at 32 rows than at 64) can be told apart
     // from the cost of distribution.
     Side oneSmall = new Side("1 executor x 1 core, batch 32", "samples/s");
+    ObjectNode ceiling;
     try (BenchCluster cluster = BenchCluster.start(p.out().resolve("cluster"), port, "3g")) {
       int reps = Math.min(p.reps(), p.quick() ? 1 : 2);
       for (int rep = 0; rep < reps; rep++) {
@@ -59,12 +62,18 @@ final class ScalingBench {
               r.get("first_epoch_samples_per_s").asDouble(), Machine.load1());
         }
       }
+      // what the machine itself gives two single-threaded trainers, the cluster idle as in the runs above
+      ceiling = MachineCeiling.measure(p, GLOBAL_BATCH / 2, reps);
     }
     Result r = new Result("scaling", "Standalone cluster, parameter averaging on 2 executors vs 1 (1 core each), "
         + "global batch 64, LSTM 2 x 128, length 50, 8 features", two, one,
         "rate(2 executors) / (2 x rate(1 executor))", two.median() / (2 * one.median()), 0.85);
     r.extra.set("one_executor_batch_32", oneSmall.toJson());
     r.extra.put("efficiency_at_equal_step_batch", two.median() / (2 * oneSmall.median()));
+    r.extra.set("machine_ceiling", ceiling);
+    // the equal-batch efficiency against what two plain fits at that batch get from this machine
+    r.extra.put("equal_batch_efficiency_over_ceiling",
+        two.median() / (2 * oneSmall.median()) / ceiling.get("ceiling").asDouble());
     r.settings.put("averaging_frequency", BenchConfig.load(null, List.of()).train().averagingFrequency());
     r.settings.put("executor_omp_num_threads", 1);
     r.settings.put("machine_note", "2-core machine: the driver, the Master and Workers share the two cores");
@@ -95,6 +104,8 @@ final class ScalingBench {
     out.put("executors", executors);
     out.put("samples_per_s", result.epochs().get(1).samplesPerSecond());
     out.put("first_epoch_samples_per_s", result.epochs().get(0).samplesPerSecond());
+    com.fasterxml.jackson.databind.node.ArrayNode rates = out.putArray("epoch_samples_per_s");
+    result.epochs().forEach(e -> rates.add(e.samplesPerSecond()));
     out.set("executor_usage", result.executors());
     System.out.println(PREFIX + Json.MAPPER.writer().without(
         com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
