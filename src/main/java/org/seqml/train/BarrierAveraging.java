@@ -46,7 +46,7 @@ public final class BarrierAveraging {
 
   /** What one worker did in an epoch; worker 0 also carries the averaged state ({@link AveragedState#bytes}). */
   public record WorkerReport(int worker, long batches, long examples, int rounds, double fitSeconds,
-      double syncSeconds, byte[] model) implements Serializable {}
+      double fitCpuSeconds, double syncSeconds, byte[] model) implements Serializable {}
 
   /** The network after the epoch and each worker's report (without the network bytes). */
   public record EpochResult(ComputationGraph network, List<WorkerReport> workers) {
@@ -55,7 +55,19 @@ public final class BarrierAveraging {
     }
 
     public double fitSeconds() {
-      return workers.stream().mapToDouble(WorkerReport::fitSeconds).max().orElse(0);
+      return slowest().fitSeconds();
+    }
+
+    /**
+     * The CPU time the slowest fitting worker's training thread got while it fitted: well under its
+     * fit's wall time means it waited for a core (executors sharing cores with other work).
+     */
+    public double slowestFitCpuSeconds() {
+      return slowest().fitCpuSeconds();
+    }
+
+    private WorkerReport slowest() {
+      return workers.stream().max(Comparator.comparingDouble(WorkerReport::fitSeconds)).orElseThrow();
     }
   }
 
@@ -157,7 +169,7 @@ public final class BarrierAveraging {
         // the wire form is in the network's precision: what the network now holds, value for value
         lastStateHash = Arrays.hashCode(trained.state());
         List<WorkerReport> summaries = reports.stream().map(r -> new WorkerReport(r.worker(), r.batches(),
-            r.examples(), r.rounds(), r.fitSeconds(), r.syncSeconds(), null)).toList();
+            r.examples(), r.rounds(), r.fitSeconds(), r.fitCpuSeconds(), r.syncSeconds(), null)).toList();
         return new EpochResult(net, summaries);
       } catch (Exception e) { // Scala throws the checked SparkException undeclared
         if (!(e instanceof SparkException)) {
@@ -234,11 +246,15 @@ public final class BarrierAveraging {
       try {
         DataType type = net.params().dataType();
         long fitNanos = 0;
+        long fitCpuNanos = 0;
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        boolean cpuTimed = threads.isCurrentThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();
         long syncNanos = 0;
         long batchCount = 0;
         long exampleCount = 0;
         for (int round = 0; round < rounds; round++) {
           long t0 = System.nanoTime();
+          long cpu0 = cpuTimed ? threads.getCurrentThreadCpuTime() : 0;
           long examples = 0;
           for (int n = 0; n < frequency && batches.hasNext(); n++) {
             MultiDataSet batch = batches.next();
@@ -247,6 +263,7 @@ public final class BarrierAveraging {
             batchCount++;
           }
           long t1 = System.nanoTime();
+          fitCpuNanos += cpuTimed ? threads.getCurrentThreadCpuTime() - cpu0 : 0;
           if (peers != null) {
             exchange(peers, task.partitionId(), net, examples, type);
           }
@@ -258,7 +275,7 @@ public final class BarrierAveraging {
         WorkerNets.put(run, task.partitionId(), endToken, net);
         kept = true;
         WorkerReport report = new WorkerReport(task.partitionId(), batchCount, exampleCount, rounds, fitNanos / 1e9,
-            syncNanos / 1e9, state);
+            cpuTimed ? fitCpuNanos / 1e9 : Double.NaN, syncNanos / 1e9, state);
         return JavaConverters.asScalaIterator(List.of(report).iterator());
       } finally {
         if (peers != null) {
