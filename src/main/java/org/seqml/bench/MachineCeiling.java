@@ -68,19 +68,29 @@ final class MachineCeiling {
       }));
     }
     List<Double> rates = new ArrayList<>();
-    for (CompletableFuture<JsonNode> c : children) {
-      JsonNode r = c.get();
-      if (r == null) {
-        throw new IllegalStateException("a machine-ceiling fit failed; see out/bench/logs/ceiling-*.log");
+    try {
+      for (CompletableFuture<JsonNode> c : children) {
+        JsonNode r = c.get();
+        if (r == null) {
+          throw new IllegalStateException("a machine-ceiling fit failed; see out/bench/logs/ceiling-*.log");
+        }
+        rates.add(r.get("samples_per_s").asDouble());
       }
-      rates.add(r.get("samples_per_s").asDouble());
+    } finally {
+      try (var marks = Files.list(gate)) {
+        for (Path m : marks.toList()) {
+          Files.delete(m);
+        }
+      }
+      Files.delete(gate);
     }
     return rates;
   }
 
   /**
-   * One child: warms up for half of {@code seconds}, marks itself ready in {@code gate}, waits until {@code jvms} are ready (so a
-   * pair's timed runs overlap whole, whatever each JVM's start-up took), then fits for {@code seconds}.
+   * One child: warms up for half of {@code seconds}, marks itself ready in {@code gate}, waits until
+   * {@code jvms} are ready (so a pair's timed runs overlap whole, whatever each JVM's start-up took), then
+   * fits for {@code seconds}.
    */
   static void child(int batch, double seconds, Path gate, int jvms) throws Exception {
     ComputationGraph net = BenchNetworks.lstm("fused");
