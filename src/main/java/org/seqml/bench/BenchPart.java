@@ -42,8 +42,7 @@ public final class BenchPart {
       case "scaling" -> ScalingBench.run(p);
       default -> throw new IllegalArgumentException("unknown measure " + args[0]);
     };
-    System.out.println(PREFIX + Json.MAPPER.writer().without(
-        com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(r.toJson()));
+    Children.printResult(PREFIX, r.toJson());
     System.exit(0); // Spark and ND4J leave non-daemon threads behind
   }
 }

@@ -30,6 +30,12 @@ final class Children {
     return cmd;
   }
 
+  /** A child's result line, which {@link #run} finds by its prefix: the JSON on one line. */
+  static void printResult(String prefix, JsonNode result) throws IOException {
+    System.out.println(prefix + Json.MAPPER.writer().without(
+        com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+  }
+
   /**
    * Runs the command with the extra environment, copies its output to {@code log} (lines starting
    * with {@code echoPrefix} also to stdout), and returns the JSON after {@code resultPrefix} on its

@@ -119,8 +119,7 @@ final class MachineCeiling {
     out.put("samples_per_s", steps * batch / clock.wallSeconds());
     out.put("samples_per_cpu_s", steps * batch / clock.cpuSeconds());
     out.put("steps", steps);
-    System.out.println(PREFIX + Json.MAPPER.writer().without(
-        com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+    Children.printResult(PREFIX, out);
   }
 
   private static long countReady(Path gate) throws java.io.IOException {

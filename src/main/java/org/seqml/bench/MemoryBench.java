@@ -105,8 +105,7 @@ final class MemoryBench {
       out.put("samples", peak.samples());
       out.put("used_mib", peak.usedPeak() / 1048576.0);
       out.put("seconds", (System.nanoTime() - t0) / 1e9);
-      System.out.println(PREFIX + Json.MAPPER.writer().without(
-          com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+      Children.printResult(PREFIX, out);
     }
   }
 }

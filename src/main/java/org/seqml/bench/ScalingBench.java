@@ -26,9 +26,9 @@ import org.seqml.train.ParameterAveragingTrainer;
  * first pays for executor start and ND4J initialisation, and until about the fourth the three young JVMs'
  * JIT compilers take cores the two executors' training threads need (their threads ran 74 % of their fit
  * in epoch 2 and 92 % in epoch 5 at full size; one executor alone has the other core for its JIT). Until
- * session 14 the figure was epoch 2's; it is kept in the results. Efficiency = rate(2) / (2 x rate(1)). Beside it, the
- * machine's own ceiling for two single-threaded trainers ({@link MachineCeiling}), so that what the
- * cores give can be told apart from what distribution costs.
+ * session 14 the figure was epoch 2's; it is kept in the results. Efficiency = rate(2) / (2 x rate(1)).
+ * Beside it, the machine's own ceiling for two single-threaded trainers ({@link MachineCeiling}), so
+ * that what the cores give can be told apart from what distribution costs.
  */
 final class ScalingBench {
   static final String PREFIX = "SCALING-RESULT ";
@@ -120,11 +120,10 @@ final class ScalingBench {
     double beforeLast = epochs.get(EPOCHS - 2).samplesPerSecond();
     out.put("samples_per_s", 2 / (1 / last + 1 / beforeLast)); // the rate over both: equal samples per epoch
     out.put("epoch_2_samples_per_s", epochs.get(1).samplesPerSecond());
-    out.put("first_epoch_samples_per_s", result.epochs().get(0).samplesPerSecond());
+    out.put("first_epoch_samples_per_s", epochs.get(0).samplesPerSecond());
     com.fasterxml.jackson.databind.node.ArrayNode rates = out.putArray("epoch_samples_per_s");
-    result.epochs().forEach(e -> rates.add(e.samplesPerSecond()));
+    epochs.forEach(e -> rates.add(e.samplesPerSecond()));
     out.set("executor_usage", result.executors());
-    System.out.println(PREFIX + Json.MAPPER.writer().without(
-        com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+    Children.printResult(PREFIX, out);
   }
 }
