@@ -79,7 +79,22 @@ class BarrierAveragingTest {
     assertEquals(1, result.workers().size());
     assertEquals(7, result.workers().get(0).batches());
     assertEquals(8 * 7 + 21, result.workers().get(0).examples());
+    // the training thread's CPU time while it fitted: measured, and never more than the fit's wall time
+    BarrierAveraging.WorkerReport worker = result.workers().get(0);
+    assertTrue(worker.fitCpuSeconds() > 0, "fit CPU " + worker.fitCpuSeconds());
+    assertTrue(worker.fitCpuSeconds() <= worker.fitSeconds() + 1e-3,
+        "fit CPU " + worker.fitCpuSeconds() + " s in " + worker.fitSeconds() + " s");
     rdd.unpersist();
+  }
+
+  @Test
+  void anEpochReportsTheCpuTimeOfItsSlowestFittingWorker() {
+    BarrierAveraging.EpochResult epoch = new BarrierAveraging.EpochResult(null, List.of(
+        new BarrierAveraging.WorkerReport(0, 4, 32, 2, 1.5, 1.5, 0.4, null),
+        new BarrierAveraging.WorkerReport(1, 4, 32, 2, 2.0, 1.4, 0.1, null)));
+    assertEquals(2.0, epoch.fitSeconds());
+    assertEquals(1.4, epoch.slowestFitCpuSeconds()); // worker 1's, not the largest CPU time
+    assertEquals(0.4, epoch.syncSeconds());
   }
 
   /**
