@@ -139,10 +139,12 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     s.mask = maskArray == null ? null : maskArray.castTo(DataType.FLOAT).dup('c').data().asFloat();
     TimeMajor.copyIn(input, s.xtb);
     NativeGemm.mm(s.xtb, false, w, false, s.z, 1f, 0f);
+    // DL4J keeps the weight column-major; OpenBLAS multiplies row blocks unpacked only by a row-major one
+    INDArray rRows = NativeGemm.SMALL_KERNELS && r.ordering() != 'c' ? s.recurrent.assign(r) : r;
     float[] hRow = s.scratch[0];
     for (int t = 0; t < steps; t++) {
       if (t > 0) {
-        NativeGemm.mm(s.hsRows[t], false, r, false, s.zRows[t], 1f, 1f);
+        NativeGemm.mmByRowBlocks(s.hsRows[t], rRows, false, s.zRows[t], 1f);
       }
       s.readGates(t, s.a[t], s.f[t], s.o[t], s.g[t]);
       LstmKernels.tanhWithBias(s.a[t], biasRows[0], n);
@@ -189,7 +191,7 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     for (int t = steps - 1; t >= 0; t--) {
       s.epsBuf.get(t * n, dh, 0, n);
       if (t < steps - 1) {
-        NativeGemm.mm(s.zRows[t + 1], false, r, true, s.dh, 1f, 0f);
+        NativeGemm.mmByRowBlocks(s.zRows[t + 1], r, true, s.dh, 0f);
         s.dhBuf.get(0, recurrent, 0, n);
         for (int i = 0; i < n; i++) {
           dh[i] += recurrent[i];
@@ -258,6 +260,8 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     final INDArray ones;
     /** [1, 4H]: the bias gradient, before it goes into DL4J's gradient view. */
     final INDArray biasSums;
+    /** [H, 4H]: a row-major copy of the recurrent weight, for the forward pass's row blocks. */
+    final INDArray recurrent;
     final INDArray[] zRows;
     final INDArray[] hsRows;
     final FloatBuffer zBuf;
@@ -287,6 +291,7 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
         eps = Nd4j.create(DataType.FLOAT, new long[] {(long) steps * batch, hidden}, 'c');
         ones = Nd4j.ones(DataType.FLOAT, (long) steps * batch, 1);
         biasSums = Nd4j.create(DataType.FLOAT, 1, 4L * hidden);
+        recurrent = Nd4j.create(DataType.FLOAT, new long[] {hidden, 4L * hidden}, 'c');
         zRows = new INDArray[steps];
         hsRows = new INDArray[steps + 1];
         for (int t = 0; t <= steps; t++) {

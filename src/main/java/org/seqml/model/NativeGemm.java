@@ -13,7 +13,70 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * CPU path.
  */
 final class NativeGemm {
+  /**
+   * Rows per call of {@link #mmByRowBlocks}. OpenBLAS 0.3.19's SkylakeX kernels (also Cooperlake's and
+   * Sapphire Rapids') multiply without packing the operands when M * N * K is at most 10^6
+   * (kernel/x86_64/sgemm_small_kernel_permit_skylakex.c); a product with a fixed [128 x 512] weight
+   * repacks all of it on every call otherwise. Measured on a [rows x 128] x [128 x 512] product, one
+   * thread: 8-row blocks took 37 us against 59 for 32 rows in one call, 74 against 101 for 64 and 311
+   * against 341 for 256; 11-, 15- and 16-row blocks were slower than 8 (docs/BENCHMARKS.md).
+   */
+  static final int ROW_BLOCK = 8;
+  private static final double SMALL_KERNEL_MNK = 1e6;
+  /** Whether ND4J's OpenBLAS has the unpacked small-matrix path (see {@link #smallKernels}). */
+  static final boolean SMALL_KERNELS = smallKernels(System.getProperty("seqml.openblas.small-kernels"),
+      System.getenv("OPENBLAS_CORETYPE"));
+
   private NativeGemm() {}
+
+  /**
+   * Whether OpenBLAS runs the small-matrix kernels: the system property seqml.openblas.small-kernels
+   * (true/false) when set, else whether OPENBLAS_CORETYPE names a core that has them. The running core
+   * cannot be asked (the JavaCPP preset binds no openblas_get_corename), so an unset OPENBLAS_CORETYPE
+   * (OpenBLAS detects the CPU itself) counts as no: on kernels without that path, row blocks would repack
+   * the weight on every call. seqml's launchers set SkylakeX on every AVX-512 CPU
+   * (submit/openblas-coretype.sh); the tests set the property, to run the row blocks on any CPU.
+   */
+  static boolean smallKernels(String property, String coretype) {
+    if (property != null && !property.isBlank()) {
+      return Boolean.parseBoolean(property.trim());
+    }
+    return coretype != null && java.util.Set.of("skylakex", "cooperlake", "sapphirerapids")
+        .contains(coretype.trim().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * c = a op(b) + beta * c for row-major a [m, k] and c [m, n], as products of {@link #ROW_BLOCK} rows
+   * when OpenBLAS multiplies those without packing ({@link #SMALL_KERNELS}, ROW_BLOCK * n * k within its
+   * limit, and op(b) row-major): an LSTM's recurrent products, a few dozen rows against the same weight at
+   * every time step. Otherwise one {@link #mm}.
+   */
+  static void mmByRowBlocks(INDArray a, INDArray b, boolean transB, INDArray c, float beta) {
+    mmByRowBlocks(a, b, transB, c, beta, SMALL_KERNELS);
+  }
+
+  static void mmByRowBlocks(INDArray a, INDArray b, boolean transB, INDArray c, float beta, boolean blocks) {
+    long m = c.size(0);
+    long n = c.size(1);
+    long k = a.size(1);
+    boolean rowB = order(b) == 'c';
+    // OpenBLAS takes a transposed weight (column-major TN) unpacked only for outputs of at most 1200
+    // elements: such a b stays one call; callers keep a copy of b in the order that avoids it.
+    if (!blocks || m <= ROW_BLOCK || (double) ROW_BLOCK * n * k > SMALL_KERNEL_MNK || order(a) != 'c'
+        || order(c) != 'c' || order(b) == 0 || transB == rowB || a.size(0) != m
+        || (transB ? b.size(1) : b.size(0)) != k || (transB ? b.size(0) : b.size(1)) != n) {
+      mm(a, false, b, transB, c, 1f, beta);
+      return;
+    }
+    FloatPointer pa = pointer(a);
+    FloatPointer pb = pointer(b);
+    FloatPointer pc = pointer(c);
+    int ldb = (int) (rowB ? b.size(1) : b.size(0));
+    for (long row = 0; row < m; row += ROW_BLOCK) {
+      gemm(false, false, (int) Math.min(ROW_BLOCK, m - row), (int) n, (int) k, 1f, pa, row * k, (int) k,
+          pb, 0, ldb, beta, pc, row * n, (int) n);
+    }
+  }
 
   /**
    * c = alpha * op(a) op(b) + beta * c, straight to OpenBLAS, for contiguous float matrices in either

@@ -1,5 +1,6 @@
 package org.seqml.model;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,6 +53,44 @@ class NativeGemmTest {
     assertTrue(rows.mmul(w).equalsWithEps(target, 1e-5));
     assertTrue(out.get(NDArrayIndex.interval(0, 10), NDArrayIndex.all()).sumNumber().doubleValue() == 0,
         "wrote outside the view");
+  }
+
+  /**
+   * Row blocks give the one product's result: whole blocks and a remainder, a row-major weight as it is
+   * and a column-major one transposed (both multiplied in blocks), beta 0 and 1; the forms it leaves to
+   * one call (a transposed row-major weight, a block or less) as well.
+   */
+  @Test
+  void rowBlocksMatchOneProduct() {
+    long seed = 100;
+    for (int m : new int[] {8, 19, 32}) {
+      for (char orderB : new char[] {'c', 'f'}) {
+        for (boolean tb : new boolean[] {false, true}) {
+          for (float beta : new float[] {0f, 1f}) {
+            INDArray a = matrix(m, 6, 'c', seed++);
+            INDArray b = tb ? matrix(20, 6, orderB, seed++) : matrix(6, 20, orderB, seed++);
+            INDArray c = matrix(m, 20, 'c', seed++);
+            INDArray want = c.dup();
+            NativeGemm.mm(a, false, b, tb, want, 1f, beta);
+            NativeGemm.mmByRowBlocks(a, b, tb, c, beta, true);
+            double diff = want.sub(c).amaxNumber().doubleValue();
+            assertTrue(diff < 1e-5, "m=" + m + " b " + orderB + " tb=" + tb + " beta=" + beta + ": " + diff);
+          }
+        }
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> NativeGemm.mmByRowBlocks(matrix(19, 4, 'c', 1),
+        matrix(5, 2, 'c', 2), false, Nd4j.zeros(DataType.FLOAT, 19, 2), 0f, true));
+  }
+
+  @Test
+  void smallKernelsFollowThePropertyElseTheCoreType() {
+    assertTrue(NativeGemm.smallKernels(null, "SkylakeX"));
+    assertTrue(NativeGemm.smallKernels("", " cooperlake "));
+    assertFalse(NativeGemm.smallKernels(null, "Haswell"));
+    assertFalse(NativeGemm.smallKernels(null, null), "an unset core type (OpenBLAS detects the CPU) counts as no");
+    assertFalse(NativeGemm.smallKernels("false", "SkylakeX"));
+    assertTrue(NativeGemm.smallKernels("true", null));
   }
 
   @Test
