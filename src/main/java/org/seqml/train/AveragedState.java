@@ -9,85 +9,120 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A network's trainable state (parameters, then updater state) as one vector of doubles, its
- * weighted average over workers, and its wire form (a header, then the values in the network's
- * precision).
+ * A network's trainable state (parameters, then updater state) in its wire form: a header of the
+ * examples a worker fitted in the round and its iteration count, then the values in the network's
+ * precision (double for a double network, float otherwise), little-endian. Workers exchange it and
+ * average it as it is, and the values move between it and the network's native arrays in bulk. An
+ * exchange through double[] copies and ND4J casts took 17-44 ms a round on worker 0 for the bench
+ * LSTM's 606 k values, in a warm JVM (docs/BENCHMARKS.md).
  */
 final class AveragedState {
-  /** A header of the examples a worker fitted in the round and its iteration count. */
   private static final int HEADER = Long.BYTES + Integer.BYTES;
 
   private AveragedState() {}
 
-  /** One worker's contribution to a round. */
+  /** One worker's contribution to a round, decoded (tests and the averaging arithmetic's reference). */
   record Contribution(long examples, int iterations, double[] state) {}
 
-  static Contribution of(ComputationGraph net, long examples) {
+  /** The network's state in wire form, with the examples it fitted in the round. */
+  static byte[] wire(ComputationGraph net, long examples) {
     INDArray params = net.params();
     INDArray updater = updaterState(net);
-    long size = params.length() + (updater == null ? 0 : updater.length());
-    double[] state = new double[Math.toIntExact(size)];
-    System.arraycopy(params.toDoubleVector(), 0, state, 0, (int) params.length());
+    DataType type = wireType(params.dataType());
+    long values = params.length() + (updater == null ? 0 : updater.length());
+    ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(HEADER + values * width(type))).order(ByteOrder.LITTLE_ENDIAN);
+    buf.putLong(examples).putInt(net.getConfiguration().getIterationCount());
+    put(params, type, buf);
     if (updater != null) {
-      System.arraycopy(updater.toDoubleVector(), 0, state, (int) params.length(), (int) updater.length());
+      put(updater, type, buf);
     }
-    return new Contribution(examples, net.getConfiguration().getIterationCount(), state);
+    return buf.array();
+  }
+
+  /** Sets the network's parameters, updater state and iteration count to the wire form's. */
+  static void apply(ComputationGraph net, byte[] wire) {
+    INDArray params = net.params();
+    INDArray updater = updaterState(net);
+    DataType type = wireType(params.dataType());
+    long values = params.length() + (updater == null ? 0 : updater.length());
+    if (wire.length != HEADER + values * width(type)) {
+      throw new IllegalArgumentException("a state of " + (wire.length - HEADER) / width(type) + " values for a network of "
+          + values);
+    }
+    ByteBuffer buf = ByteBuffer.wrap(wire).order(ByteOrder.LITTLE_ENDIAN);
+    buf.getLong();
+    int iterations = buf.getInt();
+    take(buf, type, params);
+    if (updater != null) {
+      take(buf, type, updater);
+    }
+    net.getConfiguration().setIterationCount(iterations);
   }
 
   /**
-   * The example-weighted mean of the contributions that fitted anything; a worker that ran out of
-   * minibatches (weight 0) takes the others' state. A single contributor's state is taken exactly.
+   * The example-weighted mean of the wire forms that fitted anything, in wire form; a worker that ran
+   * out of minibatches (weight 0) takes the others' state, a single contributor's state is taken exactly,
+   * and the iteration count is the furthest worker's. Each value is summed in double, in list order, and
+   * rounded once to the network's precision.
    */
-  static Contribution average(List<Contribution> all) {
-    List<Contribution> fitted = all.stream().filter(c -> c.examples() > 0).toList();
-    int iterations = all.stream().mapToInt(Contribution::iterations).max().orElse(0);
+  static byte[] average(List<byte[]> wires, DataType networkType) {
+    DataType type = wireType(networkType);
+    int iterations = wires.stream().mapToInt(AveragedState::iterations).max().orElse(0);
+    List<byte[]> fitted = wires.stream().filter(w -> examples(w) > 0).toList();
     if (fitted.isEmpty()) {
       throw new IllegalStateException("an averaging round in which no worker fitted a minibatch");
     }
-    long total = fitted.stream().mapToLong(Contribution::examples).sum();
-    if (fitted.size() == 1) {
-      return new Contribution(total, iterations, fitted.get(0).state());
-    }
-    double[] mean = new double[fitted.get(0).state().length];
-    for (Contribution c : fitted) {
-      double w = (double) c.examples() / total;
-      double[] s = c.state();
-      for (int i = 0; i < mean.length; i++) {
-        mean[i] += w * s[i];
+    long total = fitted.stream().mapToLong(AveragedState::examples).sum();
+    int values = (fitted.get(0).length - HEADER) / width(type);
+    for (byte[] w : fitted) {
+      if (w.length != fitted.get(0).length) {
+        throw new IllegalArgumentException("workers sent states of different sizes: " + w.length + " and "
+            + fitted.get(0).length + " bytes");
       }
     }
-    return new Contribution(total, iterations, mean);
-  }
-
-  /** Sets the network's parameters, updater state and iteration count to {@code c}'s. */
-  static void apply(ComputationGraph net, Contribution c) {
-    INDArray params = net.params();
-    INDArray updater = updaterState(net);
-    int p = (int) params.length();
-    params.assign(vector(c.state(), 0, p, params));
-    if (updater != null) {
-      updater.assign(vector(c.state(), p, (int) updater.length(), updater));
+    ByteBuffer out = ByteBuffer.allocate(HEADER + values * width(type)).order(ByteOrder.LITTLE_ENDIAN);
+    out.putLong(total).putInt(iterations);
+    if (fitted.size() == 1) {
+      out.put(fitted.get(0), HEADER, values * width(type));
+      return out.array();
     }
-    net.getConfiguration().setIterationCount(c.iterations());
+    double[] weights = fitted.stream().mapToDouble(w -> (double) examples(w) / total).toArray();
+    if (type == DataType.DOUBLE) {
+      java.nio.DoubleBuffer[] in = fitted.stream().map(w -> body(w).asDoubleBuffer()).toArray(java.nio.DoubleBuffer[]::new);
+      java.nio.DoubleBuffer mean = out.asDoubleBuffer();
+      for (int i = 0; i < values; i++) {
+        double sum = 0;
+        for (int c = 0; c < in.length; c++) {
+          sum += weights[c] * in[c].get(i);
+        }
+        mean.put(i, sum);
+      }
+    } else {
+      java.nio.FloatBuffer[] in = fitted.stream().map(w -> body(w).asFloatBuffer()).toArray(java.nio.FloatBuffer[]::new);
+      java.nio.FloatBuffer mean = out.asFloatBuffer();
+      for (int i = 0; i < values; i++) {
+        double sum = 0;
+        for (int c = 0; c < in.length; c++) {
+          sum += weights[c] * in[c].get(i);
+        }
+        mean.put(i, (float) sum);
+      }
+    }
+    return out.array();
   }
 
-  private static INDArray vector(double[] state, int from, int length, INDArray like) {
-    double[] part = new double[length];
-    System.arraycopy(state, from, part, 0, length);
-    return Nd4j.createFromArray(part).castTo(like.dataType()).reshape(like.shape());
+  /** A hash of the state values alone (not the header): equal for equal parameters and updater state. */
+  static int stateHash(byte[] wire) {
+    return ByteBuffer.wrap(wire, HEADER, wire.length - HEADER).hashCode();
   }
 
-  private static INDArray updaterState(ComputationGraph net) {
-    return net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
-  }
-
-  /** The contribution as bytes, state in the network's precision (a float network's average is exact). */
-  static byte[] bytes(Contribution c, DataType type) {
-    int width = type == DataType.DOUBLE ? Double.BYTES : Float.BYTES;
-    ByteBuffer buf = ByteBuffer.allocate(HEADER + c.state().length * width).order(ByteOrder.LITTLE_ENDIAN);
+  /** The contribution in wire form, values rounded to the network's precision. */
+  static byte[] bytes(Contribution c, DataType networkType) {
+    DataType type = wireType(networkType);
+    ByteBuffer buf = ByteBuffer.allocate(HEADER + c.state().length * width(type)).order(ByteOrder.LITTLE_ENDIAN);
     buf.putLong(c.examples()).putInt(c.iterations());
     for (double v : c.state()) {
-      if (width == Double.BYTES) {
+      if (type == DataType.DOUBLE) {
         buf.putDouble(v);
       } else {
         buf.putFloat((float) v);
@@ -96,15 +131,96 @@ final class AveragedState {
     return buf.array();
   }
 
-  static Contribution fromBytes(byte[] bytes, DataType type) {
-    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+  static Contribution fromBytes(byte[] wire, DataType networkType) {
+    DataType type = wireType(networkType);
+    ByteBuffer buf = ByteBuffer.wrap(wire).order(ByteOrder.LITTLE_ENDIAN);
     long examples = buf.getLong();
     int iterations = buf.getInt();
-    boolean doubles = type == DataType.DOUBLE;
-    double[] state = new double[buf.remaining() / (doubles ? Double.BYTES : Float.BYTES)];
+    double[] state = new double[buf.remaining() / width(type)];
     for (int i = 0; i < state.length; i++) {
-      state[i] = doubles ? buf.getDouble() : buf.getFloat();
+      state[i] = type == DataType.DOUBLE ? buf.getDouble() : buf.getFloat();
     }
     return new Contribution(examples, iterations, state);
+  }
+
+  private static long examples(byte[] wire) {
+    return ByteBuffer.wrap(wire).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+  }
+
+  private static int iterations(byte[] wire) {
+    return ByteBuffer.wrap(wire).order(ByteOrder.LITTLE_ENDIAN).getInt(Long.BYTES);
+  }
+
+  private static ByteBuffer body(byte[] wire) {
+    return ByteBuffer.wrap(wire, HEADER, wire.length - HEADER).slice().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private static DataType wireType(DataType networkType) {
+    return networkType == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
+  }
+
+  private static int width(DataType wireType) {
+    return wireType == DataType.DOUBLE ? Double.BYTES : Float.BYTES;
+  }
+
+  /** Whether x's native buffer holds exactly its values, in the wire's precision. */
+  private static boolean direct(INDArray x, DataType type) {
+    return x.dataType() == type && !x.isView() && x.data().length() == x.length();
+  }
+
+  /** Appends x's values to buf: a bulk copy from its native buffer (typed views convert the byte order). */
+  private static void put(INDArray x, DataType type, ByteBuffer buf) {
+    INDArray src = direct(x, type) ? x : x.castTo(type).dup('c');
+    ByteBuffer in = src.data().asNio().duplicate().order(ByteOrder.nativeOrder());
+    int n = (int) x.length();
+    if (type == DataType.DOUBLE) {
+      buf.asDoubleBuffer().put(in.asDoubleBuffer().limit(n));
+    } else {
+      buf.asFloatBuffer().put(in.asFloatBuffer().limit(n));
+    }
+    buf.position(buf.position() + n * width(type));
+  }
+
+  /** Reads x.length() values from buf into x: straight into its native buffer when it holds them alone. */
+  private static void take(ByteBuffer buf, DataType type, INDArray x) {
+    int n = (int) x.length();
+    ByteBuffer in = buf.slice().order(ByteOrder.LITTLE_ENDIAN);
+    if (direct(x, type)) {
+      ByteBuffer out = x.data().asNio().duplicate().order(ByteOrder.nativeOrder());
+      if (type == DataType.DOUBLE) {
+        out.asDoubleBuffer().put(in.asDoubleBuffer().limit(n));
+      } else {
+        out.asFloatBuffer().put(in.asFloatBuffer().limit(n));
+      }
+    } else if (type == DataType.DOUBLE) {
+      double[] values = new double[n];
+      in.asDoubleBuffer().get(values);
+      x.assign(Nd4j.createFromArray(values).castTo(x.dataType()).reshape(x.shape()));
+    } else {
+      float[] values = new float[n];
+      in.asFloatBuffer().get(values);
+      x.assign(Nd4j.createFromArray(values).castTo(x.dataType()).reshape(x.shape()));
+    }
+    buf.position(buf.position() + n * width(type));
+  }
+
+  private static INDArray updaterState(ComputationGraph net) {
+    return net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
+  }
+
+  /** The decoded state of a network (tests). */
+  static Contribution of(ComputationGraph net, long examples) {
+    return fromBytes(wire(net, examples), net.params().dataType());
+  }
+
+  /** Sets a decoded contribution on a network (tests). */
+  static void apply(ComputationGraph net, Contribution c) {
+    apply(net, bytes(c, net.params().dataType()));
+  }
+
+  /** The mean of decoded contributions (tests): {@link #average(List, DataType)} at double precision. */
+  static Contribution average(List<Contribution> all) {
+    return fromBytes(average(all.stream().map(c -> bytes(c, DataType.DOUBLE)).toList(), DataType.DOUBLE),
+        DataType.DOUBLE);
   }
 }

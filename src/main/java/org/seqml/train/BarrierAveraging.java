@@ -2,7 +2,6 @@ package org.seqml.train;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -145,13 +144,12 @@ public final class BarrierAveraging {
    * configuration and state.
    */
   public EpochResult fitEpoch(ComputationGraph net, long shuffleSeed) {
-    AveragedState.Contribution state = AveragedState.of(net, 0);
-    if (net != lastOutput || Arrays.hashCode(state.state()) != lastStateHash) {
+    byte[] state = AveragedState.wire(net, 0);
+    if (net != lastOutput || AveragedState.stateHash(state) != lastStateHash) {
       configuration = net.getConfiguration().toJson();
       lastToken = null; // changed since the workers kept it: they build it from the broadcast
     }
-    DataType type = net.params().dataType();
-    Start start = new Start(configuration, AveragedState.bytes(state, type));
+    Start start = new Start(configuration, state);
     String next = UUID.randomUUID().toString();
     for (int attempt = 1; ; attempt++) {
       Broadcast<Start> payload = jsc.broadcast(start);
@@ -161,13 +159,13 @@ public final class BarrierAveraging {
         List<WorkerReport> reports = new ArrayList<>(data.rdd().barrier()
             .mapPartitions(task, false, ClassTag$.MODULE$.apply(WorkerReport.class)).toJavaRDD().collect());
         reports.sort(Comparator.comparingInt(WorkerReport::worker));
-        AveragedState.Contribution trained = AveragedState.fromBytes(reports.get(0).model(), type);
+        byte[] trained = reports.get(0).model();
         AveragedState.apply(net, trained);
         net.incrementEpochCount();
         lastOutput = net;
         lastToken = next;
         // the wire form is in the network's precision: what the network now holds, value for value
-        lastStateHash = Arrays.hashCode(trained.state());
+        lastStateHash = AveragedState.stateHash(trained);
         List<WorkerReport> summaries = reports.stream().map(r -> new WorkerReport(r.worker(), r.batches(),
             r.examples(), r.rounds(), r.fitSeconds(), r.fitCpuSeconds(), r.syncSeconds(), null)).toList();
         return new EpochResult(net, summaries);
@@ -227,7 +225,7 @@ public final class BarrierAveraging {
         Start s = start.value();
         net = new ComputationGraph(ComputationGraphConfiguration.fromJson(s.configuration()));
         net.init();
-        AveragedState.apply(net, AveragedState.fromBytes(s.state(), net.params().dataType()));
+        AveragedState.apply(net, s.state());
         BUILT.incrementAndGet();
       }
       net.getConfiguration().setEpochCount(epochCount);
@@ -271,7 +269,7 @@ public final class BarrierAveraging {
           syncNanos += System.nanoTime() - t1;
           exampleCount += examples;
         }
-        byte[] state = task.partitionId() == 0 ? AveragedState.bytes(AveragedState.of(net, exampleCount), type) : null;
+        byte[] state = task.partitionId() == 0 ? AveragedState.wire(net, exampleCount) : null;
         WorkerNets.put(run, task.partitionId(), endToken, net);
         kept = true;
         WorkerReport report = new WorkerReport(task.partitionId(), batchCount, exampleCount, rounds, fitNanos / 1e9,
@@ -293,16 +291,16 @@ public final class BarrierAveraging {
      */
     private static void exchange(PeerExchange peers, int partition, ComputationGraph net, long examples,
         DataType type) {
-      AveragedState.Contribution mine = AveragedState.of(net, examples);
+      byte[] mine = AveragedState.wire(net, examples);
       if (partition == 0) {
-        List<AveragedState.Contribution> all = new ArrayList<>(List.of(mine));
-        peers.gather().forEach(bytes -> all.add(AveragedState.fromBytes(bytes, type)));
-        AveragedState.Contribution mean = AveragedState.average(all);
-        peers.sendToAll(AveragedState.bytes(mean, type));
+        List<byte[]> all = new ArrayList<>(List.of(mine));
+        all.addAll(peers.gather());
+        byte[] mean = AveragedState.average(all, type);
+        peers.sendToAll(mean);
         AveragedState.apply(net, mean);
       } else {
-        peers.sendToFirst(AveragedState.bytes(mine, type));
-        AveragedState.apply(net, AveragedState.fromBytes(peers.receiveFromFirst(), type));
+        peers.sendToFirst(mine);
+        AveragedState.apply(net, peers.receiveFromFirst());
       }
     }
   }

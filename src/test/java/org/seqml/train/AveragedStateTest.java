@@ -72,6 +72,46 @@ class AveragedStateTest {
     assertEquals(from.getConfiguration().getIterationCount(), to.getConfiguration().getIterationCount());
   }
 
+  /**
+   * The wire form is the header, then the parameters, then the updater state, copied in bulk from the
+   * network's native arrays; applying it sets them exactly. Float and double networks alike.
+   */
+  @Test
+  void aNetworksWireFormIsItsParametersThenItsUpdaterStateAndAppliesExactly() {
+    for (DataType precision : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+      ComputationGraph from = net(5).convertDataType(precision);
+      from.fit(batch().copy());
+      from.fit(batch().copy());
+      byte[] wire = AveragedState.wire(from, 77);
+      AveragedState.Contribution decoded = AveragedState.fromBytes(wire, precision);
+      assertEquals(77, decoded.examples());
+      assertEquals(2, decoded.iterations());
+      double[] params = from.params().toDoubleVector();
+      double[] updater = from.getUpdater().getStateViewArray().toDoubleVector();
+      assertArrayEquals(params, java.util.Arrays.copyOfRange(decoded.state(), 0, params.length), 0, precision + "");
+      assertArrayEquals(updater, java.util.Arrays.copyOfRange(decoded.state(), params.length, decoded.state().length), 0,
+          precision + " updater state");
+      ComputationGraph to = net(6).convertDataType(precision);
+      to.fit(batch().copy());
+      AveragedState.apply(to, wire);
+      assertEquals(from.params(), to.params());
+      assertEquals(from.getUpdater().getStateViewArray(), to.getUpdater().getStateViewArray());
+      assertEquals(2, to.getConfiguration().getIterationCount());
+      assertEquals(AveragedState.stateHash(wire), AveragedState.stateHash(AveragedState.wire(to, 1)),
+          "the state hash ignores the header");
+    }
+  }
+
+  @Test
+  void statesOfTheWrongSizeAreRefused() {
+    ComputationGraph net = net(7);
+    net.fit(batch());
+    byte[] wire = AveragedState.wire(net, 8);
+    byte[] shorter = java.util.Arrays.copyOf(wire, wire.length - 4);
+    assertThrows(IllegalArgumentException.class, () -> AveragedState.apply(net, shorter));
+    assertThrows(IllegalArgumentException.class, () -> AveragedState.average(List.of(wire, shorter), DataType.FLOAT));
+  }
+
   static org.nd4j.linalg.dataset.DataSet batch() {
     return new org.nd4j.linalg.dataset.DataSet(org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, 8, 3, 6),
         org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, 8, 2));
