@@ -102,6 +102,18 @@ class AveragedStateTest {
     }
   }
 
+  /** A half-precision network's arrays are not in the wire's precision: its values travel as floats. */
+  @Test
+  void aHalfPrecisionNetworkTravelsAsFloats() {
+    ComputationGraph from = net(8).convertDataType(DataType.HALF);
+    ComputationGraph to = net(9).convertDataType(DataType.HALF);
+    byte[] wire = AveragedState.wire(from, 3);
+    assertEquals(12 + 4 * (from.params().length() + from.getUpdater().getStateViewArray().length()), wire.length);
+    AveragedState.apply(to, wire);
+    assertEquals(from.params(), to.params());
+    assertEquals(from.getUpdater().getStateViewArray(), to.getUpdater().getStateViewArray());
+  }
+
   @Test
   void statesOfTheWrongSizeAreRefused() {
     ComputationGraph net = net(7);
