@@ -1,6 +1,5 @@
 package org.seqml.train;
 
-import static org.apache.spark.sql.functions.col;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +7,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.util.ComputationGraphUtil;
@@ -84,11 +82,8 @@ public final class ParameterAveragingTrainer {
     int batch = t.batchSizePerWorker();
     // MultiDataSets, as a ComputationGraph trains on: given DataSets, DL4J maps them to new
     // MultiDataSets, persists, and counts that RDD again in every epoch (and never unpersists it).
-    JavaRDD<MultiDataSet> data = trainRows
-        .withColumn("order", functions.rand(seed))
-        .repartition(workers, col("order"))
-        .sortWithinPartitions("order")
-        .drop("order")
+    // Equal shares: a worker with more batches would keep the others waiting every epoch.
+    JavaRDD<MultiDataSet> data = WorkerShares.of(trainRows, workers, seed)
         .javaRDD()
         .mapPartitions(rows -> Batches.flatMap(rows, batch,
             b -> List.of(ComputationGraphUtil.toMultiDataSet(batcher.batch(b)))))
@@ -97,8 +92,8 @@ public final class ParameterAveragingTrainer {
     long batches = batchesPerWorker.stream().mapToLong(Long::longValue).sum();
     long samples = trainRows.count();
     int rounds = BarrierAveraging.rounds(batchesPerWorker, t.averagingFrequency());
-    LOG.info("training on {} examples ({} batches of {}) with {} workers, {} validation examples; averaging with {} "
-        + "({} rounds an epoch)", samples, batches, batch, workers, validationCount,
+    LOG.info("training on {} examples ({} batches of {}; per worker {}) with {} workers, {} validation examples; "
+        + "averaging with {} ({} rounds an epoch)", samples, batches, batch, batchesPerWorker, workers, validationCount,
         t.barrierAveraging() ? "barrier stages" : "DL4J's master", t.barrierAveraging() ? rounds : "~" + rounds);
 
     ExecutorUsage usage = ExecutorUsage.listen(jsc.sc());
