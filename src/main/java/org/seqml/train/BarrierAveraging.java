@@ -43,14 +43,24 @@ public final class BarrierAveraging {
   /** Networks workers built from the broadcast, in this JVM (tests read it in local mode). */
   static final java.util.concurrent.atomic.AtomicInteger BUILT = new java.util.concurrent.atomic.AtomicInteger();
 
-  /** What one worker did in an epoch; worker 0 also carries the averaged state ({@link AveragedState#bytes}). */
+  /**
+   * What one worker did in an epoch; worker 0 also carries the averaged state ({@link AveragedState#bytes}).
+   * {@code syncSeconds} is the time of its exchanges; {@code waitSeconds}, of that, the time it waited for
+   * its peers' bytes (worker 0 for the others' states, the others for the mean): the workers' fits
+   * differing, not the exchange's own work.
+   */
   public record WorkerReport(int worker, long batches, long examples, int rounds, double fitSeconds,
-      double fitCpuSeconds, double syncSeconds, byte[] model) implements Serializable {}
+      double fitCpuSeconds, double syncSeconds, double waitSeconds, byte[] model) implements Serializable {}
 
   /** The network after the epoch and each worker's report (without the network bytes). */
   public record EpochResult(ComputationGraph network, List<WorkerReport> workers) {
     public double syncSeconds() {
       return workers.stream().mapToDouble(WorkerReport::syncSeconds).max().orElse(0);
+    }
+
+    /** The longest any worker waited for its peers in the epoch's exchanges. */
+    public double waitSeconds() {
+      return workers.stream().mapToDouble(WorkerReport::waitSeconds).max().orElse(0);
     }
 
     public double fitSeconds() {
@@ -167,7 +177,7 @@ public final class BarrierAveraging {
         // the wire form is in the network's precision: what the network now holds, value for value
         lastStateHash = AveragedState.stateHash(trained);
         List<WorkerReport> summaries = reports.stream().map(r -> new WorkerReport(r.worker(), r.batches(),
-            r.examples(), r.rounds(), r.fitSeconds(), r.fitCpuSeconds(), r.syncSeconds(), null)).toList();
+            r.examples(), r.rounds(), r.fitSeconds(), r.fitCpuSeconds(), r.syncSeconds(), r.waitSeconds(), null)).toList();
         return new EpochResult(net, summaries);
       } catch (Exception e) { // Scala throws the checked SparkException undeclared
         if (!(e instanceof SparkException)) {
@@ -248,6 +258,7 @@ public final class BarrierAveraging {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         boolean cpuTimed = threads.isCurrentThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();
         long syncNanos = 0;
+        long waitNanos = 0;
         long batchCount = 0;
         long exampleCount = 0;
         for (int round = 0; round < rounds; round++) {
@@ -263,7 +274,7 @@ public final class BarrierAveraging {
           long t1 = System.nanoTime();
           fitCpuNanos += cpuTimed ? threads.getCurrentThreadCpuTime() - cpu0 : 0;
           if (peers != null) {
-            exchange(peers, task.partitionId(), net, examples, type);
+            waitNanos += exchange(peers, task.partitionId(), net, examples, type);
           }
           fitNanos += t1 - t0;
           syncNanos += System.nanoTime() - t1;
@@ -273,7 +284,7 @@ public final class BarrierAveraging {
         WorkerNets.put(run, task.partitionId(), endToken, net);
         kept = true;
         WorkerReport report = new WorkerReport(task.partitionId(), batchCount, exampleCount, rounds, fitNanos / 1e9,
-            cpuTimed ? fitCpuNanos / 1e9 : Double.NaN, syncNanos / 1e9, state);
+            cpuTimed ? fitCpuNanos / 1e9 : Double.NaN, syncNanos / 1e9, waitNanos / 1e9, state);
         return JavaConverters.asScalaIterator(List.of(report).iterator());
       } finally {
         if (peers != null) {
@@ -287,21 +298,30 @@ public final class BarrierAveraging {
 
     /**
      * Sends this worker's state and sets the example-weighted mean of all: task 0 gathers, averages
-     * (in partition order, so every run sums alike) and sends the mean back.
+     * (in partition order, so every run sums alike) and sends the mean back. Returns the nanoseconds it
+     * waited for its peers' bytes.
      */
-    private static void exchange(PeerExchange peers, int partition, ComputationGraph net, long examples,
+    private static long exchange(PeerExchange peers, int partition, ComputationGraph net, long examples,
         DataType type) {
       byte[] mine = AveragedState.wire(net, examples);
+      long t0;
+      long waited;
       if (partition == 0) {
         List<byte[]> all = new ArrayList<>(List.of(mine));
+        t0 = System.nanoTime();
         all.addAll(peers.gather());
+        waited = System.nanoTime() - t0;
         byte[] mean = AveragedState.average(all, type);
         peers.sendToAll(mean);
         AveragedState.apply(net, mean);
       } else {
         peers.sendToFirst(mine);
-        AveragedState.apply(net, peers.receiveFromFirst());
+        t0 = System.nanoTime();
+        byte[] mean = peers.receiveFromFirst();
+        waited = System.nanoTime() - t0;
+        AveragedState.apply(net, mean);
       }
+      return waited;
     }
   }
 }

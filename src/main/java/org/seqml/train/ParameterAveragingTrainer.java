@@ -128,9 +128,9 @@ public final class ParameterAveragingTrainer {
           BarrierAveraging.EpochResult result = averaging.fitEpoch(current, seed + epoch);
           current = result.network();
           LOG.info(String.format("epoch %d: %d averaging rounds in %.2f s; workers fitted for up to %.2f s (that "
-              + "worker's training thread ran %.2f s of it) and exchanged (waiting for each other included) for up to "
-              + "%.2f s", epoch, rounds, (System.nanoTime() - t0) / 1e9, result.fitSeconds(),
-              result.slowestFitCpuSeconds(), result.syncSeconds()));
+              + "worker's training thread ran %.2f s of it) and exchanged for up to %.2f s (waiting for each other "
+              + "up to %.2f s of it)", epoch, rounds, (System.nanoTime() - t0) / 1e9, result.fitSeconds(),
+              result.slowestFitCpuSeconds(), result.syncSeconds(), result.waitSeconds()));
         } else {
           SparkComputationGraph spark = new SparkComputationGraph(jsc, current, master(workers, batch, t, seed + epoch));
           spark.fitMultiDataSet(data);

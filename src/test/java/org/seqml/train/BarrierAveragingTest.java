@@ -90,11 +90,12 @@ class BarrierAveragingTest {
   @Test
   void anEpochReportsTheCpuTimeOfItsSlowestFittingWorker() {
     BarrierAveraging.EpochResult epoch = new BarrierAveraging.EpochResult(null, List.of(
-        new BarrierAveraging.WorkerReport(0, 4, 32, 2, 1.5, 1.5, 0.4, null),
-        new BarrierAveraging.WorkerReport(1, 4, 32, 2, 2.0, 1.4, 0.1, null)));
+        new BarrierAveraging.WorkerReport(0, 4, 32, 2, 1.5, 1.5, 0.4, 0.35, null),
+        new BarrierAveraging.WorkerReport(1, 4, 32, 2, 2.0, 1.4, 0.1, 0.02, null)));
     assertEquals(2.0, epoch.fitSeconds());
     assertEquals(1.4, epoch.slowestFitCpuSeconds()); // worker 1's, not the largest CPU time
     assertEquals(0.4, epoch.syncSeconds());
+    assertEquals(0.35, epoch.waitSeconds());
   }
 
   /**
@@ -129,6 +130,12 @@ class BarrierAveragingTest {
     assertSameState(workers[0], trained, "two workers");
     assertEquals(3, trained.getConfiguration().getIterationCount(), "the furthest worker's iterations");
     assertEquals(List.of(2L, 3L), result.workers().stream().map(BarrierAveraging.WorkerReport::batches).toList());
+    for (BarrierAveraging.WorkerReport w : result.workers()) {
+      assertTrue(w.waitSeconds() >= 0 && w.waitSeconds() <= w.syncSeconds(),
+          "worker " + w.worker() + " waited " + w.waitSeconds() + " s of " + w.syncSeconds() + " s of exchanges");
+    }
+    // in round 2 worker 0 has nothing to fit: it waits in its gather while worker 1 fits its last minibatch
+    assertTrue(result.workers().get(0).waitSeconds() > 0, "worker 0 never waited");
     rdd.unpersist();
   }
 
