@@ -177,7 +177,8 @@ public final class BarrierAveraging {
         // the wire form is in the network's precision: what the network now holds, value for value
         lastStateHash = AveragedState.stateHash(trained);
         List<WorkerReport> summaries = reports.stream().map(r -> new WorkerReport(r.worker(), r.batches(),
-            r.examples(), r.rounds(), r.fitSeconds(), r.fitCpuSeconds(), r.syncSeconds(), r.waitSeconds(), null)).toList();
+            r.examples(), r.rounds(), r.fitSeconds(), r.fitCpuSeconds(), r.syncSeconds(), r.waitSeconds(), null))
+            .toList();
         return new EpochResult(net, summaries);
       } catch (Exception e) { // Scala throws the checked SparkException undeclared
         if (!(e instanceof SparkException)) {

@@ -1,6 +1,5 @@
 package org.seqml.train;
 
-
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;

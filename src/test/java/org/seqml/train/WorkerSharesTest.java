@@ -20,7 +20,9 @@ class WorkerSharesTest {
     Dataset<Row> dealt = WorkerShares.of(rows, workers, seed);
     assertEquals(workers, dealt.javaRDD().getNumPartitions());
     List<List<Long>> out = new ArrayList<>();
-    dealt.javaRDD().glom().collect().forEach(p -> out.add(p.stream().map(r -> r.getLong(0)).collect(Collectors.toList())));
+    for (List<Row> share : dealt.javaRDD().glom().collect()) {
+      out.add(share.stream().map(r -> r.getLong(0)).collect(Collectors.toList()));
+    }
     return out;
   }
 
