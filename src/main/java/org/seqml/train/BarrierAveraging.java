@@ -44,7 +44,7 @@ public final class BarrierAveraging {
   static final java.util.concurrent.atomic.AtomicInteger BUILT = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
-   * What one worker did in an epoch; worker 0 also carries the averaged state ({@link AveragedState#bytes}).
+   * What one worker did in an epoch; worker 0 also carries the averaged state ({@link AveragedState#wire}).
    * {@code syncSeconds} is the time of its exchanges; {@code waitSeconds}, of that, the time it waited for
    * its peers' bytes (worker 0 for the others' states, the others for the mean): the workers' fits
    * differing, not the exchange's own work.
