@@ -126,11 +126,11 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     int steps = steps();
     int h = hidden();
     int n = b * h;
-    Buffers s = buffersFor(b, steps, (int) layerConf().getNIn(), h);
+    Buffers s = buffersFor(b, steps, (int) layerConf().getNIn(), h, training);
     INDArray w = getParamWithNoise(LSTMParamInitializer.INPUT_WEIGHT_KEY, training, workspaceMgr);
     INDArray r = getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, training, workspaceMgr);
     float[] bias = getParamWithNoise(LSTMParamInitializer.BIAS_KEY, training, workspaceMgr).toFloatVector();
-    float[][] biasRows = new float[4][n];
+    float[][] biasRows = s.biasRows;
     for (int gate = 0; gate < 4; gate++) {
       for (int row = 0; row < b; row++) {
         System.arraycopy(bias, gate * h, biasRows[gate], row * h, h);
@@ -146,12 +146,14 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
       if (t > 0) {
         NativeGemm.mmByRowBlocks(s.hsRows[t], rRows, false, s.zRows[t], 1f);
       }
-      s.readGates(t, s.a[t], s.f[t], s.o[t], s.g[t]);
-      LstmKernels.tanhWithBias(s.a[t], biasRows[0], n);
-      LstmKernels.sigmoid(s.f[t], biasRows[1], n);
-      LstmKernels.sigmoid(s.o[t], biasRows[2], n);
-      LstmKernels.sigmoid(s.g[t], biasRows[3], n);
-      LstmKernels.cell(s.a[t], s.f[t], s.o[t], s.g[t], t == 0 ? null : s.c[t - 1], s.c[t], s.tc[t], hRow, n);
+      int at = s.slot(t);
+      s.readGates(t, s.a[at], s.f[at], s.o[at], s.g[at]);
+      LstmKernels.tanhWithBias(s.a[at], biasRows[0], n);
+      LstmKernels.sigmoid(s.f[at], biasRows[1], n);
+      LstmKernels.sigmoid(s.o[at], biasRows[2], n);
+      LstmKernels.sigmoid(s.g[at], biasRows[3], n);
+      LstmKernels.cell(s.a[at], s.f[at], s.o[at], s.g[at], t == 0 ? null : s.c[s.slot(t - 1)], s.c[at], s.tc[at],
+          hRow, n);
       if (s.mask != null) {
         // DL4J zeroes the output and the carried cell state at masked steps.
         for (int row = 0; row < b; row++) {
@@ -159,7 +161,7 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
           if (m != 1f) {
             for (int i = row * h; i < (row + 1) * h; i++) {
               hRow[i] *= m;
-              s.c[t][i] *= m;
+              s.c[at][i] *= m;
             }
           }
         }
@@ -229,9 +231,9 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     return gradient;
   }
 
-  private Buffers buffersFor(int batch, int steps, int nIn, int hidden) {
-    if (buffers == null || !buffers.fits(batch, steps, nIn, hidden)) {
-      buffers = new Buffers(batch, steps, nIn, hidden);
+  private Buffers buffersFor(int batch, int steps, int nIn, int hidden, boolean training) {
+    if (buffers == null || !buffers.fits(batch, steps, nIn, hidden, training)) {
+      buffers = new Buffers(batch, steps, nIn, hidden, training);
     }
     return buffers;
   }
@@ -239,7 +241,9 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
   /**
    * What one call works in, kept while the batch shape stays: native matrices for the products
    * (outside DL4J's workspaces, so they outlive a forward pass), and per-step Java arrays of the
-   * gates and cell states that the backward pass reads.
+   * gates and cell states that the backward pass reads. Inference keeps one step of those arrays and
+   * no backward matrices: a validation pass at batch 512 on the bench LSTM allocated 79 MB of them
+   * per layer and task.
    */
   private static final class Buffers {
     final int batch;
@@ -254,11 +258,11 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     final INDArray hs;
     /** The recurrent part of dL/dh for one step: [B, H]. */
     final INDArray dh;
-    /** The error from the layer above, time-major: [T * B, H]. */
+    /** The error from the layer above, time-major: [T * B, H] (training only). */
     final INDArray eps;
-    /** [T * B, 1] ones, to sum the deltas over steps and examples. */
+    /** [T * B, 1] ones, to sum the deltas over steps and examples (training only). */
     final INDArray ones;
-    /** [1, 4H]: the bias gradient, before it goes into DL4J's gradient view. */
+    /** [1, 4H]: the bias gradient, before it goes into DL4J's gradient view (training only). */
     final INDArray biasSums;
     /** [H, 4H]: a row-major copy of the recurrent weight, for the forward pass's row blocks. */
     final INDArray recurrent;
@@ -268,6 +272,10 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     final FloatBuffer hsBuf;
     final FloatBuffer dhBuf;
     final FloatBuffer epsBuf;
+    /** Whether the per-step arrays hold every step (for a backward pass), or only the current one. */
+    final boolean training;
+    /** The bias of each gate, repeated for every row: [4][B * H]. */
+    final float[][] biasRows;
     final float[][] a;
     final float[][] f;
     final float[][] o;
@@ -277,20 +285,21 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
     final float[][] scratch;
     float[] mask;
 
-    Buffers(int batch, int steps, int nIn, int hidden) {
+    Buffers(int batch, int steps, int nIn, int hidden, boolean training) {
       this.batch = batch;
       this.steps = steps;
       this.nIn = nIn;
       this.hidden = hidden;
+      this.training = training;
       int n = batch * hidden;
       try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
         xtb = Nd4j.create(DataType.FLOAT, new long[] {(long) steps * batch, nIn}, 'c');
         z = Nd4j.create(DataType.FLOAT, new long[] {(long) steps * batch, 4L * hidden}, 'c');
         hs = Nd4j.create(DataType.FLOAT, new long[] {(long) (steps + 1) * batch, hidden}, 'c');
-        dh = Nd4j.create(DataType.FLOAT, new long[] {batch, hidden}, 'c');
-        eps = Nd4j.create(DataType.FLOAT, new long[] {(long) steps * batch, hidden}, 'c');
-        ones = Nd4j.ones(DataType.FLOAT, (long) steps * batch, 1);
-        biasSums = Nd4j.create(DataType.FLOAT, 1, 4L * hidden);
+        dh = training ? Nd4j.create(DataType.FLOAT, new long[] {batch, hidden}, 'c') : null;
+        eps = training ? Nd4j.create(DataType.FLOAT, new long[] {(long) steps * batch, hidden}, 'c') : null;
+        ones = training ? Nd4j.ones(DataType.FLOAT, (long) steps * batch, 1) : null;
+        biasSums = training ? Nd4j.create(DataType.FLOAT, 1, 4L * hidden) : null;
         recurrent = Nd4j.create(DataType.FLOAT, new long[] {hidden, 4L * hidden}, 'c');
         zRows = new INDArray[steps];
         hsRows = new INDArray[steps + 1];
@@ -303,19 +312,31 @@ final class FusedLstmLayer extends org.deeplearning4j.nn.layers.recurrent.LSTM {
       }
       zBuf = z.data().asNioFloat();
       hsBuf = hs.data().asNioFloat();
-      dhBuf = dh.data().asNioFloat();
-      epsBuf = eps.data().asNioFloat();
-      a = new float[steps][n];
-      f = new float[steps][n];
-      o = new float[steps][n];
-      g = new float[steps][n];
-      c = new float[steps][n];
-      tc = new float[steps][n];
-      scratch = new float[9][n];
+      dhBuf = training ? dh.data().asNioFloat() : null;
+      epsBuf = training ? eps.data().asNioFloat() : null;
+      biasRows = new float[4][n];
+      int kept = training ? steps : 1;
+      a = new float[kept][n];
+      f = new float[kept][n];
+      o = new float[kept][n];
+      g = new float[kept][n];
+      c = new float[kept][n];
+      tc = new float[kept][n];
+      scratch = new float[training ? 9 : 1][n];
     }
 
-    boolean fits(int batch, int steps, int nIn, int hidden) {
-      return this.batch == batch && this.steps == steps && this.nIn == nIn && this.hidden == hidden;
+    /** Training buffers serve inference too; inference buffers only inference. */
+    boolean fits(int batch, int steps, int nIn, int hidden, boolean training) {
+      return this.batch == batch && this.steps == steps && this.nIn == nIn && this.hidden == hidden
+          && (this.training || !training);
+    }
+
+    /**
+     * Where step t's gates and cell state are: every step its own in training, one for all otherwise
+     * (the cell update is element-wise, so it may carry the state in place).
+     */
+    int slot(int t) {
+      return training ? t : 0;
     }
 
     /** Splits step t's rows of z ([B, 4H], gates side by side) into one [B * H] array per gate. */

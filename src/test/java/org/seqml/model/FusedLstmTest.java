@@ -8,6 +8,7 @@ import static org.seqml.model.FusedLayerChecks.batch;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -91,6 +92,16 @@ class FusedLstmTest {
     Nd4j.getRandom().setSeed(22);
     INDArray eps = Nd4j.randn(DataType.FLOAT, 19, 7, LENGTH);
     FusedLayerChecks.assertLayersAgree(dl4j, fused, d.getFeatures(), d.getFeaturesMaskArray(), eps, 1e-4);
+    // Inference keeps one step's gates and cell state, not all: the same outputs, masks and carried state included.
+    DataSet other = batch(13, 23, mask(maskKind, 13));
+    INDArray[] out = new INDArray[2];
+    Layer[] layers = {dl4j, fused};
+    for (int i = 0; i < 2; i++) {
+      layers[i].setInput(other.getFeatures().dup(), LayerWorkspaceMgr.noWorkspaces());
+      layers[i].setMaskArray(other.getFeaturesMaskArray());
+      out[i] = layers[i].activate(false, LayerWorkspaceMgr.noWorkspaces()).dup();
+    }
+    FusedLayerChecks.assertClose(out[0], out[1], "inference outputs", 1e-4);
   }
 
   @ParameterizedTest
@@ -129,6 +140,29 @@ class FusedLstmTest {
     assertTrue(diff < 1e-4, "parameters differ by " + diff + " after " + sizes.length + " steps");
     assertTrue(nets[0].params().sub(pair("lstm", DataType.FLOAT)[0].params()).amaxNumber().doubleValue() > 1e-3,
         "the steps moved nothing");
+  }
+
+  /**
+   * Inference between training steps (validation after an epoch, at its own batch size or the training
+   * one): the outputs match, and the training steps after them still do.
+   */
+  @Test
+  void inferenceBetweenTrainingStepsMatchesDl4j() {
+    ComputationGraph[] nets = pair("lstm", DataType.FLOAT);
+    int[] sizes = {6, 17, 6};
+    for (int step = 0; step < sizes.length; step++) {
+      DataSet d = batch(sizes[step], 300 + step, mask("padding", sizes[step]));
+      nets[0].fit(d);
+      nets[1].fit(d);
+      for (int size : new int[] {11, sizes[step]}) {
+        DataSet probe = batch(size, 400 + step, null);
+        INDArray want = Networks.output(nets[0], probe.getFeatures(), null);
+        INDArray got = Networks.output(nets[1], probe.getFeatures(), null);
+        FusedLayerChecks.assertClose(want, got, "outputs after step " + step + " at batch " + size, 1e-4);
+      }
+    }
+    double diff = nets[0].params().sub(nets[1].params()).amaxNumber().doubleValue();
+    assertTrue(diff < 1e-4, "parameters differ by " + diff + " after " + sizes.length + " steps");
   }
 
   /**
