@@ -26,11 +26,17 @@ final class AveragedState {
 
   /** The network's state in wire form, with the examples it fitted in the round. */
   static byte[] wire(ComputationGraph net, long examples) {
+    return wire(net, examples, null);
+  }
+
+  /** The same, written into {@code reuse} when it has the wire form's size (a new array otherwise). */
+  static byte[] wire(ComputationGraph net, long examples, byte[] reuse) {
     INDArray params = net.params();
     INDArray updater = updaterState(net);
     DataType type = wireType(params.dataType());
     long values = params.length() + (updater == null ? 0 : updater.length());
-    ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(HEADER + values * width(type))).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf = ByteBuffer.wrap(sized(reuse, Math.toIntExact(HEADER + values * width(type))))
+        .order(ByteOrder.LITTLE_ENDIAN);
     buf.putLong(examples).putInt(net.getConfiguration().getIterationCount());
     put(params, type, buf);
     if (updater != null) {
@@ -66,6 +72,11 @@ final class AveragedState {
    * rounded once to the network's precision.
    */
   static byte[] average(List<byte[]> wires, DataType networkType) {
+    return average(wires, networkType, null);
+  }
+
+  /** The same, written into {@code reuse} when it has the mean's size (a new array otherwise). */
+  static byte[] average(List<byte[]> wires, DataType networkType, byte[] reuse) {
     DataType type = wireType(networkType);
     int iterations = wires.stream().mapToInt(AveragedState::iterations).max().orElse(0);
     List<byte[]> fitted = wires.stream().filter(w -> examples(w) > 0).toList();
@@ -80,7 +91,7 @@ final class AveragedState {
             + fitted.get(0).length + " bytes");
       }
     }
-    ByteBuffer out = ByteBuffer.allocate(HEADER + values * width(type)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out = ByteBuffer.wrap(sized(reuse, HEADER + values * width(type))).order(ByteOrder.LITTLE_ENDIAN);
     out.putLong(total).putInt(iterations);
     if (fitted.size() == 1) {
       out.put(fitted.get(0), HEADER, values * width(type));
@@ -141,6 +152,14 @@ final class AveragedState {
       state[i] = type == DataType.DOUBLE ? buf.getDouble() : buf.getFloat();
     }
     return new Contribution(examples, iterations, state);
+  }
+
+  /**
+   * {@code reuse} if it has {@code length} bytes, else a new array: the bench LSTM's state is 2.4 MB, and
+   * three new ones a round on worker 0 are humongous objects that start G1's concurrent cycles.
+   */
+  static byte[] sized(byte[] reuse, int length) {
+    return reuse != null && reuse.length == length ? reuse : new byte[length];
   }
 
   private static long examples(byte[] wire) {

@@ -252,6 +252,7 @@ public final class BarrierAveraging {
       boolean kept = false;
       PeerExchange peers = task.getTaskInfos().length > 1
           ? PeerExchange.open(task, BarrierExchange.of(task), exchangePort) : null;
+      Exchanges exchanges = peers == null ? null : new Exchanges(peers, task.partitionId());
       try {
         DataType type = net.params().dataType();
         long fitNanos = 0;
@@ -274,8 +275,8 @@ public final class BarrierAveraging {
           }
           long t1 = System.nanoTime();
           fitCpuNanos += cpuTimed ? threads.getCurrentThreadCpuTime() - cpu0 : 0;
-          if (peers != null) {
-            waitNanos += exchange(peers, task.partitionId(), net, examples, type);
+          if (exchanges != null) {
+            waitNanos += exchanges.exchange(net, examples, type);
           }
           fitNanos += t1 - t0;
           syncNanos += System.nanoTime() - t1;
@@ -296,32 +297,45 @@ public final class BarrierAveraging {
         }
       }
     }
+  }
+
+  /** One worker's side of an epoch's exchanges; its state arrays are reused from round to round. */
+  private static final class Exchanges {
+    private final PeerExchange peers;
+    private final int partition;
+    private byte[] mine;
+    private byte[] mean;
+    private List<byte[]> received = List.of();
+
+    Exchanges(PeerExchange peers, int partition) {
+      this.peers = peers;
+      this.partition = partition;
+    }
 
     /**
      * Sends this worker's state and sets the example-weighted mean of all: task 0 gathers, averages
      * (in partition order, so every run sums alike) and sends the mean back. Returns the nanoseconds it
      * waited for its peers' bytes.
      */
-    private static long exchange(PeerExchange peers, int partition, ComputationGraph net, long examples,
-        DataType type) {
-      byte[] mine = AveragedState.wire(net, examples);
+    long exchange(ComputationGraph net, long examples, DataType type) {
+      mine = AveragedState.wire(net, examples, mine);
       long t0;
       long waited;
       if (partition == 0) {
-        List<byte[]> all = new ArrayList<>(List.of(mine));
         t0 = System.nanoTime();
-        all.addAll(peers.gather());
+        received = peers.gather(received);
         waited = System.nanoTime() - t0;
-        byte[] mean = AveragedState.average(all, type);
+        List<byte[]> all = new ArrayList<>(List.of(mine));
+        all.addAll(received);
+        mean = AveragedState.average(all, type, mean);
         peers.sendToAll(mean);
-        AveragedState.apply(net, mean);
       } else {
         peers.sendToFirst(mine);
         t0 = System.nanoTime();
-        byte[] mean = peers.receiveFromFirst();
+        mean = peers.receiveFromFirst(mean);
         waited = System.nanoTime() - t0;
-        AveragedState.apply(net, mean);
       }
+      AveragedState.apply(net, mean);
       return waited;
     }
   }

@@ -91,11 +91,14 @@ final class PeerExchange implements AutoCloseable {
     return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
   }
 
-  /** Task 0: every other task's bytes, in partition order (1, 2, ...). */
-  List<byte[]> gather() {
+  /**
+   * Task 0: every other task's bytes, in partition order (1, 2, ...), each read into the array at its
+   * place in {@code reuse} when that has its size (a new one otherwise; {@code reuse} may be shorter).
+   */
+  List<byte[]> gather(List<byte[]> reuse) {
     List<byte[]> all = new ArrayList<>();
-    for (Link link : links) {
-      all.add(read(link));
+    for (int i = 0; i < links.size(); i++) {
+      all.add(read(links.get(i), i < reuse.size() ? reuse.get(i) : null));
     }
     return all;
   }
@@ -110,9 +113,9 @@ final class PeerExchange implements AutoCloseable {
     write(links.get(0), bytes);
   }
 
-  /** Other tasks: task 0's reply. */
-  byte[] receiveFromFirst() {
-    return read(links.get(0));
+  /** Other tasks: task 0's reply, read into {@code reuse} when it has its size (a new array otherwise). */
+  byte[] receiveFromFirst(byte[] reuse) {
+    return read(links.get(0), reuse);
   }
 
   private void write(Link link, byte[] bytes) {
@@ -125,8 +128,8 @@ final class PeerExchange implements AutoCloseable {
     }
   }
 
-  private byte[] read(Link link) {
-    byte[] bytes = new byte[readInt(task, link)];
+  private byte[] read(Link link, byte[] reuse) {
+    byte[] bytes = AveragedState.sized(reuse, readInt(task, link));
     readFully(task, link, bytes);
     return bytes;
   }

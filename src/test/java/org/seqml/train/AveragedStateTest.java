@@ -2,6 +2,8 @@ package org.seqml.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
@@ -112,6 +114,37 @@ class AveragedStateTest {
     AveragedState.apply(to, wire);
     assertEquals(from.params(), to.params());
     assertEquals(from.getUpdater().getStateViewArray(), to.getUpdater().getStateViewArray());
+  }
+
+  /**
+   * The exchange reuses its arrays from round to round: a wire form or a mean written into an array of
+   * its size is that array with the bytes a new one would hold; an array of another size is not written.
+   */
+  @Test
+  void wireFormsAndMeansAreWrittenIntoArraysOfTheirSize() {
+    ComputationGraph a = net(10);
+    ComputationGraph b = net(11);
+    a.fit(batch());
+    b.fit(batch());
+    byte[] fresh = AveragedState.wire(a, 5);
+    byte[] reused = new byte[fresh.length];
+    assertSame(reused, AveragedState.wire(a, 5, reused));
+    assertArrayEquals(fresh, reused);
+    byte[] other = AveragedState.wire(b, 3, reused); // last round's bytes are overwritten
+    assertSame(reused, other);
+    assertArrayEquals(AveragedState.wire(b, 3), other);
+    byte[] wrong = new byte[fresh.length - 4];
+    byte[] sized = AveragedState.wire(a, 5, wrong);
+    assertNotSame(wrong, sized);
+    assertArrayEquals(fresh, sized);
+    assertArrayEquals(new byte[wrong.length], wrong, "an array of another size is left as it was");
+    byte[] wireB = AveragedState.wire(b, 3);
+    byte[] mean = AveragedState.average(List.of(fresh, wireB), DataType.FLOAT);
+    byte[] into = new byte[mean.length];
+    assertSame(into, AveragedState.average(List.of(fresh, wireB), DataType.FLOAT, into));
+    assertArrayEquals(mean, into);
+    assertSame(into, AveragedState.average(List.of(fresh), DataType.FLOAT, into));
+    assertArrayEquals(AveragedState.average(List.of(fresh), DataType.FLOAT), into, "a lone contributor, reused");
   }
 
   @Test
