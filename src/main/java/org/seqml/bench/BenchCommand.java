@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.seqml.io.Json;
-import org.seqml.pipeline.CodeVersion;
+import org.seqml.run.CodeVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -9,7 +9,7 @@ import org.apache.spark.sql.SparkSession;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.io.Json;
 import org.seqml.pipeline.Phases;
-import org.seqml.pipeline.RunContext;
+import org.seqml.run.RunContext;
 import org.seqml.pipeline.SparkSessions;
 
 /**

@@ -9,9 +9,9 @@ import org.apache.spark.sql.SparkSession;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.io.Layout;
 import org.seqml.io.PartitionSink;
-import org.seqml.pipeline.CodeVersion;
+import org.seqml.run.CodeVersion;
 import org.seqml.pipeline.Phases;
-import org.seqml.pipeline.RunContext;
+import org.seqml.run.RunContext;
 import org.seqml.pipeline.SparkSessions;
 
 /**

@@ -12,7 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.io.Json;
-import org.seqml.model.WindowTensors;
+import org.seqml.window.WindowTensors;
 import org.seqml.pipeline.SparkSessions;
 import org.seqml.train.Checkpoints;
 import org.seqml.train.Loss;

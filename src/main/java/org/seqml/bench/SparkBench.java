@@ -13,9 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.io.Json;
-import org.seqml.model.ModelArtifact;
 import org.seqml.model.ModelFactory;
-import org.seqml.model.WindowTensors;
+import org.seqml.model.Networks;
+import org.seqml.window.WindowTensors;
 import org.seqml.score.BatchScorer;
 import org.seqml.train.Checkpoints;
 import org.seqml.train.Loss;
@@ -116,7 +116,7 @@ final class SparkBench {
     Dataset<Row> windows = BenchData.frame(spark, BenchData.rows(n, 3), 1);
     List<Row> rows = windows.collectAsList();
     ComputationGraph net = ticksNet(BenchNetworks.config());
-    byte[] zip = ModelArtifact.of("bench", net, Json.object()).modelZip();
+    byte[] zip = Networks.bytes(net, true);
     WindowTensors tensors = new WindowTensors(BenchData.identityScaler(), BenchData.FEATURES, BenchData.WINDOW,
         BenchData.HORIZON);
     List<INDArray> inputs = new ArrayList<>();

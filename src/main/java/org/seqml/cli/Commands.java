@@ -1,7 +1,7 @@
 package org.seqml.cli;
 
 import org.seqml.pipeline.Phases;
-import org.seqml.pipeline.RunContext;
+import org.seqml.run.RunContext;
 import picocli.CommandLine.Command;
 
 /** The phase commands; each is one line over {@link Phases}. */

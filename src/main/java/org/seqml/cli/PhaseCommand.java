@@ -3,7 +3,8 @@ package org.seqml.cli;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.seqml.config.SeqmlConfig;
-import org.seqml.pipeline.RunContext;
+import org.seqml.pipeline.Plan;
+import org.seqml.run.RunContext;
 import org.seqml.pipeline.SparkSessions;
 import picocli.CommandLine.Mixin;
 
@@ -16,6 +17,7 @@ abstract class PhaseCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SeqmlConfig config = options.config(); // fails here, before Spark, on a bad setting
+    Plan.of(config); // and here on a domain and task that do not fit
     String ds = options.ds();
     SparkSession spark = SparkSessions.create(config);
     try {

@@ -64,7 +64,7 @@ public final class SeqmlMain implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"seqml " + org.seqml.pipeline.CodeVersion.get()};
+      return new String[] {"seqml " + org.seqml.run.CodeVersion.get()};
     }
   }
 }

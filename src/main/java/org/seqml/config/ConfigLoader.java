@@ -69,6 +69,12 @@ public final class ConfigLoader {
    * ignored in silence (a run with the defaults the user meant to change). spark.conf is free-form.
    */
   private static void rejectUnknownKeys(Config resolved, Config reference) {
+    for (java.util.Map.Entry<String, String> retired : RETIRED.entrySet()) {
+      if (resolved.hasPathOrNull(retired.getKey())) {
+        throw new ConfigError(retired.getKey() + " is no longer read (in "
+            + resolved.getValue(retired.getKey()).origin().description() + "): " + retired.getValue());
+      }
+    }
     List<String> known = reference.entrySet().stream().map(java.util.Map.Entry::getKey).toList();
     List<String> problems = resolved.entrySet().stream()
         .filter(e -> !e.getKey().startsWith("spark.conf.") && !reference.hasPathOrNull(e.getKey()))
@@ -81,6 +87,11 @@ public final class ConfigLoader {
           + "; every key and its meaning is listed in reference.conf (seqml config --pipeline <name> prints them)");
     }
   }
+
+  /** Keys seqml once read, with what replaced them: a config that still sets one is refused, not ignored. */
+  static final java.util.Map<String, String> RETIRED = java.util.Map.of(
+      "detect.train-share", "every domain splits by split.train now (logs: the share of sessions that train)",
+      "detect.validation-share", "every domain splits by split.validation now (logs: the share of sessions that validate)");
 
   /** The likely key meant: a few characters off, else the same leaf name in another section. */
   static java.util.Optional<String> closest(String key, List<String> known) {

@@ -16,7 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The whole resolved configuration of one run: immutable, validated, with a stable hash. */
+/**
+ * The whole resolved configuration of one run: immutable, validated, with a stable hash. A domain's or
+ * task's own settings are read and validated only when it runs, and are null otherwise: {@code logs}
+ * unless ingest.domain = logs, {@code bio} unless bio, {@code features} and the ticks parts of
+ * {@code ingest} (format, lobster date, generator) unless ticks, {@code detect} unless task = next-event.
+ */
 public record SeqmlConfig(
     String pipeline,
     String task,
@@ -94,7 +99,7 @@ public record SeqmlConfig(
   public record LogGenerator(int sessions, double anomalyRate, long seed, int partitions) implements Serializable {}
 
   /** Next-event anomaly detection. */
-  public record Detect(int topG, double trainShare, double validationShare, boolean endToken, String rule,
+  public record Detect(int topG, boolean endToken, String rule,
       double targetFpr) implements Serializable {}
 
   /** Per-key features computed from ingested records. */
@@ -178,6 +183,9 @@ public record SeqmlConfig(
   public record SparkSettings(
       String master, String appName, int shufflePartitions, Map<String, String> conf) implements Serializable {}
 
+  /** The network families model.family names (built by the model package). */
+  public static final List<String> MODEL_FAMILIES = List.of("lstm", "bilstm", "transformer");
+
   static final Set<String> FEATURE_COLUMNS = Set.of("ret", "spread", "imbalance", "volume");
   static final Set<String> SPLITS = Set.of("train", "validation", "test");
 
@@ -201,14 +209,6 @@ public record SeqmlConfig(
     }
     String task = s.oneOf("task", Set.of("forecast", "next-event", "classify", "next-token"));
     String domain = s.oneOf("ingest.domain", Set.of("ticks", "logs", "bio"));
-    Set<String> tasks = switch (domain) {
-      case "logs" -> Set.of("next-event");
-      case "bio" -> Set.of("classify", "next-token");
-      default -> Set.of("forecast");
-    };
-    if (!tasks.contains(task)) {
-      throw s.error("task", "must be one of " + new java.util.TreeSet<>(tasks) + " for ingest.domain = " + domain);
-    }
     String outputDir = s.string("output.dir");
     if (outputDir.isBlank()) {
       throw s.error("output.dir", "must not be empty");
@@ -229,73 +229,28 @@ public record SeqmlConfig(
     } catch (RuntimeException e) {
       throw s.error("ingest.timezone", "must be a time-zone id such as UTC or America/New_York");
     }
-    String lobsterDate = s.string("ingest.lobster-date");
-    if (!lobsterDate.isEmpty() && !lobsterDate.matches("\\d{4}-\\d{2}-\\d{2}")) {
-      throw s.error("ingest.lobster-date", "must be yyyy-mm-dd or empty");
-    }
-    Instant start;
-    try {
-      start = Instant.parse(s.string("ingest.generator.start"));
-    } catch (DateTimeParseException e) {
-      throw s.error("ingest.generator.start", "must be an ISO-8601 instant like 2024-03-04T14:30:00Z");
-    }
-    Generator generator =
-        new Generator(
-            s.intValue("ingest.generator.symbols", v -> v >= 1 && v <= 10_000, "must be in 1..10000"),
-            s.intValue("ingest.generator.ticks-per-symbol", v -> v >= 10, "must be >= 10"),
-            s.longValue("ingest.generator.seed", v -> true, ""),
-            start,
-            s.intValue("ingest.generator.mean-interval-ms", v -> v >= 1, "must be >= 1"),
-            s.doubleValue("ingest.generator.signal-strength", v -> v >= 0 && v <= 5, "must be in 0..5"),
-            s.intValue("ingest.generator.partitions", v -> v >= 1, "must be >= 1"));
-    Ingest ingest =
-        new Ingest(
-            domain,
-            source,
-            path,
-            s.oneOf("ingest.format", Set.of("csv", "parquet")),
-            zone,
-            lobsterDate,
-            generator);
-
-    Logs logs = LogsSettings.parse(s);
-    Bio bio = BioSettings.parse(s);
-    if (domain.equals("bio") && task.equals("classify") && bio.labels().from().equals("none")
-        && !source.equals("generator")) {
+    boolean ticks = domain.equals("ticks");
+    // Each domain's and task's settings are read, and validated, only when that domain or task runs.
+    Ingest ingest = new Ingest(domain, source, path, ticks ? s.oneOf("ingest.format", Set.of("csv", "parquet")) : null,
+        zone, ticks ? TicksSettings.lobsterDate(s) : null, ticks ? TicksSettings.generator(s) : null);
+    Features features = ticks ? TicksSettings.features(s) : null;
+    Logs logs = domain.equals("logs") ? LogsSettings.parse(s) : null;
+    Bio bio = domain.equals("bio") ? BioSettings.parse(s) : null;
+    if (bio != null && task.equals("classify") && bio.labels().from().equals("none") && !source.equals("generator")) {
       throw s.error("bio.labels.from", "must say where classes come from for task = classify");
     }
-    Detect detect = new Detect(
+    Detect detect = task.equals("next-event") ? new Detect(
         s.intValue("detect.top-g", v -> v >= 1, "must be >= 1"),
-        s.doubleValue("detect.train-share", v -> v > 0 && v < 1, "must be strictly between 0 and 1"),
-        s.doubleValue("detect.validation-share", v -> v > 0 && v < 1, "must be strictly between 0 and 1"),
         s.bool("detect.end-token"),
         s.oneOf("detect.rule", Set.of("top-g", "threshold")),
-        s.doubleValue("detect.target-fpr", v -> v > 0 && v < 1, "must be strictly between 0 and 1"));
-    if (detect.trainShare() + detect.validationShare() >= 1) {
-      throw s.error("detect.validation-share", "plus detect.train-share must be < 1 to leave a test part");
-    }
-
-    Duration bar = parseBar(s);
-    List<String> columns = s.stringList("features.columns");
-    if (columns.isEmpty() || !FEATURE_COLUMNS.containsAll(columns)
-        || columns.stream().distinct().count() != columns.size()) {
-      throw s.error("features.columns", "must be distinct names from " + FEATURE_COLUMNS);
-    }
-    if (!columns.get(0).equals("ret")) {
-      throw s.error("features.columns", "must start with ret, the forecast target");
-    }
-    Features features =
-        new Features(
-            bar,
-            columns,
-            s.doubleValue("features.return-scale", v -> v > 0, "must be > 0"));
+        s.doubleValue("detect.target-fpr", v -> v > 0 && v < 1, "must be strictly between 0 and 1")) : null;
 
     Window window =
         new Window(
             s.intValue("window.size", v -> v >= 2, "must be >= 2"),
             s.intValue("window.stride", v -> v >= 1, "must be >= 1"),
             s.intValue("window.horizon", v -> v >= 1, "must be >= 1"));
-    if (window.horizon() > window.size() && !domain.equals("bio")) {
+    if (task.equals("forecast") && window.horizon() > window.size()) {
       throw s.error("window.horizon", "must be <= window.size (" + window.size() + ")");
     }
 
@@ -313,7 +268,7 @@ public record SeqmlConfig(
     }
     Model model =
         new Model(
-            s.oneOf("model.family", Set.copyOf(org.seqml.model.ModelFactory.FAMILIES)),
+            s.oneOf("model.family", Set.copyOf(MODEL_FAMILIES)),
             s.intValue("model.embedding", v -> v >= 1 && v <= 4096, "must be in 1..4096"),
             hidden,
             s.intValue("model.dense", v -> v >= 0 && v <= 4096, "must be in 0..4096"),
@@ -379,23 +334,6 @@ public record SeqmlConfig(
 
   private static Split split(double train, double validation) {
     return new Split(train, validation);
-  }
-
-  private static Duration parseBar(Settings s) {
-    String bar = s.string("features.bar").trim();
-    if (bar.isEmpty()) {
-      return Duration.ZERO;
-    }
-    Duration duration;
-    try {
-      duration = s.raw().getDuration("features.bar");
-    } catch (RuntimeException e) {
-      throw s.error("features.bar", "must be a duration such as 500ms, 1s or 1m, or empty");
-    }
-    if (duration.toMillis() < 1) {
-      throw s.error("features.bar", "must be at least 1ms");
-    }
-    return duration;
   }
 
   static String sha256(String text) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.conf.Configuration;
@@ -32,22 +31,11 @@ public final class Json {
     return MAPPER.createObjectNode();
   }
 
-  /** Writes to a temporary sibling first, then renames, so readers never see half a document. */
+  /** Publishes the document atomically ({@link AtomicPublish}): readers never see half of it. */
   public static void write(String path, JsonNode node, Configuration hadoop) {
     try {
-      Path target = new Path(path);
-      FileSystem fs = target.getFileSystem(hadoop);
-      Path temp = new Path(target.getParent(), "." + target.getName() + ".tmp");
-      try (OutputStream out = fs.create(temp, true)) {
-        out.write(MAPPER.writeValueAsString(node).getBytes(StandardCharsets.UTF_8));
-        out.write('\n');
-      }
-      if (fs.exists(target)) {
-        fs.delete(target, false);
-      }
-      if (!fs.rename(temp, target)) {
-        throw new IOException("cannot rename " + temp + " to " + target);
-      }
+      byte[] text = (MAPPER.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
+      AtomicPublish.file(path, text, hadoop);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + path, e);
     }

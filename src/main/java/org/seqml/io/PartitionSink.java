@@ -8,7 +8,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.seqml.pipeline.RunContext;
 
 /**
  * Writes one ds partition of a Parquet table straight into its directory (a rerun replaces only its
@@ -23,7 +22,7 @@ public final class PartitionSink {
   private PartitionSink() {}
 
   /** Writes {@code data} as partition ds of {@code table}, then its manifest; returns the rows written. */
-  public static long write(RunContext run, String table, Dataset<Row> data, RowCounts counts, String modelId,
+  public static long write(PartitionTarget run, String table, Dataset<Row> data, RowCounts counts, String modelId,
       ObjectNode extra) {
     long written = writeData(run, table, data);
     writeManifest(run, table, data.schema(), counts, modelId, extra, written);
@@ -35,7 +34,7 @@ public final class PartitionSink {
    * as complete yet); returns the rows written. For a stage that takes its counts and provenance from
    * what it wrote ({@link #readWritten}) rather than computing its input twice.
    */
-  public static long writeData(RunContext run, String table, Dataset<Row> data) {
+  public static long writeData(PartitionTarget run, String table, Dataset<Row> data) {
     String partition = run.layout().partition(table, run.ds());
     SparkSession spark = run.spark();
     // The old manifest goes first: while the data is being swapped no manifest vouches for it. The old
@@ -54,15 +53,15 @@ public final class PartitionSink {
   }
 
   /** The second half of {@link #write}: the manifest that makes a written partition complete. */
-  public static void writeManifest(RunContext run, String table, StructType schema, RowCounts counts,
+  public static void writeManifest(PartitionTarget run, String table, StructType schema, RowCounts counts,
       String modelId, ObjectNode extra, long written) {
     String manifestPath = run.layout().partition(table, run.ds()) + "/" + MANIFEST;
     ObjectNode manifest = Json.object();
     manifest.put("table", table);
-    manifest.put("pipeline", run.config().pipeline());
+    manifest.put("pipeline", run.pipeline());
     manifest.put("ds", run.ds());
     manifest.put("run_id", run.runId());
-    manifest.put("config_hash", run.config().configHash());
+    manifest.put("config_hash", run.configHash());
     manifest.put("code_version", run.codeVersion());
     manifest.put("model_id", modelId);
     manifest.set("rows", counts.toJson());
@@ -81,7 +80,7 @@ public final class PartitionSink {
    * a table a pipeline no longer writes (schema version 1's ticks windows), so that no stale copy of
    * it stays readable beside what replaced it.
    */
-  public static boolean removeRetired(RunContext run, String table) {
+  public static boolean removeRetired(PartitionTarget run, String table) {
     String partition = run.layout().partition(table, run.ds());
     boolean present = exists(run.spark(), partition);
     remove(run.spark(), partition);
@@ -95,7 +94,7 @@ public final class PartitionSink {
   }
 
   /** The manifest of a written partition; fails with the path when the partition is absent. */
-  public static JsonNode manifest(RunContext run, String table) {
+  public static JsonNode manifest(PartitionTarget run, String table) {
     String path = run.layout().partition(table, run.ds()) + "/" + MANIFEST;
     if (!Json.exists(path, run.spark().sparkContext().hadoopConfiguration())) {
       throw new IllegalStateException(
@@ -106,13 +105,13 @@ public final class PartitionSink {
   }
 
   /** Reads a complete partition (one with a manifest), without the ds column. */
-  public static Dataset<Row> read(RunContext run, String table) {
+  public static Dataset<Row> read(PartitionTarget run, String table) {
     manifest(run, table);
     return run.spark().read().parquet(run.layout().partition(table, run.ds()));
   }
 
   /** A partition just written by {@link #writeData}, before its manifest exists. */
-  public static Dataset<Row> readWritten(RunContext run, String table) {
+  public static Dataset<Row> readWritten(PartitionTarget run, String table) {
     return run.spark().read().parquet(run.layout().partition(table, run.ds()));
   }
 

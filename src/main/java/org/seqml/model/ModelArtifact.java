@@ -1,10 +1,8 @@
 package org.seqml.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,8 +14,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.seqml.io.AtomicPublish;
 import org.seqml.io.Json;
-import org.seqml.window.Scaler;
 
 /**
  * A trained model on disk: {@code model.zip} (DL4J, with updater state), {@code metadata.json}
@@ -31,16 +29,19 @@ public record ModelArtifact(String modelId, byte[] modelZip, JsonNode metadata) 
   public static final String SUMS = "SHA256SUMS";
 
   /** Serialises {@code net}; {@code metadata} gets model_id and is frozen into the artifact. */
-  public static ModelArtifact of(String pipeline, ComputationGraph net, ObjectNode metadata) {
+  public static ModelArtifact of(ComputationGraph net, ModelMetadata metadata) {
     byte[] bytes = Networks.bytes(net, true);
-    String id = pipeline + "-" + sha256(bytes).substring(0, 16);
-    ObjectNode meta = metadata.deepCopy();
-    meta.put("model_id", id);
-    return new ModelArtifact(id, bytes, meta);
+    String id = metadata.pipeline() + "-" + sha256(bytes).substring(0, 16);
+    return new ModelArtifact(id, bytes, Json.MAPPER.valueToTree(metadata.withModelId(id)));
   }
 
-  public Scaler scaler() {
-    return Scaler.fromJson(metadata.get("scaler"));
+  /** The metadata as its record (an artifact of an older seqml reads with the fields it has). */
+  public ModelMetadata typed() {
+    try {
+      return Json.MAPPER.treeToValue(metadata, ModelMetadata.class);
+    } catch (IOException e) {
+      throw new IllegalStateException("model " + modelId + " has unreadable metadata: " + e.getMessage(), e);
+    }
   }
 
   public ComputationGraph network() {
@@ -60,28 +61,7 @@ public record ModelArtifact(String modelId, byte[] modelZip, JsonNode metadata) 
     StringBuilder sums = new StringBuilder();
     files.forEach((name, bytes) -> sums.append(sha256(bytes)).append("  ").append(name).append('\n'));
     files.put(SUMS, sums.toString().getBytes(StandardCharsets.UTF_8));
-    try {
-      Path target = new Path(dir);
-      FileSystem fs = target.getFileSystem(hadoop);
-      Path temp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + modelId);
-      fs.delete(temp, true);
-      fs.mkdirs(temp);
-      for (Map.Entry<String, byte[]> e : files.entrySet()) {
-        try (OutputStream out = fs.create(new Path(temp, e.getKey()), true)) {
-          out.write(e.getValue());
-        }
-      }
-      Path old = new Path(target.getParent(), "." + target.getName() + ".old-" + modelId);
-      if (fs.exists(target) && !fs.rename(target, old)) {
-        throw new IOException("cannot move the previous model aside: " + target);
-      }
-      if (!fs.rename(temp, target)) {
-        throw new IOException("cannot publish " + temp + " as " + target);
-      }
-      fs.delete(old, true);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save model to " + dir, e);
-    }
+    AtomicPublish.folder(dir, files, hadoop);
   }
 
   /** Loads and verifies checksums; a corrupt or partial artifact fails naming the file. */

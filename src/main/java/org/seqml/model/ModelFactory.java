@@ -48,7 +48,7 @@ import org.seqml.config.SeqmlConfig;
 public final class ModelFactory {
   public static final String INPUT = "in";
   public static final String OUTPUT = "out";
-  public static final List<String> FAMILIES = List.of("lstm", "bilstm", "transformer");
+  public static final List<String> FAMILIES = SeqmlConfig.MODEL_FAMILIES;
 
   /** What one input position is: a token id (embedded) or a vector of {@code size} values. */
   public record Input(int size, boolean tokens) {

@@ -21,7 +21,7 @@ import org.seqml.io.Layout;
 import org.seqml.io.PartitionSink;
 import org.seqml.model.ModelArtifact;
 import org.seqml.pipeline.Phases;
-import org.seqml.pipeline.RunContext;
+import org.seqml.run.RunContext;
 
 /**
  * seqml from a notebook: each method runs one phase of a pipeline on the notebook's own SparkSession

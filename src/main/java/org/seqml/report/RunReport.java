@@ -17,11 +17,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
+import org.seqml.io.AtomicPublish;
 import org.seqml.io.Json;
 import org.seqml.io.Layout;
 import org.seqml.io.PartitionSink;
 import org.seqml.model.ModelArtifact;
-import org.seqml.pipeline.RunContext;
+import org.seqml.run.RunContext;
 
 /**
  * Writes {@code out/<pipeline>/report/index.html}: the model's loss curves per epoch, its metrics
@@ -89,8 +90,9 @@ public final class RunReport {
   private static String forecastPicture(RunContext run) {
     Dataset<Row> scores = PartitionSink.read(run, Layout.SCORES)
         .filter(col("split").equalTo("test").and(col("horizon_step").equalTo(1)).and(col("actual").isNotNull()));
-    Row first = scores.select("symbol").orderBy("symbol").first();
-    List<Row> rows = scores.filter(col("symbol").equalTo(first.getString(0))).orderBy("end_pos").limit(300)
+    String key = scores.columns()[0]; // forecast scores lead with the domain's key column
+    Row first = scores.select(key).orderBy(key).first();
+    List<Row> rows = scores.filter(col(key).equalTo(first.getString(0))).orderBy("end_pos").limit(300)
         .select("prediction", "actual").collectAsList();
     List<Double> x = new ArrayList<>();
     List<Double> prediction = new ArrayList<>();
@@ -255,20 +257,6 @@ public final class RunReport {
   }
 
   private static void writeAtomically(String path, String html, Configuration hadoop) {
-    try {
-      Path target = new Path(path);
-      FileSystem fs = target.getFileSystem(hadoop);
-      fs.mkdirs(target.getParent());
-      Path temp = new Path(target.getParent(), "." + target.getName() + ".tmp");
-      try (OutputStream out = fs.create(temp, true)) {
-        out.write(html.getBytes(StandardCharsets.UTF_8));
-      }
-      fs.delete(target, false);
-      if (!fs.rename(temp, target)) {
-        throw new IOException("cannot rename " + temp + " to " + target);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + path, e);
-    }
+    AtomicPublish.file(path, html.getBytes(StandardCharsets.UTF_8), hadoop);
   }
 }

@@ -18,7 +18,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.seqml.model.Networks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.seqml.model.ModelArtifact;
-import org.seqml.model.WindowTensors;
+import org.seqml.window.WindowTensors;
 import org.seqml.util.Batches;
 import org.seqml.window.Scaler;
 
@@ -67,7 +67,7 @@ public final class BatchScorer implements Serializable {
 
   public static BatchScorer of(JavaSparkContext jsc, ModelArtifact artifact, int features, int window,
       int horizon, int batchSize) {
-    return of(jsc, artifact.modelZip(), artifact.scaler(), artifact.modelId(), features, window, horizon,
+    return of(jsc, artifact.modelZip(), Scaler.fromJson(artifact.metadata().get("scaler")), artifact.modelId(), features, window, horizon,
         batchSize);
   }
 

@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.seqml.model.Networks;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.seqml.model.EventTensors;
+import org.seqml.window.EventTensors;
 import org.seqml.model.ModelArtifact;
 import org.seqml.util.Batches;
 import org.seqml.util.Schemas;

@@ -17,7 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.seqml.model.ModelArtifact;
 import org.seqml.model.Networks;
-import org.seqml.model.SequenceTensors;
+import org.seqml.window.SequenceTensors;
 import org.seqml.util.Batches;
 import scala.Tuple2;
 

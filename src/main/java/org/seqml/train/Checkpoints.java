@@ -9,7 +9,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,6 +26,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.seqml.io.AtomicPublish;
 import org.seqml.io.Json;
 import org.seqml.model.ModelArtifact;
 import org.slf4j.Logger;
@@ -109,23 +109,14 @@ public final class Checkpoints {
     files.put("state.json", Json.bytes(state));
     StringBuilder sums = new StringBuilder();
     files.forEach((name, bytes) -> sums.append(ModelArtifact.sha256(bytes)).append("  ").append(name).append('\n'));
+    files.put("SHA256SUMS", sums.toString().getBytes(StandardCharsets.UTF_8));
+    Path target = new Path(new Path(dir), String.format("%s%04d", PREFIX, epoch));
+    AtomicPublish.folder(target.toString(), files, hadoop);
     try {
       Path base = new Path(dir);
-      FileSystem fs = base.getFileSystem(hadoop);
-      Path target = new Path(base, String.format("%s%04d", PREFIX, epoch));
-      Path temp = new Path(base, "." + target.getName() + ".tmp-" + System.nanoTime());
-      fs.mkdirs(temp);
-      for (Map.Entry<String, byte[]> f : files.entrySet()) {
-        write(fs, new Path(temp, f.getKey()), f.getValue());
-      }
-      write(fs, new Path(temp, "SHA256SUMS"), sums.toString().getBytes(StandardCharsets.UTF_8));
-      fs.delete(target, true);
-      if (!fs.rename(temp, target)) {
-        throw new IOException("cannot rename " + temp + " to " + target);
-      }
-      prune(fs, base);
+      prune(base.getFileSystem(hadoop), base);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint of epoch " + epoch + " to " + dir, e);
+      throw new UncheckedIOException("cannot prune the checkpoints in " + dir, e);
     }
   }
 
@@ -213,12 +204,6 @@ public final class Checkpoints {
     List<FileStatus> all = checkpoints(fs, base);
     for (int i = 0; i < all.size() - keep; i++) {
       fs.delete(all.get(i).getPath(), true);
-    }
-  }
-
-  private static void write(FileSystem fs, Path path, byte[] bytes) throws IOException {
-    try (OutputStream out = fs.create(path, true)) {
-      out.write(bytes);
     }
   }
 

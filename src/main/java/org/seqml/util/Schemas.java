@@ -36,6 +36,29 @@ public final class Schemas {
     return sb.toString().trim();
   }
 
+  /** The named fields of a schema, in the order named; a missing name throws naming it. */
+  public static StructType select(StructType schema, String... names) {
+    return new StructType(Arrays.stream(names).map(schema::apply).toArray(StructField[]::new));
+  }
+
+  /**
+   * The fields of {@code needed} that {@code offered} lacks or holds with another type, as
+   * "name type (offered: ...)"; empty when it offers them all.
+   */
+  public static java.util.List<String> missing(StructType offered, StructType needed) {
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    java.util.Set<String> names = java.util.Set.of(offered.fieldNames());
+    for (StructField f : needed.fields()) {
+      if (!names.contains(f.name())) {
+        problems.add(f.name() + " " + f.dataType().simpleString() + " (absent)");
+      } else if (!sameShape(offered.apply(f.name()).dataType(), f.dataType())) {
+        problems.add(f.name() + " " + f.dataType().simpleString() + " (offered: "
+            + offered.apply(f.name()).dataType().simpleString() + ")");
+      }
+    }
+    return problems;
+  }
+
   /** The schema with every field nullable, as a table read back from Parquet has it. */
   public static StructType nullable(StructType schema) {
     return new StructType(java.util.Arrays.stream(schema.fields())

@@ -18,7 +18,7 @@ import org.seqml.util.Schemas;
  * Sessions and next-event windows (after DeepLog, Du et al., CCS 2017). A session is its events in
  * (ts, seq) order. Its split comes from a hash of the session id (so it does not depend on
  * partitioning or on which file a session sits in): normal and unlabelled sessions below
- * detect.train-share go to train, the next detect.validation-share to validation, the rest to test;
+ * split.train go to train, the next split.validation to validation, the rest to test;
  * abnormal sessions always go to test. For every position p of a session a window
  * holds the h events before p (padded with "" at the start) and the event at p; position 0 is
  * context only (predict = false): what opens a session is checked for unseen events, not ranked.
@@ -48,7 +48,7 @@ public final class SessionWindows {
   private SessionWindows() {}
 
   /** Events (LogEventSchema) to one row per session with its split. */
-  public static Dataset<Row> sessions(Dataset<Row> events, SeqmlConfig.Detect detect) {
+  public static Dataset<Row> sessions(Dataset<Row> events, SeqmlConfig.Split shares) {
     Dataset<Row> grouped = events.groupBy("session_id")
         .agg(functions.sort_array(functions.collect_list(functions.struct(
                 functions.coalesce(col("ts"), functions.timestamp_seconds(lit(0))).as("ts"), col("seq"),
@@ -57,8 +57,8 @@ public final class SessionWindows {
             functions.max("label").as("label"));
     Column share = functions.pmod(functions.xxhash64(col("session_id")), lit(1_000_000L)).divide(1_000_000.0);
     Column abnormal = functions.coalesce(col("label"), lit(0)).equalTo(1);
-    double train = detect.trainShare();
-    double validation = train + detect.validationShare();
+    double train = shares.train();
+    double validation = train + shares.validation();
     Column split = when(abnormal, lit(SlidingWindows.TEST))
         .when(share.lt(train), lit(SlidingWindows.TRAIN))
         .when(share.lt(validation), lit(SlidingWindows.VALIDATION))

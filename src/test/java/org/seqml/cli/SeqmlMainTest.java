@@ -62,4 +62,42 @@ class SeqmlMainTest {
     assertTrue(r.out().contains("\"size\" : 40"), r.out());
     assertTrue(r.out().contains("# config hash "), r.out());
   }
+
+  @Test
+  void configPrintsThePlanWithEveryTablesSchema() {
+    Result r = run("config", "--pipeline", "logs", "--env", "ci");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("# plan: logs x next-event"), r.out());
+    assertTrue(r.out().contains("window -> windows (session_id string, pos int, history array<string>"), r.out());
+    assertTrue(r.out().contains("score -> scores (session_id string"), r.out());
+    Result ticks = run("config", "--pipeline", "ticks", "--env", "ci");
+    assertTrue(ticks.out().contains("score -> scores (symbol string"), "forecast scores keep the ticks' word for "
+        + "the key: " + ticks.out());
+  }
+
+  @Test
+  void aTaskTheDomainDoesNotServeIsAConfigErrorBeforeSpark() {
+    Result r = run("run", "--pipeline", "logs", "--conf", "task=forecast");
+    assertEquals(SeqmlMain.CONFIG_ERROR, r.code());
+    assertTrue(r.err().contains("task must be one of [next-event] for ingest.domain = logs (got \"forecast\")"),
+        r.err());
+  }
+
+  @Test
+  void aDomainsKeysAreNotValidatedForAnotherDomain() {
+    // features.* and window.horizon are the ticks domain's and the forecast task's: a logs run never reads them
+    Result r = run("config", "--pipeline", "logs", "--conf", "features.columns=[spread]", "--conf",
+        "window.horizon=9");
+    assertEquals(0, r.code(), r.err());
+    Result ticks = run("config", "--pipeline", "ticks", "--conf", "features.columns=[spread]");
+    assertEquals(SeqmlMain.CONFIG_ERROR, ticks.code());
+    assertTrue(ticks.err().contains("features.columns must start with ret"), ticks.err());
+  }
+
+  @Test
+  void theRetiredLogsSharesAreRefusedNamingTheirReplacement() {
+    Result r = run("config", "--pipeline", "logs", "--conf", "detect.train-share=0.6");
+    assertEquals(SeqmlMain.CONFIG_ERROR, r.code());
+    assertTrue(r.err().contains("detect.train-share is no longer read") && r.err().contains("split.train"), r.err());
+  }
 }

@@ -20,9 +20,9 @@ import org.seqml.config.ConfigLoader;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.io.Json;
 import org.seqml.io.Layout;
-import org.seqml.pipeline.CodeVersion;
+import org.seqml.run.CodeVersion;
 import org.seqml.pipeline.Phases;
-import org.seqml.pipeline.RunContext;
+import org.seqml.run.RunContext;
 
 /**
  * The ticks pipeline trained with parameter averaging on a real standalone cluster (two worker

@@ -14,6 +14,8 @@ import org.seqml.config.SeqmlConfig;
 import org.seqml.io.Json;
 import org.seqml.io.Layout;
 import org.seqml.io.PartitionSink;
+import org.seqml.run.CodeVersion;
+import org.seqml.run.RunContext;
 import org.seqml.score.SequenceScorer;
 import org.seqml.util.Schemas;
 

@@ -13,6 +13,8 @@ import org.seqml.config.ConfigLoader;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.io.Json;
 import org.seqml.io.Layout;
+import org.seqml.run.CodeVersion;
+import org.seqml.run.RunContext;
 
 /**
  * pipelines/logs-hdfs.conf on the HDFS sessions of Xu et al. (2 epochs to keep CI short; the note

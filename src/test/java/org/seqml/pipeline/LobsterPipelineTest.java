@@ -15,6 +15,8 @@ import org.seqml.config.SeqmlConfig;
 import org.seqml.io.Json;
 import org.seqml.io.Layout;
 import org.seqml.io.PartitionSink;
+import org.seqml.run.CodeVersion;
+import org.seqml.run.RunContext;
 
 /**
  * pipelines/ticks-lobster.conf on the AMZN sample day, all phases (two epochs to keep CI short).

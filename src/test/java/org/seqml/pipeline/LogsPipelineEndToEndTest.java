@@ -18,6 +18,8 @@ import org.seqml.io.Json;
 import org.seqml.io.Layout;
 import org.seqml.io.PartitionSink;
 import org.seqml.model.ModelArtifact;
+import org.seqml.run.CodeVersion;
+import org.seqml.run.RunContext;
 import org.seqml.score.NextEventScorer;
 import org.seqml.util.Schemas;
 import org.seqml.window.SessionWindows;

@@ -15,6 +15,8 @@ import org.seqml.config.SeqmlConfig;
 import org.seqml.ingest.ticks.TickReject;
 import org.seqml.io.Layout;
 import org.seqml.io.PartitionSink;
+import org.seqml.run.CodeVersion;
+import org.seqml.run.RunContext;
 
 /** The ingest phase writes every reject with its reason and manifests whose counts add up. */
 class RejectsAccountingTest {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.seqml.run.RunContext;
 
 /** What every run report must be: a page with embedded charts that loads nothing from the network. */
 final class ReportAssertions {

@@ -40,6 +40,8 @@ import org.seqml.io.KeyClustering;
 import org.seqml.io.Layout;
 import org.seqml.io.PartitionSink;
 import org.seqml.model.ModelArtifact;
+import org.seqml.run.CodeVersion;
+import org.seqml.run.RunContext;
 import org.seqml.score.BatchScorer;
 import org.seqml.util.Schemas;
 import org.seqml.window.SlidingWindows;

@@ -14,6 +14,8 @@ import org.seqml.config.SeqmlConfig;
 import org.seqml.io.Json;
 import org.seqml.io.Layout;
 import org.seqml.model.ModelArtifact;
+import org.seqml.run.CodeVersion;
+import org.seqml.run.RunContext;
 
 /**
  * The Transformer family end to end on Spark: the logs pipeline (pipelines/logs.conf, ci env) with

@@ -23,7 +23,7 @@ import org.seqml.SparkTestSession;
 import org.seqml.model.ModelFactory;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.model.Networks;
-import org.seqml.model.WindowTensors;
+import org.seqml.window.WindowTensors;
 import org.seqml.window.Scaler;
 import org.seqml.window.SlidingWindows;
 

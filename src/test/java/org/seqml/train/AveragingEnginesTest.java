@@ -20,7 +20,7 @@ import org.seqml.SparkTestSession;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.io.Json;
 import org.seqml.model.ModelFactory;
-import org.seqml.model.WindowTensors;
+import org.seqml.window.WindowTensors;
 import org.seqml.window.Scaler;
 
 /**

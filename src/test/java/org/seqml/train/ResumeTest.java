@@ -17,9 +17,9 @@ import org.seqml.config.ConfigLoader;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.io.Layout;
 import org.seqml.model.ModelArtifact;
-import org.seqml.pipeline.CodeVersion;
+import org.seqml.run.CodeVersion;
 import org.seqml.pipeline.Phases;
-import org.seqml.pipeline.RunContext;
+import org.seqml.run.RunContext;
 
 /**
  * The driver is killed (SIGKILL) during training; train --resume finishes from the newest complete

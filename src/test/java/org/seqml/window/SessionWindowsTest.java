@@ -29,7 +29,7 @@ class SessionWindowsTest {
         event("s1", 3000, 9, "C", 0), event("s1", 1000, 7, "A", 0), event("s1", 2000, 1, "B", 0),
         event("s1", 2000, 2, "B2", 0), event("s2", 500, 1, "X", 1));
     Dataset<Row> input = SparkTestSession.get().createDataFrame(events, LogEventSchema.SCHEMA).repartition(3);
-    Dataset<Row> sessions = SessionWindows.sessions(input, new SeqmlConfig.Detect(2, 0.5, 0.1, true, "top-g", 0.01));
+    Dataset<Row> sessions = SessionWindows.sessions(input, new SeqmlConfig.Split(0.5, 0.1));
     assertEquals(Schemas.shape(SessionWindows.SESSIONS), Schemas.shape(sessions.schema()));
     Map<String, Row> byId = sessions.collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
     assertEquals(List.of("A", "B", "B2", "C"), byId.get("s1").getList(2), "ordered by (ts, seq)");
@@ -61,7 +61,7 @@ class SessionWindowsTest {
     }
     Dataset<Row> one = SparkTestSession.get().createDataFrame(events, LogEventSchema.SCHEMA).coalesce(1);
     Dataset<Row> many = one.repartition(7);
-    SeqmlConfig.Detect detect = new SeqmlConfig.Detect(2, 0.5, 0.1, true, "top-g", 0.01);
+    SeqmlConfig.Split detect = new SeqmlConfig.Split(0.5, 0.1);
     Map<String, String> a = SessionWindows.sessions(one, detect).collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(5)));
     Map<String, String> b = SessionWindows.sessions(many, detect).collectAsList().stream()

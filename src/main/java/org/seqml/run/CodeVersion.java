@@ -1,4 +1,4 @@
-package org.seqml.pipeline;
+package org.seqml.run;
 
 import java.io.IOException;
 import java.io.InputStream;

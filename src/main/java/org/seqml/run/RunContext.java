@@ -1,4 +1,4 @@
-package org.seqml.pipeline;
+package org.seqml.run;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -7,19 +7,31 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.spark.sql.SparkSession;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.io.Layout;
+import org.seqml.io.PartitionTarget;
 
 /** Everything a phase needs: the validated config, the partition it writes, and provenance. */
 public record RunContext(
-    SeqmlConfig config, SparkSession spark, String ds, String runId, String codeVersion, Layout layout) {
+    SeqmlConfig config, SparkSession spark, String ds, String runId, String codeVersion, Layout layout)
+    implements PartitionTarget {
 
   public static RunContext create(SeqmlConfig config, SparkSession spark, String ds) {
     return new RunContext(config, spark, ds, newRunId(), CodeVersion.get(),
         Layout.of(config.outputDir(), config.pipeline()));
   }
 
-  static String newRunId() {
+  public static String newRunId() {
     return LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss"))
         + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+  }
+
+  @Override
+  public String pipeline() {
+    return config.pipeline();
+  }
+
+  @Override
+  public String configHash() {
+    return config.configHash();
   }
 
   /** Labels the Spark jobs of a phase so the Spark UI shows which phase is running. */

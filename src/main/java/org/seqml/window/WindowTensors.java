@@ -1,11 +1,10 @@
-package org.seqml.model;
+package org.seqml.window;
 
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.seqml.window.Scaler;
 
 /**
  * Turns window rows (features W x F time-major, target H) into scaled ND4J tensors:

@@ -1,4 +1,4 @@
-package org.seqml.model;
+package org.seqml.window;
 
 import java.io.Serializable;
 import java.util.List;
@@ -6,7 +6,6 @@ import org.apache.spark.sql.Row;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.seqml.window.Vocabulary;
 
 /** Next-event windows to tensors: histories as class indices [batch, 1, h], next events one-hot. */
 public final class EventTensors implements Serializable {

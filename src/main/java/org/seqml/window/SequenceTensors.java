@@ -1,4 +1,4 @@
-package org.seqml.model;
+package org.seqml.window;
 
 import java.io.Serializable;
 import java.util.List;
@@ -7,7 +7,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.seqml.window.Vocabulary;
 
 /**
  * Sequence windows (SequenceWindows rows) to tensors. A segment becomes tokens (residues, or
@@ -32,11 +31,6 @@ public final class SequenceTensors implements Serializable {
     this.oneHot = oneHot;
     this.nextToken = nextToken;
     this.classes = List.copyOf(classes);
-  }
-
-  /** The model's input: one-hot width or vocabulary size, and whether positions are token ids. */
-  public ModelFactory.Input input() {
-    return oneHot ? ModelFactory.Input.vectors(vocabulary.classes()) : ModelFactory.Input.tokens(vocabulary.classes());
   }
 
   /** Classes the head predicts: the sequence classes, or every token for next-token. */

@@ -1,0 +1,56 @@
+package org.seqml.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.seqml.eval.ClassificationEvaluator;
+import org.seqml.model.ModelArtifact;
+import org.seqml.run.RunContext;
+import org.seqml.score.SequenceScorer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sequence classification: class probabilities per sequence (averaged over its windows), beside the
+ * majority class and a logistic regression on k-mer counts.
+ */
+final class ClassifyTask extends TokenTask {
+  private static final Logger LOG = LoggerFactory.getLogger(ClassifyTask.class);
+
+  @Override
+  public String name() {
+    return "classify";
+  }
+
+  @Override
+  boolean nextToken() {
+    return false;
+  }
+
+  @Override
+  ObjectNode figures(RunContext run, SequenceSet.Tokens set, Dataset<Row> test, ModelArtifact model) {
+    List<String> classes = classes(model);
+    String configured = set.tokens().positiveClass();
+    String positive = classes.size() != 2 ? null : configured.isBlank() ? classes.get(1) : configured;
+    if (positive != null && !classes.contains(positive)) {
+      throw new IllegalStateException("positive class " + positive + " is not one of the classes " + classes);
+    }
+    ObjectNode figures = ClassificationEvaluator.evaluate(test, set.sequences(), classes, positive,
+        set.tokens().baselineK());
+    JsonNode m = figures.get("model");
+    JsonNode lr = figures.get("baselines").get("kmer_logistic_regression");
+    LOG.info("evaluate ds={} test sequences={}: model accuracy={} mcc={} sensitivity={} specificity={} auc={}; "
+            + "k-mer logistic regression mcc={} auc={}; majority accuracy={}", run.ds(), figures.get("sequences"),
+        m.get("accuracy"), m.get("mcc"), m.path("sensitivity"), m.path("specificity"), m.path("roc_auc"),
+        lr.get("mcc"), lr.path("roc_auc"), figures.get("baselines").get("majority_class").get("accuracy"));
+    return figures;
+  }
+
+  @Override
+  StructType scoresSchema() {
+    return SequenceScorer.CLASS_SCORES;
+  }
+}

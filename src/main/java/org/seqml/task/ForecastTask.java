@@ -1,0 +1,133 @@
+package org.seqml.task;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.seqml.config.SeqmlConfig;
+import org.seqml.eval.ForecastEvaluator;
+import org.seqml.io.Json;
+import org.seqml.io.Layout;
+import org.seqml.io.PartitionSink;
+import org.seqml.model.ModelArtifact;
+import org.seqml.model.ModelFactory;
+import org.seqml.model.ModelMetadata;
+import org.seqml.run.RunContext;
+import org.seqml.run.Stage;
+import org.seqml.score.BatchScorer;
+import org.seqml.train.Loss;
+import org.seqml.train.ParameterAveragingTrainer;
+import org.seqml.util.Schemas;
+import org.seqml.window.Scaler;
+import org.seqml.window.SlidingWindows;
+import org.seqml.window.WindowTensors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Multi-horizon forecasting: windows of W steps of F features to the next H values of the target
+ * feature, with a scaler fitted on the training windows; scored against the repeat, zero and
+ * majority-direction baselines.
+ */
+final class ForecastTask implements Task {
+  private static final Logger LOG = LoggerFactory.getLogger(ForecastTask.class);
+  /** The task's own keys the windows depend on. */
+  private static final List<String> KEYS = List.of("window.size", "window.horizon");
+
+  @Override
+  public String name() {
+    return "forecast";
+  }
+
+  @Override
+  public ModelArtifact train(RunContext run, SequenceSet sequences) {
+    run.phase("train");
+    SequenceSet.Forecast set = Task.expect(sequences, SequenceSet.Forecast.class, name());
+    SeqmlConfig.Window w = run.config().window();
+    int f = set.features().size();
+    Scaler scaler = Scaler.fit(set.windows(), set.features());
+    Dataset<Row> complete = set.windows().filter(col("n_known").equalTo(w.horizon()))
+        .select("features", "target", "split");
+    WindowTensors tensors = new WindowTensors(scaler, f, w.size(), w.horizon());
+    LOG.info("training {} forecaster: window {} x {} features, horizon {}", run.config().model().family(),
+        w.size(), f, w.horizon());
+    ParameterAveragingTrainer.Result result = ParameterAveragingTrainer.train(
+        ModelFactory.forecaster(run.config().model(), f, w.size(), w.horizon()),
+        complete.filter(col("split").equalTo(SlidingWindows.TRAIN)).select("features", "target"),
+        complete.filter(col("split").equalTo(SlidingWindows.VALIDATION)).select("features", "target"),
+        rows -> tensors.dataSet(rows, 0, 1), Loss.MSE, run.config().train(), run.config().model().seed(),
+        Runs.checkpoints(run, scaler.toJson()));
+    ModelMetadata.WindowSpec window = new ModelMetadata.WindowSpec(w.size(), w.stride(), w.horizon(),
+        set.features().get(set.targetIndex()), set.features(), null, null, null, null);
+    return Runs.publish(run, result, set.source(), window, new Runs.Context(scaler.toJson(), null, null),
+        "validation_mse_standardised");
+  }
+
+  @Override
+  public long score(RunContext run, SequenceSet sequences) {
+    run.phase("score");
+    long t0 = System.nanoTime();
+    SequenceSet.Forecast set = Task.expect(sequences, SequenceSet.Forecast.class, name());
+    SeqmlConfig config = run.config();
+    ModelArtifact artifact = Runs.publishedModel(run, KEYS, set);
+    Dataset<Row> windows = set.windows().filter(col("split").isin(config.score().splits().toArray()));
+    BatchScorer scorer = BatchScorer.of(JavaSparkContext.fromSparkContext(run.spark().sparkContext()), artifact,
+        set.features().size(), config.window().size(), config.window().horizon(), config.score().batchSize());
+    try {
+      Dataset<Row> scores = scorer.score(windows).withColumnRenamed("key", set.keyName());
+      long written = PartitionSink.write(run, Layout.SCORES, scores, set.source().rows(), artifact.modelId(), null);
+      LOG.info("score ds={} rows={} model={} ({}s)", run.ds(), written, artifact.modelId(), Runs.seconds(t0));
+      return written;
+    } finally {
+      scorer.release();
+    }
+  }
+
+  @Override
+  public ObjectNode evaluate(RunContext run, SequenceSet sequences) {
+    run.phase("evaluate");
+    SequenceSet.Forecast set = Task.expect(sequences, SequenceSet.Forecast.class, name());
+    Dataset<Row> scores = PartitionSink.read(run, Layout.SCORES).withColumnRenamed(set.keyName(), "key");
+    // 1-based index of the target feature at the window's last step
+    int lastValue = (run.config().window().size() - 1) * set.features().size() + set.targetIndex() + 1;
+    ObjectNode figures = Json.object();
+    figures.put("target", set.targetDescription());
+    figures.setAll(ForecastEvaluator.evaluate(scores, set.windows(), lastValue));
+    ObjectNode metrics = Runs.writeMetrics(run, figures);
+    JsonNode overall = metrics.get("overall");
+    LOG.info("evaluate ds={} test rows={} rmse model={} repeat={} zero={}; directional accuracy model={} majority={}",
+        run.ds(), metrics.get("rows"), fmt(overall, "model", "rmse"), fmt(overall, "repeat", "rmse"),
+        fmt(overall, "zero", "rmse"), fmt(overall, "model", "directional_accuracy"),
+        fmt(overall, "majority_direction", "directional_accuracy"));
+    return metrics;
+  }
+
+  @Override
+  public StructType reads() {
+    return Schemas.select(SlidingWindows.SCHEMA, "key", "window_end_ts", "end_pos", "features", "target", "n_known",
+        "split");
+  }
+
+  @Override
+  public List<Stage> stages(String keyName) {
+    return List.of(new Stage("score", Layout.SCORES, rename(BatchScorer.SCHEMA, "key", keyName)));
+  }
+
+  static StructType rename(StructType schema, String from, String to) {
+    StructType out = new StructType();
+    for (var field : schema.fields()) {
+      out = out.add(field.name().equals(from) ? field.copy(to, field.dataType(), field.nullable(), field.metadata())
+          : field);
+    }
+    return out;
+  }
+
+  private static String fmt(JsonNode overall, String who, String metric) {
+    return String.format("%.4f", overall.get(who).get(metric).asDouble());
+  }
+}
