@@ -1,6 +1,5 @@
 package org.seqml.domain;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +16,7 @@ import org.seqml.ingest.bio.SequenceGenerator;
 import org.seqml.ingest.bio.SequenceSchema;
 import org.seqml.io.Json;
 import org.seqml.io.Layout;
+import org.seqml.io.Manifest;
 import org.seqml.io.PartitionSink;
 import org.seqml.io.RowCounts;
 import org.seqml.run.RunContext;
@@ -97,12 +97,12 @@ final class BioDomain implements Domain {
   public long window(RunContext run) {
     run.phase("window");
     SeqmlConfig config = run.config();
-    JsonNode manifest = PartitionSink.manifest(run, Layout.SEQUENCES);
+    Manifest manifest = PartitionSink.manifestOf(run, Layout.SEQUENCES);
     Dataset<Row> windows = SequenceWindows.windows(splitSequences(run), config.task(), config.window().size(),
         config.window().stride(), k(config.bio()));
     ObjectNode extra = Json.object();
     extra.set("data", manifest.get("data"));
-    long written = PartitionSink.write(run, Layout.WINDOWS, windows, RowCounts.fromJson(manifest.get("rows")), null,
+    long written = PartitionSink.write(run, Layout.WINDOWS, windows, manifest.rows(), null,
         extra);
     ObjectNode splits = Json.object();
     for (Row r : PartitionSink.read(run, Layout.WINDOWS).groupBy("split").agg(functions.count("*"),
@@ -117,7 +117,7 @@ final class BioDomain implements Domain {
   public SequenceSet sequences(RunContext run) {
     SeqmlConfig config = run.config();
     SeqmlConfig.Bio bio = config.bio();
-    JsonNode manifest = PartitionSink.manifest(run, Layout.WINDOWS);
+    Manifest manifest = PartitionSink.manifestOf(run, Layout.WINDOWS);
     boolean kmers = bio.tokens().equals("kmer");
     SequenceSet.Tokenizer tokens = new SequenceSet.Tokenizer(bio.tokens(), k(bio),
         kmers ? null : Alphabet.of(bio.alphabet()).letters(), bio.maxVocabulary(), bio.encoding(),
@@ -128,7 +128,7 @@ final class BioDomain implements Domain {
             + "(bio.split-seed %d)", config.split().train(), config.split().validation(),
         1 - config.split().train() - config.split().validation(), bio.splitSeed());
     return new SequenceSet.Tokens(splitSequences(run), PartitionSink.read(run, Layout.WINDOWS), tokens, split,
-        new SequenceSet.Source(manifest.get("data"), RowCounts.fromJson(manifest.get("rows"))),
+        new SequenceSet.Source(manifest.get("data"), manifest.rows()),
         // how the windows' tokens are read: a model trained on other tokens cannot read these
         kmers ? List.of("bio.tokens", "bio.k") : List.of("bio.tokens"));
   }

@@ -1,6 +1,5 @@
 package org.seqml.domain;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -20,6 +19,7 @@ import org.seqml.ingest.logs.SessionFileSource;
 import org.seqml.ingest.logs.SessionLabels;
 import org.seqml.io.Json;
 import org.seqml.io.Layout;
+import org.seqml.io.Manifest;
 import org.seqml.io.PartitionSink;
 import org.seqml.io.RowCounts;
 import org.seqml.run.RunContext;
@@ -115,8 +115,8 @@ final class LogsDomain implements Domain {
   public long window(RunContext run) {
     run.phase("window");
     SeqmlConfig config = run.config();
-    JsonNode eventsManifest = PartitionSink.manifest(run, Layout.EVENTS);
-    RowCounts counts = RowCounts.fromJson(eventsManifest.get("rows"));
+    Manifest eventsManifest = PartitionSink.manifestOf(run, Layout.EVENTS);
+    RowCounts counts = eventsManifest.rows();
     ObjectNode extra = Json.object();
     extra.set("data", eventsManifest.get("data"));
     Dataset<Row> sessions = SessionWindows.sessions(PartitionSink.read(run, Layout.EVENTS), config.split());
@@ -134,8 +134,8 @@ final class LogsDomain implements Domain {
 
   @Override
   public SequenceSet sequences(RunContext run) {
-    JsonNode manifest = PartitionSink.manifest(run, Layout.WINDOWS);
+    Manifest manifest = PartitionSink.manifestOf(run, Layout.WINDOWS);
     return new SequenceSet.Events(PartitionSink.read(run, Layout.SESSIONS), PartitionSink.read(run, Layout.WINDOWS),
-        new SequenceSet.Source(manifest.get("data"), RowCounts.fromJson(manifest.get("rows"))), List.of());
+        new SequenceSet.Source(manifest.get("data"), manifest.rows()), List.of());
   }
 }

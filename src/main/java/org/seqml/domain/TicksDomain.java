@@ -3,7 +3,6 @@ package org.seqml.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
@@ -18,6 +17,7 @@ import org.seqml.ingest.ticks.TicksIngest;
 import org.seqml.io.Json;
 import org.seqml.io.KeyClustering;
 import org.seqml.io.Layout;
+import org.seqml.io.Manifest;
 import org.seqml.io.PartitionSink;
 import org.seqml.io.RowCounts;
 import org.seqml.run.RunContext;
@@ -109,7 +109,7 @@ final class TicksDomain implements Domain {
     run.phase("window");
     long t0 = System.nanoTime();
     SeqmlConfig config = run.config();
-    JsonNode ticksManifest = PartitionSink.manifest(run, Layout.TICKS);
+    Manifest ticksManifest = PartitionSink.manifestOf(run, Layout.TICKS);
     Dataset<Row> ticks = PartitionSink.read(run, Layout.TICKS);
     JsonNode clustering = ticksManifest.get("clustering");
     boolean clustered = KeyClustering.trusted(run.spark(), clustering, run.layout().partition(Layout.TICKS, run.ds()));
@@ -119,7 +119,7 @@ final class TicksDomain implements Domain {
     // The steps come out whole keys per task in (ts, seq) order either way; the watch checks that for
     // the phases that cut windows from them. Their times are counted on the way for the split's cuts.
     KeyClustering.Watch watch = KeyClustering.watch(run.spark());
-    TimeHistogram times = stepTimes(run, ticksManifest.get("data"), config.features());
+    TimeHistogram times = TickSteps.times(run.spark(), ticksManifest.get("data"), config.features());
     long written = PartitionSink.writeData(run, Layout.STEPS,
         watch.wrap(times == null ? steps : times.wrap(steps, "ts"), "key", "ts", "seq"));
     Timestamp[] cuts = times == null ? null : times.cuts(config.split());
@@ -129,10 +129,10 @@ final class TicksDomain implements Domain {
     }
     ObjectNode extra = Json.object();
     extra.set("data", ticksManifest.get("data"));
-    extra.set("split", splitJson(config.split(), cuts));
-    extra.set("features", featuresJson(config.features()));
+    extra.set("split", TickSteps.splitJson(config.split(), cuts));
+    extra.set("features", TickSteps.featuresJson(config.features()));
     extra.set("clustering", watch.verdict(run.spark(), run.layout().partition(Layout.STEPS, run.ds())));
-    PartitionSink.writeManifest(run, Layout.STEPS, steps.schema(), RowCounts.fromJson(ticksManifest.get("rows")),
+    PartitionSink.writeManifest(run, Layout.STEPS, steps.schema(), ticksManifest.rows(),
         null, extra, written);
     if (PartitionSink.removeRetired(run, Layout.WINDOWS)) {
       LOG.info("window ds={} removed the windows partition an earlier seqml wrote: windows are cut from steps now",
@@ -151,25 +151,8 @@ final class TicksDomain implements Domain {
   @Override
   public SequenceSet sequences(RunContext run) {
     SeqmlConfig config = run.config();
-    JsonNode manifest = PartitionSink.manifest(run, Layout.STEPS);
-    JsonNode split = manifest.get("split");
-    if (split == null) {
-      throw new IllegalStateException("the steps of ds=" + run.ds() + " carry no split cuts: re-run the window phase");
-    }
-    if (split.get("train").asDouble() != config.split().train()
-        || split.get("validation").asDouble() != config.split().validation()) {
-      throw new IllegalStateException("the steps of ds=" + run.ds() + " were split at train=" + split.get("train")
-          + ", validation=" + split.get("validation") + " but the config asks for " + config.split()
-          + ": re-run the window phase with this config");
-    }
-    JsonNode features = manifest.get("features");
-    if (features == null || !features.equals(featuresJson(config.features()))) {
-      throw new IllegalStateException("the steps of ds=" + run.ds() + " were computed with features " + features
-          + " but the config asks for " + featuresJson(config.features()) + ": re-run the window phase with this config");
-    }
-    Timestamp[] cuts = {
-        Timestamp.from(Instant.parse(split.get("validation_from").asText())),
-        Timestamp.from(Instant.parse(split.get("test_from").asText()))};
+    Manifest manifest = PartitionSink.manifestOf(run, Layout.STEPS);
+    Timestamp[] cuts = TickSteps.cuts(manifest, config, run.ds());
     Dataset<Row> steps = PartitionSink.read(run, Layout.STEPS);
     JsonNode clustering = manifest.get("clustering");
     List<String> columns = config.features().columns();
@@ -178,41 +161,6 @@ final class TicksDomain implements Domain {
         : SlidingWindows.of(steps, columns, config.window(), cuts);
     return new SequenceSet.Forecast(windows, keyName(), columns, 0,
         columns.get(0) + " x " + config.features().returnScale(),
-        new SequenceSet.Source(manifest.get("data"), RowCounts.fromJson(manifest.get("rows"))), FEATURE_KEYS);
-  }
-
-  /**
-   * A histogram over the times the steps can have: from the ingest's first tick to its last (plus a bar,
-   * whose step is stamped with its end); null when the ticks' manifest has no time range.
-   */
-  private static TimeHistogram stepTimes(RunContext run, JsonNode data, SeqmlConfig.Features features) {
-    if (data == null || !data.hasNonNull("first_ts") || !data.hasNonNull("last_ts")) {
-      return null;
-    }
-    long first = micros(Instant.parse(data.get("first_ts").asText()));
-    long last = micros(Instant.parse(data.get("last_ts").asText()));
-    long bar = features.resampled() ? features.bar().toNanos() / 1000 : 0;
-    return TimeHistogram.register(run.spark(), first, last + bar);
-  }
-
-  private static long micros(Instant t) {
-    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
-  }
-
-  /** What the steps' values depend on (the columns are chosen on read). */
-  private static ObjectNode featuresJson(SeqmlConfig.Features features) {
-    ObjectNode node = Json.object();
-    node.put("bar", features.bar().toString());
-    node.put("return_scale", features.returnScale());
-    return node;
-  }
-
-  private static ObjectNode splitJson(SeqmlConfig.Split split, Timestamp[] cuts) {
-    ObjectNode node = Json.object();
-    node.put("train", split.train());
-    node.put("validation", split.validation());
-    node.put("validation_from", cuts[0].toInstant().toString());
-    node.put("test_from", cuts[1].toInstant().toString());
-    return node;
+        new SequenceSet.Source(manifest.get("data"), manifest.rows()), FEATURE_KEYS);
   }
 }

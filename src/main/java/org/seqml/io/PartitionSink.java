@@ -56,23 +56,9 @@ public final class PartitionSink {
   public static void writeManifest(PartitionTarget run, String table, StructType schema, RowCounts counts,
       String modelId, ObjectNode extra, long written) {
     String manifestPath = run.layout().partition(table, run.ds()) + "/" + MANIFEST;
-    ObjectNode manifest = Json.object();
-    manifest.put("table", table);
-    manifest.put("pipeline", run.pipeline());
-    manifest.put("ds", run.ds());
-    manifest.put("run_id", run.runId());
-    manifest.put("config_hash", run.configHash());
-    manifest.put("code_version", run.codeVersion());
-    manifest.put("model_id", modelId);
-    manifest.set("rows", counts.toJson());
-    manifest.put("rows_written", written);
-    manifest.put("schema_version", SCHEMA_VERSION);
-    manifest.put("schema", schema.toDDL());
-    manifest.put("written_at", Instant.now().toString());
-    if (extra != null) {
-      manifest.setAll(extra);
-    }
-    Json.write(manifestPath, manifest, run.spark().sparkContext().hadoopConfiguration());
+    Manifest manifest = new Manifest(table, run.pipeline(), run.ds(), run.runId(), run.configHash(),
+        run.codeVersion(), modelId, counts, written, SCHEMA_VERSION, schema.toDDL(), Instant.now().toString(), extra);
+    Json.write(manifestPath, manifest.toJson(), run.hadoop());
   }
 
   /**
@@ -93,7 +79,12 @@ public final class PartitionSink {
     deleteIfExists(spark, partition);
   }
 
-  /** The manifest of a written partition; fails with the path when the partition is absent. */
+  /** The manifest of a written partition, typed; fails with the path when the partition is absent. */
+  public static Manifest manifestOf(PartitionTarget run, String table) {
+    return Manifest.fromJson(manifest(run, table));
+  }
+
+  /** The manifest of a written partition as JSON; fails with the path when the partition is absent. */
   public static JsonNode manifest(PartitionTarget run, String table) {
     String path = run.layout().partition(table, run.ds()) + "/" + MANIFEST;
     if (!Json.exists(path, run.spark().sparkContext().hadoopConfiguration())) {
@@ -102,6 +93,11 @@ public final class PartitionSink {
               + "): run the phase that writes it first");
     }
     return Json.read(path, run.spark().sparkContext().hadoopConfiguration());
+  }
+
+  /** Whether partition ds of {@code table} is complete (has its manifest). */
+  public static boolean exists(PartitionTarget run, String table) {
+    return Json.exists(run.layout().partition(table, run.ds()) + "/" + MANIFEST, run.hadoop());
   }
 
   /** Reads a complete partition (one with a manifest), without the ds column. */

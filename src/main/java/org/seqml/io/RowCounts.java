@@ -1,10 +1,11 @@
 package org.seqml.io;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Ingest accounting carried into every manifest: input = accepted + rejected. */
-public record RowCounts(long input, long accepted, long rejected) {
+public record RowCounts(@JsonProperty("in") long input, long accepted, long rejected) {
   public RowCounts {
     if (input != accepted + rejected) {
       throw new IllegalStateException(

@@ -17,6 +17,7 @@ import org.seqml.config.SeqmlConfig;
 import org.seqml.eval.AnomalyEvaluator;
 import org.seqml.io.Json;
 import org.seqml.io.Layout;
+import org.seqml.io.Manifest;
 import org.seqml.io.PartitionSink;
 import org.seqml.model.ModelArtifact;
 import org.seqml.model.ModelFactory;
@@ -120,12 +121,12 @@ final class NextEventTask implements Task {
   public ObjectNode evaluate(RunContext run, SequenceSet sequences) {
     run.phase("evaluate");
     SequenceSet.Events set = Task.expect(sequences, SequenceSet.Events.class, name());
-    JsonNode scoresManifest = PartitionSink.manifest(run, Layout.SCORES);
+    Manifest scoresManifest = PartitionSink.manifestOf(run, Layout.SCORES);
     ModelArtifact artifact = ModelArtifact.load(run.layout().model(), run.hadoop());
     ObjectNode figures = Json.object();
-    figures.put("rule", scoresManifest.path("rule").asText("top-g"));
+    figures.put("rule", scoresManifest.get("rule").asText("top-g"));
     figures.put("top_g", run.config().detect().topG());
-    if (scoresManifest.has("threshold")) {
+    if (!scoresManifest.get("threshold").isMissingNode()) {
       figures.put("threshold", scoresManifest.get("threshold").asDouble());
       figures.put("target_fpr", scoresManifest.get("target_fpr").asDouble());
     }

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.seqml.io.Json;
+import org.seqml.io.Layout;
+import org.seqml.io.Manifest;
 import org.seqml.io.PartitionSink;
 import org.seqml.model.ModelArtifact;
 import org.seqml.model.ModelMetadata;
@@ -64,12 +66,12 @@ final class Runs {
 
   /** metrics.json: which run, model and config the figures belong to, then the task's figures. */
   static ObjectNode writeMetrics(RunContext run, ObjectNode figures) {
-    JsonNode scoresManifest = PartitionSink.manifest(run, org.seqml.io.Layout.SCORES);
+    Manifest scores = PartitionSink.manifestOf(run, Layout.SCORES);
     ObjectNode metrics = Json.object();
     metrics.put("pipeline", run.config().pipeline());
     metrics.put("ds", run.ds());
     metrics.put("run_id", run.runId());
-    metrics.put("model_id", scoresManifest.get("model_id").asText());
+    metrics.put("model_id", scores.modelId());
     metrics.put("code_version", run.codeVersion());
     metrics.put("config_hash", run.config().configHash());
     metrics.put("evaluated_at", Instant.now().toString());

@@ -13,11 +13,8 @@ import org.seqml.config.ConfigLoader;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.io.Json;
 import org.seqml.io.Layout;
-import org.seqml.io.PartitionSink;
 import org.seqml.run.CodeVersion;
 import org.seqml.run.RunContext;
-import org.seqml.score.SequenceScorer;
-import org.seqml.util.Schemas;
 
 /** Next-token modelling of unlabelled DNA (pipelines/bio-next-token.conf, small): bits per token. */
 class BioNextTokenTest {
@@ -39,7 +36,6 @@ class BioNextTokenTest {
     assertTrue(baselines.get("unigram").get("bits_per_token").asDouble() < 2.2, metrics.toString());
     assertTrue(baselines.has("markov_order_3"));
     assertEquals(Math.pow(2, model), metrics.get("model").get("perplexity").asDouble(), 1e-9);
-    assertEquals(Schemas.shape(SequenceScorer.TOKEN_SCORES),
-        Schemas.shape(PartitionSink.read(run, Layout.SCORES).drop("ds").schema()));
+    PlanContract.assertEveryStageWroteItsDeclaredSchema(run);
   }
 }

@@ -13,16 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.seqml.SparkTestSession;
 import org.seqml.config.ConfigLoader;
 import org.seqml.config.SeqmlConfig;
-import org.seqml.ingest.Rejects;
-import org.seqml.ingest.bio.SequenceSchema;
 import org.seqml.io.Json;
 import org.seqml.io.Layout;
 import org.seqml.io.PartitionSink;
 import org.seqml.run.CodeVersion;
 import org.seqml.run.RunContext;
-import org.seqml.score.SequenceScorer;
-import org.seqml.util.Schemas;
-import org.seqml.window.SequenceWindows;
 
 /**
  * The bio pipeline on generated DNA (pipelines/bio.conf with conf/env/ci.conf), classified by the
@@ -84,15 +79,7 @@ class BioPipelineEndToEndTest {
 
   @Test
   void everyStageWroteTheSchemaItDeclares() {
-    assertEquals(Schemas.shape(SequenceSchema.SCHEMA),
-        Schemas.shape(PartitionSink.read(run, Layout.SEQUENCES).drop("ds").schema()));
-    assertEquals(Schemas.shape(Rejects.SCHEMA), Schemas.shape(PartitionSink.read(run, Layout.REJECTS).drop("ds").schema()));
-    assertEquals(Schemas.shape(SequenceWindows.SCHEMA),
-        Schemas.shape(PartitionSink.read(run, Layout.WINDOWS).drop("ds").schema()));
-    assertEquals(Schemas.shape(SequenceScorer.WINDOW_SCORES),
-        Schemas.shape(PartitionSink.read(run, Layout.WINDOW_SCORES).drop("ds").schema()));
-    assertEquals(Schemas.shape(SequenceScorer.CLASS_SCORES),
-        Schemas.shape(PartitionSink.read(run, Layout.SCORES).drop("ds").schema()));
+    PlanContract.assertEveryStageWroteItsDeclaredSchema(run);
   }
 
   @Test

@@ -12,17 +12,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.seqml.SparkTestSession;
 import org.seqml.config.ConfigLoader;
 import org.seqml.config.SeqmlConfig;
-import org.seqml.ingest.Rejects;
-import org.seqml.ingest.logs.LogEventSchema;
 import org.seqml.io.Json;
 import org.seqml.io.Layout;
 import org.seqml.io.PartitionSink;
 import org.seqml.model.ModelArtifact;
 import org.seqml.run.CodeVersion;
 import org.seqml.run.RunContext;
-import org.seqml.score.NextEventScorer;
-import org.seqml.util.Schemas;
-import org.seqml.window.SessionWindows;
 
 /** The logs pipeline on generated service logs, all phases (pipelines/logs.conf with conf/env/ci.conf). */
 class LogsPipelineEndToEndTest {
@@ -63,14 +58,7 @@ class LogsPipelineEndToEndTest {
 
   @Test
   void everyStageWroteTheSchemaItDeclares() {
-    assertEquals(Schemas.shape(LogEventSchema.SCHEMA), Schemas.shape(PartitionSink.read(run, Layout.EVENTS).drop("ds").schema()));
-    assertEquals(Schemas.shape(Rejects.SCHEMA), Schemas.shape(PartitionSink.read(run, Layout.REJECTS).drop("ds").schema()));
-    assertEquals(Schemas.shape(SessionWindows.SESSIONS), Schemas.shape(PartitionSink.read(run, Layout.SESSIONS).drop("ds").schema()));
-    assertEquals(Schemas.shape(SessionWindows.WINDOWS), Schemas.shape(PartitionSink.read(run, Layout.WINDOWS).drop("ds").schema()));
-    assertEquals(Schemas.shape(NextEventScorer.SESSION_SCORES),
-        Schemas.shape(PartitionSink.read(run, Layout.SCORES).drop("ds").schema()));
-    assertEquals(Schemas.shape(NextEventScorer.EVENT_SCORES),
-        Schemas.shape(PartitionSink.read(run, Layout.EVENT_SCORES).drop("ds").schema()));
+    PlanContract.assertEveryStageWroteItsDeclaredSchema(run);
   }
 
   @Test

@@ -32,9 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.seqml.SparkTestSession;
 import org.seqml.config.ConfigLoader;
 import org.seqml.config.SeqmlConfig;
-import org.seqml.ingest.Rejects;
 import org.seqml.ingest.ticks.TickFeatures;
-import org.seqml.ingest.ticks.TickSchema;
 import org.seqml.io.Json;
 import org.seqml.io.KeyClustering;
 import org.seqml.io.Layout;
@@ -43,7 +41,6 @@ import org.seqml.model.ModelArtifact;
 import org.seqml.run.CodeVersion;
 import org.seqml.run.RunContext;
 import org.seqml.score.BatchScorer;
-import org.seqml.util.Schemas;
 import org.seqml.window.SlidingWindows;
 
 /** The ticks pipeline on generated data, all phases, as a user runs it (conf/env/ci.conf sizes). */
@@ -121,12 +118,7 @@ class TicksPipelineEndToEndTest {
 
   @Test
   void everyStageWroteTheSchemaItDeclares() {
-    assertEquals(Schemas.shape(TickSchema.SCHEMA), Schemas.shape(PartitionSink.read(run, Layout.TICKS).drop("ds").schema()));
-    assertEquals(Schemas.shape(Rejects.SCHEMA), Schemas.shape(PartitionSink.read(run, Layout.REJECTS).drop("ds").schema()));
-    assertEquals(Schemas.shape(TickFeatures.SCHEMA), Schemas.shape(PartitionSink.read(run, Layout.STEPS).drop("ds").schema()));
-    assertEquals(Schemas.shape(SlidingWindows.SCHEMA), Schemas.shape(Phases.windows(run).schema()));
-    assertEquals(Schemas.shape(BatchScorer.SCHEMA).replace("key:", "symbol:"),
-        Schemas.shape(PartitionSink.read(run, Layout.SCORES).drop("ds").schema()));
+    PlanContract.assertEveryStageWroteItsDeclaredSchema(run);
   }
 
   @Test
