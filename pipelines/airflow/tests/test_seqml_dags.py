@@ -13,7 +13,7 @@ import pytest
 
 from conftest import DAGS
 
-PIPELINES = ("ticks", "logs", "bio")
+PIPELINES = ("ticks", "logs", "bio", "series")
 TASKS = ("wait_for_input", "ingest", "window", "should_train", "train", "score", "evaluate", "check_output")
 EDGES = {
     "wait_for_input": {"ingest"},

@@ -18,8 +18,9 @@ import java.util.Set;
 /**
  * The whole resolved configuration of one run: immutable, validated, with a stable hash. A domain's or
  * task's own settings are read and validated only when it runs, and are null otherwise: {@code logs}
- * unless ingest.domain = logs, {@code bio} unless bio, {@code features} and the ticks parts of
- * {@code ingest} (format, lobster date, generator) unless ticks, {@code detect} unless task = next-event.
+ * unless ingest.domain = logs, {@code bio} unless bio, {@code series} unless series, {@code features} and
+ * the ticks parts of {@code ingest} (lobster date, generator) unless ticks ({@code ingest.format} unless
+ * ticks or series files), {@code detect} unless task = next-event, {@code forecast} unless forecast.
  */
 public record SeqmlConfig(
     String pipeline,
@@ -28,7 +29,9 @@ public record SeqmlConfig(
     Ingest ingest,
     Logs logs,
     Bio bio,
+    Series series,
     Detect detect,
+    Forecast forecast,
     Features features,
     Window window,
     Split split,
@@ -75,6 +78,34 @@ public record SeqmlConfig(
   public record Bio(String format, String alphabet, String tokens, int k, int maxVocabulary, String encoding,
       boolean reverseComplement, int maxLength, String positiveClass, long splitSeed, BioLabels labels,
       BioGenerator generator) implements Serializable {}
+
+  /**
+   * A keyed time-series table's column roles: key columns (none = one series), time (empty = row order),
+   * targets, past covariates, layout (long, or wide: each target column a series), calendar features.
+   */
+  public record Series(List<String> key, String time, List<String> targets, List<String> pastCovariates,
+      String layout, List<String> calendar, boolean header, List<String> columns, String duplicates,
+      SeriesGenerator generator) implements Serializable {
+    public boolean wide() {
+      return layout.equals("wide");
+    }
+  }
+
+  /** The built-in series generator: hourly series with trend, daily and weekly seasons and a covariate. */
+  public record SeriesGenerator(int series, int steps, long seed, Instant start, int partitions)
+      implements Serializable {}
+
+  /** The forecast task's own settings: scaling, the seasonal period of its baseline, the kind of target. */
+  public record Forecast(String scaling, int minKeySteps, int season, String target) implements Serializable {
+    public boolean perKey() {
+      return scaling.equals("per-key");
+    }
+
+    /** A level target (a value, not a change): level metrics and baselines. */
+    public boolean level() {
+      return target.equals("level");
+    }
+  }
 
   /** Sequence classes: from = file | header | table | none. */
   public record BioLabels(String from, List<String> files, String headerRegex, String table)
@@ -207,7 +238,7 @@ public record SeqmlConfig(
       throw s.error("pipeline", "must be a plain name of letters, digits, '.', '_' or '-'");
     }
     String task = s.oneOf("task", Set.of("forecast", "next-event", "classify", "next-token"));
-    String domain = s.oneOf("ingest.domain", Set.of("ticks", "logs", "bio"));
+    String domain = s.oneOf("ingest.domain", Set.of("ticks", "logs", "bio", "series"));
     String outputDir = s.string("output.dir");
     if (outputDir.isBlank()) {
       throw s.error("output.dir", "must not be empty");
@@ -216,6 +247,7 @@ public record SeqmlConfig(
     String source = s.oneOf("ingest.source", switch (domain) {
       case "logs" -> Set.of("generator", "lines", "sessions");
       case "bio" -> Set.of("generator", "files");
+      case "series" -> Set.of("generator", "files", "table");
       default -> Set.of("generator", "lobster", "table");
     });
     String path = s.string("ingest.path");
@@ -230,11 +262,16 @@ public record SeqmlConfig(
     }
     boolean ticks = domain.equals("ticks");
     // Each domain's and task's settings are read, and validated, only when that domain or task runs.
-    Ingest ingest = new Ingest(domain, source, path, ticks ? s.oneOf("ingest.format", Set.of("csv", "parquet")) : null,
+    boolean series = domain.equals("series");
+    String format = ticks ? s.oneOf("ingest.format", Set.of("csv", "parquet"))
+        : series && source.equals("files") ? s.oneOf("ingest.format", Set.of("parquet", "csv", "json", "orc")) : null;
+    Ingest ingest = new Ingest(domain, source, path, format,
         zone, ticks ? TicksSettings.lobsterDate(s) : null, ticks ? TicksSettings.generator(s) : null);
     Features features = ticks ? TicksSettings.features(s) : null;
     Logs logs = domain.equals("logs") ? LogsSettings.parse(s) : null;
     Bio bio = domain.equals("bio") ? BioSettings.parse(s) : null;
+    Series seriesSettings = series ? SeriesSettings.parse(s, source) : null;
+    Forecast forecast = task.equals("forecast") ? SeriesSettings.forecast(s) : null;
     if (bio != null && task.equals("classify") && bio.labels().from().equals("none") && !source.equals("generator")) {
       throw s.error("bio.labels.from", "must say where classes come from for task = classify");
     }
@@ -251,6 +288,10 @@ public record SeqmlConfig(
             s.intValue("window.horizon", v -> v >= 1, "must be >= 1"));
     if (task.equals("forecast") && window.horizon() > window.size()) {
       throw s.error("window.horizon", "must be <= window.size (" + window.size() + ")");
+    }
+    if (forecast != null && forecast.season() > window.size()) {
+      throw s.error("forecast.season", "must be <= window.size (" + window.size() + "): the seasonal-naive baseline "
+          + "reads the value one season back from within the window");
     }
 
     double trainFraction =
@@ -325,7 +366,8 @@ public record SeqmlConfig(
 
     String json = resolved.root().render(ConfigRenderOptions.concise().setFormatted(true));
     return new SeqmlConfig(
-        pipeline, task, outputDir, ingest, logs, bio, detect, features, window, split(trainFraction, validation),
+        pipeline, task, outputDir, ingest, logs, bio, seriesSettings, detect, forecast, features, window,
+        split(trainFraction, validation),
         model, train, score, spark, json,
         // resuming does not change what a run produces: train.resume is not part of the hash
         sha256(resolved.withoutPath("train.resume").root().render(ConfigRenderOptions.concise())));

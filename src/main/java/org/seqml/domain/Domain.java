@@ -45,6 +45,7 @@ public interface Domain {
       case "ticks" -> new TicksDomain();
       case "logs" -> new LogsDomain();
       case "bio" -> new BioDomain();
+      case "series" -> new SeriesDomain();
       default -> throw new IllegalArgumentException("no domain named " + name);
     };
   }

@@ -119,7 +119,8 @@ final class TicksDomain implements Domain {
     // The steps come out whole keys per task in (ts, seq) order either way; the watch checks that for
     // the phases that cut windows from them. Their times are counted on the way for the split's cuts.
     KeyClustering.Watch watch = KeyClustering.watch(run.spark());
-    TimeHistogram times = TickSteps.times(run.spark(), ticksManifest.get("data"), config.features());
+    TimeHistogram times = Steps.times(run.spark(), ticksManifest.get("data"),
+        config.features().resampled() ? config.features().bar().toNanos() / 1000 : 0);
     long written = PartitionSink.writeData(run, Layout.STEPS,
         watch.wrap(times == null ? steps : times.wrap(steps, "ts"), "key", "ts", "seq"));
     Timestamp[] cuts = times == null ? null : times.cuts(config.split());
@@ -129,8 +130,8 @@ final class TicksDomain implements Domain {
     }
     ObjectNode extra = Json.object();
     extra.set("data", ticksManifest.get("data"));
-    extra.set("split", TickSteps.splitJson(config.split(), cuts));
-    extra.set("features", TickSteps.featuresJson(config.features()));
+    extra.set("split", Steps.splitJson(config.split(), cuts));
+    extra.set("features", Steps.featuresJson(config.features()));
     extra.set("clustering", watch.verdict(run.spark(), run.layout().partition(Layout.STEPS, run.ds())));
     PartitionSink.writeManifest(run, Layout.STEPS, steps.schema(), ticksManifest.rows(),
         null, extra, written);
@@ -152,7 +153,7 @@ final class TicksDomain implements Domain {
   public SequenceSet sequences(RunContext run) {
     SeqmlConfig config = run.config();
     Manifest manifest = PartitionSink.manifestOf(run, Layout.STEPS);
-    Timestamp[] cuts = TickSteps.cuts(manifest, config, run.ds());
+    Timestamp[] cuts = Steps.cuts(manifest, config, Steps.featuresJson(config.features()), run.ds());
     Dataset<Row> steps = PartitionSink.read(run, Layout.STEPS);
     JsonNode clustering = manifest.get("clustering");
     List<String> columns = config.features().columns();

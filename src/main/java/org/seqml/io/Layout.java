@@ -13,6 +13,8 @@ public record Layout(String root) {
   public static final String EVENT_SCORES = "event_scores";
   public static final String SEQUENCES = "sequences";
   public static final String WINDOW_SCORES = "window_scores";
+  /** Accepted rows of a keyed time-series table (series). */
+  public static final String SERIES = "series";
 
   public static Layout of(String outputDir, String pipeline) {
     String base = outputDir.endsWith("/") ? outputDir.substring(0, outputDir.length() - 1) : outputDir;

@@ -30,6 +30,7 @@ public record ModelMetadata(
     Runtime runtime,
     WindowSpec window,
     JsonNode scaler,
+    JsonNode keyScales,
     JsonNode vocabulary,
     List<String> classes,
     Data data,
@@ -73,6 +74,6 @@ public record ModelMetadata(
 
   public ModelMetadata withModelId(String id) {
     return new ModelMetadata(id, pipeline, task, createdAt, runId, ds, codeVersion, configHash, config, runtime,
-        window, scaler, vocabulary, classes, data, training, metrics);
+        window, scaler, keyScales, vocabulary, classes, data, training, metrics);
   }
 }

@@ -45,7 +45,7 @@ public final class Seqml {
   public static Dataset<Row> ingest(SparkSession spark, String pipeline, String ds, String... overrides) {
     RunContext run = context(spark, pipeline, ds, overrides);
     Phases.ingest(run);
-    return written(run, List.of(Layout.TICKS, Layout.EVENTS, Layout.SEQUENCES), Layout.REJECTS);
+    return written(run, List.of(Layout.TICKS, Layout.EVENTS, Layout.SEQUENCES, Layout.SERIES), Layout.REJECTS);
   }
 
   /**

@@ -155,13 +155,24 @@ public final class RunReport {
     return t.toString();
   }
 
+  /** Every predictor (the model first, then the baselines) with every metric the evaluation gave it. */
   private static String forecastTable(JsonNode overall) {
-    StringBuilder t = new StringBuilder("<table><tr><th></th><th>RMSE</th><th>MAE</th><th>directional accuracy</th></tr>");
-    for (String who : List.of("model", "repeat", "zero", "majority_direction")) {
-      JsonNode m = overall.get(who);
-      t.append("<tr><td>").append(who).append("</td><td>").append(num(m.get("rmse"))).append("</td><td>")
-          .append(num(m.get("mae"))).append("</td><td>").append(num(m.get("directional_accuracy"))).append("</td></tr>");
-    }
+    List<String> metrics = new ArrayList<>();
+    overall.get("model").fieldNames().forEachRemaining(metrics::add);
+    StringBuilder t = new StringBuilder("<table><tr><th></th>");
+    metrics.forEach(m -> t.append("<th>").append(esc(m.replace('_', ' '))).append("</th>"));
+    t.append("</tr>");
+    List<String> predictors = new ArrayList<>(List.of("model"));
+    overall.fieldNames().forEachRemaining(who -> {
+      if (!who.equals("model")) {
+        predictors.add(who);
+      }
+    });
+    predictors.forEach(who -> {
+      t.append("<tr><td>").append(esc(who)).append("</td>");
+      metrics.forEach(m -> t.append("<td>").append(num(overall.get(who).get(m))).append("</td>"));
+      t.append("</tr>");
+    });
     return t.append("</table>").toString();
   }
 

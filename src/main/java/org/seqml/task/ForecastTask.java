@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.seqml.config.SeqmlConfig;
 import org.seqml.eval.ForecastEvaluator;
+import org.seqml.eval.LevelForecastEvaluator;
 import org.seqml.io.Json;
 import org.seqml.io.Layout;
 import org.seqml.io.PartitionSink;
@@ -23,6 +24,7 @@ import org.seqml.score.BatchScorer;
 import org.seqml.train.Loss;
 import org.seqml.train.ParameterAveragingTrainer;
 import org.seqml.util.Schemas;
+import org.seqml.window.KeyScaling;
 import org.seqml.window.Scaler;
 import org.seqml.window.SlidingWindows;
 import org.seqml.window.WindowTensors;
@@ -50,8 +52,11 @@ final class ForecastTask implements Task {
     SequenceSet.Forecast set = Task.expect(sequences, SequenceSet.Forecast.class, name());
     SeqmlConfig.Window w = run.config().window();
     int f = set.features().size();
-    Scaler scaler = Scaler.fit(set.windows(), set.features());
-    Dataset<Row> complete = set.windows().filter(col("n_known").equalTo(w.horizon()))
+    KeyScaling keyScaling = run.config().forecast().perKey()
+        ? KeyScaling.fit(set.windows(), f, run.config().forecast().minKeySteps()) : null;
+    Dataset<Row> windows = keyScaling == null ? set.windows() : keyScaling.apply(set.windows(), set.targetIndex());
+    Scaler scaler = Scaler.fit(windows, set.features());
+    Dataset<Row> complete = windows.filter(col("n_known").equalTo(w.horizon()))
         .select("features", "target", "split");
     WindowTensors tensors = new WindowTensors(scaler, f, w.size(), w.horizon());
     LOG.info("training {} forecaster: window {} x {} features, horizon {}", run.config().model().family(),
@@ -61,11 +66,28 @@ final class ForecastTask implements Task {
         complete.filter(col("split").equalTo(SlidingWindows.TRAIN)).select("features", "target"),
         complete.filter(col("split").equalTo(SlidingWindows.VALIDATION)).select("features", "target"),
         rows -> tensors.dataSet(rows, 0, 1), Loss.MSE, run.config().train(), run.config().model().seed(),
-        Runs.checkpoints(run, scaler.toJson()));
+        Runs.checkpoints(run, checkpointContext(scaler, keyScaling)));
     ModelMetadata.WindowSpec window = new ModelMetadata.WindowSpec(w.size(), w.stride(), w.horizon(),
         set.features().get(set.targetIndex()), set.features(), null, null, null, null);
-    return Runs.publish(run, result, set.source(), window, new Runs.Context(scaler.toJson(), null, null),
-        "validation_mse_standardised");
+    return Runs.publish(run, result, set.source(), window, new Runs.Context(scaler.toJson(),
+        keyScaling == null ? null : keyScaling.toJson(), null, null), "validation_mse_standardised");
+  }
+
+  /** What checkpoints are tied to: the scaler (and the per-key statistics when keys are scaled apart). */
+  private static JsonNode checkpointContext(Scaler scaler, KeyScaling keyScaling) {
+    if (keyScaling == null) {
+      return scaler.toJson();
+    }
+    ObjectNode context = Json.object();
+    context.set("scaler", scaler.toJson());
+    context.set("key_scales", keyScaling.toJson());
+    return context;
+  }
+
+  /** The per-key statistics a model was trained with, or null when it scaled globally. */
+  private static KeyScaling keyScaling(ModelArtifact artifact) {
+    JsonNode node = artifact.metadata().get("key_scales");
+    return node == null || node.isNull() ? null : KeyScaling.fromJson(node);
   }
 
   @Override
@@ -75,11 +97,19 @@ final class ForecastTask implements Task {
     SequenceSet.Forecast set = Task.expect(sequences, SequenceSet.Forecast.class, name());
     SeqmlConfig config = run.config();
     ModelArtifact artifact = Runs.publishedModel(run, KEYS, set);
+    KeyScaling keyScaling = keyScaling(artifact);
     Dataset<Row> windows = set.windows().filter(col("split").isin(config.score().splits().toArray()));
+    if (keyScaling != null) {
+      windows = keyScaling.apply(windows, set.targetIndex());
+    }
     BatchScorer scorer = BatchScorer.of(JavaSparkContext.fromSparkContext(run.spark().sparkContext()), artifact,
         set.features().size(), config.window().size(), config.window().horizon(), config.score().batchSize());
     try {
-      Dataset<Row> scores = scorer.score(windows).withColumnRenamed("key", set.keyName());
+      Dataset<Row> scored = scorer.score(windows);
+      if (keyScaling != null) { // back into each key's own units
+        scored = keyScaling.invert(scored, "key", set.targetIndex());
+      }
+      Dataset<Row> scores = scored.withColumnRenamed("key", set.keyName());
       long written = PartitionSink.write(run, Layout.SCORES, scores, set.source().rows(), artifact.modelId(), null);
       LOG.info("score ds={} rows={} model={} ({}s)", run.ds(), written, artifact.modelId(), Runs.seconds(t0));
       return written;
@@ -97,6 +127,9 @@ final class ForecastTask implements Task {
     int lastValue = (run.config().window().size() - 1) * set.features().size() + set.targetIndex() + 1;
     ObjectNode figures = Json.object();
     figures.put("target", set.targetDescription());
+    if (run.config().forecast().level()) {
+      return evaluateLevel(run, set, scores, figures);
+    }
     figures.setAll(ForecastEvaluator.evaluate(scores, set.windows(), lastValue));
     ObjectNode metrics = Runs.writeMetrics(run, figures);
     JsonNode overall = metrics.get("overall");
@@ -104,6 +137,30 @@ final class ForecastTask implements Task {
         run.ds(), metrics.get("rows"), fmt(overall, "model", "rmse"), fmt(overall, "repeat", "rmse"),
         fmt(overall, "zero", "rmse"), fmt(overall, "model", "directional_accuracy"),
         fmt(overall, "majority_direction", "directional_accuracy"));
+    return metrics;
+  }
+
+  /** A level target: standardised and original-unit metrics beside the last-value, mean and seasonal baselines. */
+  private ObjectNode evaluateLevel(RunContext run, SequenceSet.Forecast set, Dataset<Row> scores, ObjectNode figures) {
+    ModelArtifact artifact = ModelArtifact.load(run.layout().model(), run.hadoop());
+    KeyScaling keyScaling = keyScaling(artifact);
+    KeyScaling scaling = keyScaling != null ? keyScaling
+        : KeyScaling.global(Scaler.fromJson(artifact.metadata().get("scaler")));
+    Dataset<Row> windows = scaling.apply(set.windows(), set.targetIndex());
+    figures.put("scaling", keyScaling != null ? "per-key" : "global");
+    figures.setAll(LevelForecastEvaluator.evaluate(scores, windows, scaling, set.features().size(),
+        set.targetIndex(), run.config().window().size(), run.config().forecast().season()));
+    ObjectNode metrics = Runs.writeMetrics(run, figures);
+    JsonNode overall = metrics.get("overall");
+    StringBuilder baselines = new StringBuilder();
+    overall.fieldNames().forEachRemaining(name -> {
+      if (!name.equals("model")) {
+        baselines.append(' ').append(name).append('=').append(fmt(overall, name, "mse_standardised"));
+      }
+    });
+    LOG.info("evaluate ds={} test rows={} mse (standardised) model={}{}; mae model={} smape={}", run.ds(),
+        metrics.get("rows"), fmt(overall, "model", "mse_standardised"), baselines,
+        fmt(overall, "model", "mae"), fmt(overall, "model", "smape"));
     return metrics;
   }
 

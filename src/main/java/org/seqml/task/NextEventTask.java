@@ -68,7 +68,7 @@ final class NextEventTask implements Task {
         Runs.checkpoints(run, vocabulary.toJson()));
     ModelMetadata.WindowSpec window = new ModelMetadata.WindowSpec(h, null, null, null, null,
         config.detect().topG(), null, null, null);
-    return Runs.publish(run, result, set.source(), window, new Runs.Context(null, vocabulary.toJson(), null),
+    return Runs.publish(run, result, set.source(), window, new Runs.Context(null, null, vocabulary.toJson(), null),
         "validation_nll");
   }
 

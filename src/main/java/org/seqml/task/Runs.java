@@ -33,7 +33,7 @@ final class Runs {
   }
 
   /** The data context a model needs to read windows: a scaler, or a vocabulary and its classes. */
-  record Context(JsonNode scaler, JsonNode vocabulary, List<String> classes) {}
+  record Context(JsonNode scaler, JsonNode keyScales, JsonNode vocabulary, List<String> classes) {}
 
   /** Builds the model's metadata, publishes the artifact to the run's model folder and returns it. */
   static ModelArtifact publish(RunContext run, ParameterAveragingTrainer.Result result, SequenceSet.Source source,
@@ -45,7 +45,7 @@ final class Runs {
     ModelMetadata meta = new ModelMetadata(null, run.config().pipeline(), run.config().task(),
         Instant.now().toString(), run.runId(), run.ds(), run.codeVersion(), run.config().configHash(),
         json(run.config().resolvedJson()), Runtimes.current(run.config().model()), window, context.scaler(),
-        context.vocabulary(), context.classes(),
+        context.keyScales(), context.vocabulary(), context.classes(),
         new ModelMetadata.Data(source.data(), source.rows() == null ? null : source.rows().toJson(),
             result.trainWindows(), result.validationWindows()),
         training, Map.of(validationMetric, result.epochs().get(result.publishedEpoch() - 1).validationLoss()));

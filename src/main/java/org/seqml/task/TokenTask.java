@@ -76,7 +76,7 @@ abstract class TokenTask implements Task {
         Runs.checkpoints(run, context));
     ModelMetadata.WindowSpec window = new ModelMetadata.WindowSpec(length, config.window().stride(), null, null,
         null, null, tokens.kind(), tokens.k(), tokens.encoding());
-    return Runs.publish(run, result, set.source(), window, new Runs.Context(null, vocabulary.toJson(), classes),
+    return Runs.publish(run, result, set.source(), window, new Runs.Context(null, null, vocabulary.toJson(), classes),
         "validation_nll");
   }
 

@@ -98,7 +98,7 @@ class ReferenceArtifactTest {
     ModelMetadata meta = new ModelMetadata(null, "reference", "forecast", "2026-12-06T00:00:00Z", "reference",
         "2026-12-06", "reference", config.configHash(), Json.MAPPER.readTree(config.resolvedJson()),
         Runtimes.current(config.model()), new ModelMetadata.WindowSpec(W, 1, H, features.get(0), features, null, null,
-        null, null), scaler.toJson(), null, null, null, null, null);
+        null, null), scaler.toJson(), null, null, null, null, null, null);
     Files.createDirectories(dir);
     Configuration hadoop = new Configuration();
     ModelArtifact artifact = ModelArtifact.of(net, meta);

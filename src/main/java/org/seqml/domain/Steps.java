@@ -11,18 +11,19 @@ import org.seqml.io.Manifest;
 import org.seqml.window.TimeHistogram;
 
 /**
- * What the ticks' steps manifest says about them: the split's cuts and the feature settings their
- * values were computed with, written by the window phase and checked by every phase that cuts windows.
+ * What a steps manifest says about its steps (ticks and series): the split's cuts and the settings
+ * their values were computed with, written by the window phase and checked by every phase that cuts
+ * windows from them.
  */
-final class TickSteps {
-  private TickSteps() {}
+final class Steps {
+  private Steps() {}
 
   /**
    * The split's cuts the steps were written with. A config whose split differs from the one the cuts
    * were taken at, or whose bar or return scale differs from the steps', is refused: the steps would
    * not be its steps.
    */
-  static Timestamp[] cuts(Manifest manifest, SeqmlConfig config, String ds) {
+  static Timestamp[] cuts(Manifest manifest, SeqmlConfig config, JsonNode computedWith, String ds) {
     JsonNode split = manifest.get("split");
     if (split.isMissingNode()) {
       throw new IllegalStateException("the steps of ds=" + ds + " carry no split cuts: re-run the window phase");
@@ -34,9 +35,9 @@ final class TickSteps {
           + ": re-run the window phase with this config");
     }
     JsonNode features = manifest.get("features");
-    if (!features.equals(featuresJson(config.features()))) {
+    if (!features.equals(computedWith)) {
       throw new IllegalStateException("the steps of ds=" + ds + " were computed with features " + features
-          + " but the config asks for " + featuresJson(config.features()) + ": re-run the window phase with this config");
+          + " but the config asks for " + computedWith + ": re-run the window phase with this config");
     }
     return new Timestamp[] {
         Timestamp.from(Instant.parse(split.get("validation_from").asText())),
@@ -47,21 +48,20 @@ final class TickSteps {
    * A histogram over the times the steps can have: from the ingest's first tick to its last (plus a bar,
    * whose step is stamped with its end); null when the ticks' manifest has no time range.
    */
-  static TimeHistogram times(SparkSession spark, JsonNode data, SeqmlConfig.Features features) {
+  static TimeHistogram times(SparkSession spark, JsonNode data, long barMicros) {
     if (data == null || !data.hasNonNull("first_ts") || !data.hasNonNull("last_ts")) {
       return null;
     }
     long first = micros(Instant.parse(data.get("first_ts").asText()));
     long last = micros(Instant.parse(data.get("last_ts").asText()));
-    long bar = features.resampled() ? features.bar().toNanos() / 1000 : 0;
-    return TimeHistogram.register(spark, first, last + bar);
+    return TimeHistogram.register(spark, first, last + barMicros);
   }
 
   private static long micros(Instant t) {
     return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
   }
 
-  /** What the steps' values depend on (the columns are chosen on read). */
+  /** What the ticks' steps' values depend on (the columns are chosen on read). */
   static ObjectNode featuresJson(SeqmlConfig.Features features) {
     ObjectNode node = Json.object();
     node.put("bar", features.bar().toString());

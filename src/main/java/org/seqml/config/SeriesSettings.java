@@ -1,0 +1,72 @@
+package org.seqml.config;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Parses and validates what only the series domain reads: its column roles, layout and generator. */
+final class SeriesSettings {
+  static final Set<String> CALENDAR = Set.of("hour", "day-of-week", "day-of-month", "month");
+
+  private SeriesSettings() {}
+
+  static SeqmlConfig.Series parse(Settings s, String source) {
+    List<String> key = s.stringList("series.key");
+    String time = s.string("series.time");
+    List<String> targets = s.stringList("series.targets");
+    List<String> past = s.stringList("series.past-covariates");
+    String layout = s.oneOf("series.layout", Set.of("long", "wide"));
+    boolean generated = source.equals("generator");
+    if (!generated && targets.isEmpty()) {
+      throw s.error("series.targets", "must name the target column(s) of the input");
+    }
+    if (!generated && layout.equals("long") && targets.size() > 1) {
+      throw s.error("series.targets", "must name one target with series.layout = long (a forecast of several targets "
+          + "at once is not supported: series.layout = wide makes each target column a series of its own)");
+    }
+    if (layout.equals("wide") && !key.isEmpty()) {
+      throw s.error("series.key", "must be empty with series.layout = wide (the target columns' names are the keys)");
+    }
+    Set<String> seen = new HashSet<>();
+    for (String column : concat(key, time.isBlank() ? List.of() : List.of(time), targets, past)) {
+      if (!seen.add(column)) {
+        throw s.error("series.targets", "and series.key, series.time, series.past-covariates must name each column "
+            + "once (" + column + " twice)");
+      }
+    }
+    List<String> calendar = s.stringList("series.calendar");
+    if (!CALENDAR.containsAll(calendar)) {
+      throw s.error("series.calendar", "must be names from " + CALENDAR);
+    }
+    if (!calendar.isEmpty() && time.isBlank() && !generated) {
+      throw s.error("series.calendar", "needs a time column (series.time) to read the calendar from");
+    }
+    Instant start;
+    try {
+      start = Instant.parse(s.string("series.generator.start"));
+    } catch (DateTimeParseException e) {
+      throw s.error("series.generator.start", "must be an ISO-8601 instant like 2024-01-01T00:00:00Z");
+    }
+    SeqmlConfig.SeriesGenerator generator = new SeqmlConfig.SeriesGenerator(
+        s.intValue("series.generator.series", v -> v >= 1 && v <= 100_000, "must be in 1..100000"),
+        s.intValue("series.generator.steps", v -> v >= 10, "must be >= 10"),
+        s.longValue("series.generator.seed", v -> true, ""), start,
+        s.intValue("series.generator.partitions", v -> v >= 1, "must be >= 1"));
+    return new SeqmlConfig.Series(key, time, targets, past, layout, calendar, s.bool("series.header"),
+        s.stringList("series.columns"), s.oneOf("series.duplicates", Set.of("reject", "mean")), generator);
+  }
+
+  static SeqmlConfig.Forecast forecast(Settings s) {
+    return new SeqmlConfig.Forecast(s.oneOf("forecast.scaling", Set.of("global", "per-key")),
+        s.intValue("forecast.min-key-steps", v -> v >= 1, "must be >= 1"),
+        s.intValue("forecast.season", v -> v >= 0, "must be >= 0 (0 = no seasonal-naive baseline)"),
+        s.oneOf("forecast.target", Set.of("change", "level")));
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... lists) {
+    return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
+  }
+}

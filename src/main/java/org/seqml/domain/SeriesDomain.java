@@ -1,0 +1,203 @@
+package org.seqml.domain;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.seqml.config.SeqmlConfig;
+import org.seqml.ingest.IngestResult;
+import org.seqml.ingest.Rejects;
+import org.seqml.ingest.series.SeriesChecks;
+import org.seqml.ingest.series.SeriesGenerator;
+import org.seqml.ingest.series.SeriesTable;
+import org.seqml.io.Json;
+import org.seqml.io.Layout;
+import org.seqml.io.Manifest;
+import org.seqml.io.PartitionSink;
+import org.seqml.io.RowCounts;
+import org.seqml.run.RunContext;
+import org.seqml.run.Stage;
+import org.seqml.task.SequenceSet;
+import org.seqml.window.SlidingWindows;
+import org.seqml.window.TimeHistogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Any keyed time-series table: rows read by column roles (key, time, target, past covariates), steps
+ * with calendar features, and forecasting windows of the target.
+ */
+final class SeriesDomain implements Domain {
+  private static final Logger LOG = LoggerFactory.getLogger(SeriesDomain.class);
+  /** The settings the steps' values depend on. */
+  private static final List<String> STEP_KEYS = List.of("series.targets", "series.past-covariates",
+      "series.calendar", "series.layout");
+
+  @Override
+  public String name() {
+    return "series";
+  }
+
+  @Override
+  public Set<String> tasks() {
+    return Set.of("forecast");
+  }
+
+  @Override
+  public List<Stage> stages(SeqmlConfig config) {
+    SeqmlConfig.Series series = roles(config);
+    StructType records = SeriesChecks.schema(SeriesChecks.values(series));
+    StructType steps = stepsSchema(series);
+    return List.of(new Stage("ingest", Layout.SERIES, records), new Stage("ingest", Layout.REJECTS, Rejects.SCHEMA),
+        new Stage("window", Layout.STEPS, steps),
+        new Stage("window", Layout.WINDOWS, SlidingWindows.outputSchema(steps, columns(series))));
+  }
+
+  @Override
+  public String keyName() {
+    return "series";
+  }
+
+  @Override
+  public RowCounts ingest(RunContext run) {
+    run.phase("ingest");
+    long t0 = System.nanoTime();
+    SeqmlConfig config = run.config();
+    SeqmlConfig.Series series = roles(config);
+    boolean generated = config.ingest().source().equals("generator");
+    Dataset<Row> raw = generated ? generatedTable(run, config) : SeriesTable.read(run.spark(), config.ingest(), series);
+    IngestResult in = SeriesChecks.ingest(raw, series, generated ? "the series generator" : config.ingest().path());
+    ObservedRecords seen = ObservedRecords.of("series");
+    long accepted;
+    long rejected;
+    long input;
+    try {
+      accepted = PartitionSink.writeData(run, Layout.SERIES, seen.wrap(in.accepted()));
+      rejected = PartitionSink.writeData(run, Layout.REJECTS, in.rejects());
+      input = in.inputCount();
+    } finally {
+      in.release();
+    }
+    RowCounts counts = new RowCounts(input, accepted, rejected);
+    long keys = PartitionSink.readWritten(run, Layout.SERIES).select("key").distinct().count();
+    ObjectNode extra = Json.object();
+    ObjectNode data = seen.data(generated ? "series generator(series=" + config.series().generator().series()
+        + ", steps=" + config.series().generator().steps() + ", seed=" + config.series().generator().seed() + ")"
+        : config.ingest().source() + ":" + config.ingest().path(), accepted, keys);
+    ObjectNode roles = data.putObject("roles");
+    roles.set("key", Json.MAPPER.valueToTree(series.key()));
+    roles.put("time", series.time());
+    roles.set("targets", Json.MAPPER.valueToTree(series.targets()));
+    roles.set("past_covariates", Json.MAPPER.valueToTree(series.pastCovariates()));
+    roles.put("layout", series.layout());
+    extra.set("data", data);
+    IngestOutputs.publish(run, Layout.SERIES, in.accepted().schema(), accepted, extra, in.rejects().schema(), counts);
+    LOG.info("ingest ds={} rows in={} accepted={} rejected={}; {} series ({}s)", run.ds(), input, accepted, rejected,
+        keys, IngestOutputs.seconds(t0));
+    return counts;
+  }
+
+  private static Dataset<Row> generatedTable(RunContext run, SeqmlConfig config) {
+    return SeriesGenerator.generate(run.spark(), config.series().generator())
+        .withColumn("_file", functions.lit("generator"))
+        .withColumn("_line", functions.monotonically_increasing_id().plus(1))
+        .withColumn("_corrupt", functions.lit(null).cast(DataTypes.StringType));
+  }
+
+  /** The rows with their calendar features, one row per step; the split's cuts in the steps' manifest. */
+  @Override
+  public long window(RunContext run) {
+    run.phase("window");
+    long t0 = System.nanoTime();
+    SeqmlConfig config = run.config();
+    SeqmlConfig.Series series = roles(config);
+    Manifest records = PartitionSink.manifestOf(run, Layout.SERIES);
+    List<Column> columns = new ArrayList<>(List.of(col("key"), col("ts"), col("seq")));
+    SeriesChecks.values(series).forEach(v -> columns.add(col(v)));
+    series.calendar().forEach(c -> columns.add(calendar(c)));
+    Dataset<Row> steps = PartitionSink.read(run, Layout.SERIES).select(columns.toArray(Column[]::new));
+    TimeHistogram times = Steps.times(run.spark(), records.get("data"), 0);
+    long written = PartitionSink.writeData(run, Layout.STEPS, times == null ? steps : times.wrap(steps, "ts"));
+    Timestamp[] cuts = times == null ? null : times.cuts(config.split());
+    if (cuts == null) {
+      cuts = SlidingWindows.cuts(PartitionSink.readWritten(run, Layout.STEPS), config.split());
+    }
+    ObjectNode extra = Json.object();
+    extra.set("data", records.get("data"));
+    extra.set("split", Steps.splitJson(config.split(), cuts));
+    extra.set("features", computedWith(series));
+    PartitionSink.writeManifest(run, Layout.STEPS, steps.schema(), records.rows(), null, extra, written);
+    LOG.info("window ds={} steps={} validation from {} test from {} ({}s)", run.ds(), written, cuts[0].toInstant(),
+        cuts[1].toInstant(), IngestOutputs.seconds(t0));
+    return written;
+  }
+
+  @Override
+  public SequenceSet sequences(RunContext run) {
+    SeqmlConfig config = run.config();
+    SeqmlConfig.Series series = roles(config);
+    Manifest manifest = PartitionSink.manifestOf(run, Layout.STEPS);
+    Timestamp[] cuts = Steps.cuts(manifest, config, computedWith(series), run.ds());
+    List<String> columns = columns(series);
+    Dataset<Row> windows = SlidingWindows.of(PartitionSink.read(run, Layout.STEPS), columns, config.window(), cuts);
+    return new SequenceSet.Forecast(windows, keyName(), columns, 0, columns.get(0),
+        new SequenceSet.Source(manifest.get("data"), manifest.rows()), STEP_KEYS);
+  }
+
+  /** The config's roles, or the generator's own. */
+  private static SeqmlConfig.Series roles(SeqmlConfig config) {
+    return config.ingest().source().equals("generator") ? SeriesGenerator.roles(config.series()) : config.series();
+  }
+
+  /** The steps' value columns in model input order: the target, the covariates, the calendar features. */
+  private static List<String> columns(SeqmlConfig.Series series) {
+    List<String> columns = new ArrayList<>(SeriesChecks.values(series));
+    series.calendar().forEach(c -> columns.add(calendarName(c)));
+    return columns;
+  }
+
+  private static StructType stepsSchema(SeqmlConfig.Series series) {
+    StructType records = SeriesChecks.schema(SeriesChecks.values(series));
+    StructType steps = new StructType();
+    for (var f : records.fields()) {
+      if (!f.name().equals("source") && !f.name().equals("line")) {
+        steps = steps.add(f);
+      }
+    }
+    for (String c : series.calendar()) {
+      steps = steps.add(calendarName(c), DataTypes.DoubleType, false);
+    }
+    return steps;
+  }
+
+  private static ObjectNode computedWith(SeqmlConfig.Series series) {
+    ObjectNode node = Json.object();
+    node.set("columns", Json.MAPPER.valueToTree(columns(series)));
+    return node;
+  }
+
+  private static String calendarName(String feature) {
+    return "calendar_" + feature.replace('-', '_');
+  }
+
+  private static Column calendar(String feature) {
+    Column ts = col("ts");
+    Column value = switch (feature) {
+      case "hour" -> functions.hour(ts);
+      case "day-of-week" -> functions.dayofweek(ts);
+      case "day-of-month" -> functions.dayofmonth(ts);
+      case "month" -> functions.month(ts);
+      default -> throw new IllegalArgumentException("unknown calendar feature " + feature);
+    };
+    return value.cast(DataTypes.DoubleType).as(calendarName(feature));
+  }
+}

@@ -1,0 +1,147 @@
+package org.seqml.eval;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.seqml.io.Json;
+import org.seqml.window.KeyScaling;
+import org.seqml.window.SlidingWindows;
+
+/**
+ * Forecast metrics for a level target (a value, not a change) on the test split, for the model and
+ * naive baselines on exactly the same (window, step) pairs: last value, window mean and, with a
+ * season, seasonal naive (the value one season before the forecast step). MSE and MAE on values
+ * standardised with the training statistics the model was scaled with (the scale published tables
+ * use), and RMSE, MAE, sMAPE and WAPE in original units; overall and per horizon step.
+ */
+public final class LevelForecastEvaluator {
+  private LevelForecastEvaluator() {}
+
+  /**
+   * @param scores score rows (key, end_pos, horizon_step, prediction, actual, split) in original units
+   * @param scaledWindows the windows the scores came from, scaled as the model read them (SlidingWindows.SCHEMA)
+   * @param scaling the statistics the windows were scaled with
+   * @param features values per step; {@code target} the target's index among them; {@code window} steps
+   * @param season the seasonal period in steps (0 = no seasonal-naive baseline; at most the window)
+   */
+  public static ObjectNode evaluate(Dataset<Row> scores, Dataset<Row> scaledWindows, KeyScaling scaling,
+      int features, int target, int window, int season) {
+    String f = Integer.toString(features);
+    String t = Integer.toString(target);
+    Dataset<Row> steps = scaling.withStats(scaledWindows.filter(col("split").equalTo(SlidingWindows.TEST)))
+        .select(col("key"), col("end_pos"), col("_mean").getItem(target).as("mean"),
+            col("_std").getItem(target).as("std"),
+            expr("element_at(features, " + ((window - 1) * features + target + 1) + ")").cast("double").as("last_s"),
+            expr("aggregate(filter(features, (x, i) -> i % " + f + " = " + t + "), CAST(0 AS DOUBLE), "
+                + "(acc, x) -> acc + x) / " + window).as("mean_s"),
+            col("features"),
+            expr("posexplode(target)").as(new String[] {"pos", "actual_s"}))
+        .filter("NOT isnan(actual_s)")
+        .withColumn("horizon_step", col("pos").plus(1));
+    Map<String, Column> baselines = new LinkedHashMap<>();
+    baselines.put("last_value", col("last_s"));
+    baselines.put("window_mean", col("mean_s"));
+    if (season > 0) {
+      // the step one season before the forecast step h, within the window: W - season + (h - 1) % season
+      Column index = lit(window - season).plus(col("pos").mod(lit(season))).multiply(features).plus(target + 1);
+      baselines.put("seasonal_naive", functions_elementAt(index));
+    }
+    Dataset<Row> model = scores.filter(col("split").equalTo(SlidingWindows.TEST).and(col("actual").isNotNull()))
+        .select("key", "end_pos", "horizon_step", "prediction", "actual");
+    Dataset<Row> joined = model.join(steps,
+            scala.collection.JavaConverters.asScalaBuffer(List.of("key", "end_pos", "horizon_step")).toSeq(),
+            "full_outer")
+        .cache();
+    if (joined.isEmpty()) {
+      joined.unpersist();
+      throw new IllegalStateException("no test windows with known targets to evaluate: more data, a smaller "
+          + "window or a larger test split (1 - split.train - split.validation) is needed");
+    }
+    long unmatched = joined.filter(col("prediction").isNull().or(col("last_s").isNull())).count();
+    if (unmatched > 0) {
+      joined.unpersist();
+      throw new IllegalStateException(unmatched + " test (window, step) pairs are in the scores or the windows "
+          + "but not both: score the test split of the same windows before evaluating");
+    }
+    // every predictor in original units; the standardised errors divide by the key's deviation
+    Map<String, Column> predictors = new LinkedHashMap<>();
+    predictors.put("model", col("prediction"));
+    baselines.forEach((name, scaled) -> predictors.put(name, scaled.multiply(col("std")).plus(col("mean"))));
+    Column[] aggs = aggregates(predictors);
+    ObjectNode out = Json.object();
+    out.put("split", SlidingWindows.TEST);
+    out.put("rows", joined.count());
+    if (season > 0) {
+      out.put("season", season);
+    }
+    fill(out.putObject("overall"), joined.agg(count(lit(1)), aggs).first(), predictors.keySet(), 1);
+    ArrayNode byStep = out.putArray("by_horizon_step");
+    for (Row r : joined.groupBy("horizon_step").agg(count(lit(1)), aggs).orderBy("horizon_step").collectAsList()) {
+      ObjectNode step = byStep.addObject();
+      step.put("horizon_step", r.getInt(0));
+      step.put("rows", r.getLong(1));
+      fill(step, r, predictors.keySet(), 2);
+    }
+    ObjectNode verdict = out.putObject("model_beats");
+    ObjectNode overall = (ObjectNode) out.get("overall");
+    double modelMse = overall.get("model").get("mse_standardised").asDouble();
+    for (String name : baselines.keySet()) {
+      verdict.put(name + "_mse", modelMse < overall.get(name).get("mse_standardised").asDouble());
+    }
+    joined.unpersist();
+    return out;
+  }
+
+  private static Column functions_elementAt(Column oneBasedIndex) {
+    return org.apache.spark.sql.functions.element_at(col("features"), oneBasedIndex).cast("double");
+  }
+
+  private static Column[] aggregates(Map<String, Column> predictors) {
+    Column actual = col("actual");
+    Column std = col("std");
+    return predictors.values().stream().flatMap(p -> {
+      Column error = p.minus(actual);
+      Column scaled = error.divide(std);
+      Column denominator = abs(p).plus(abs(actual));
+      return java.util.stream.Stream.of(
+          avg(scaled.multiply(scaled)),
+          avg(abs(scaled)),
+          sqrt(avg(error.multiply(error))),
+          avg(abs(error)),
+          avg(when(denominator.equalTo(0), lit(0.0)).otherwise(abs(error).multiply(2).divide(denominator))),
+          sum(abs(error)).divide(sum(abs(actual))));
+    }).toArray(Column[]::new);
+  }
+
+  private static final String[] METRICS = {"mse_standardised", "mae_standardised", "rmse", "mae", "smape", "wape"};
+
+  private static void fill(ObjectNode target, Row r, java.util.Set<String> names, int offset) {
+    int i = offset;
+    for (String name : names) {
+      ObjectNode node = target.putObject(name);
+      for (String metric : METRICS) {
+        if (r.isNullAt(i)) {
+          node.putNull(metric);
+        } else {
+          node.put(metric, r.getDouble(i));
+        }
+        i++;
+      }
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package org.seqml.window;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.seqml.SparkTestSession;
+
+/** Per-key scaling is fitted on each key's training windows only, and scores come back in the key's units. */
+class KeyScalingTest {
+  private static Row window(String key, String split, float... values) {
+    List<Float> x = new ArrayList<>();
+    for (float v : values) {
+      x.add(v);
+    }
+    Timestamp ts = new Timestamp(0);
+    return RowFactory.create(key, ts, ts, 0L, x, List.of(values[0]), 1, ts, split);
+  }
+
+  private static Dataset<Row> windows(List<Row> rows) {
+    return SparkTestSession.get().createDataFrame(rows, SlidingWindows.SCHEMA);
+  }
+
+  @Test
+  void statisticsComeFromTrainingWindowsOnly() {
+    // two features per step, two steps per window; the test window of key a would move its mean to 500
+    Dataset<Row> w = windows(List.of(
+        window("a", "train", 1, 10, 3, 10), window("a", "train", 1, 30, 3, 30),
+        window("a", "test", 1000, 0, 1000, 0), window("a", "validation", 2000, 0, 2000, 0),
+        window("b", "train", 100, 5, 300, 5)));
+    KeyScaling s = KeyScaling.fit(w, 2, 1);
+    assertArrayEquals(new double[] {2, 20}, s.byKey().get("a")[0], 1e-9);
+    assertArrayEquals(new double[] {1, 10}, s.byKey().get("a")[1], 1e-9);
+    assertArrayEquals(new double[] {100, 1}, s.byKey().get("b")[1], 1e-9, "b's constant feature keeps std 1");
+    assertArrayEquals(new double[] {(2 + 2 + 200) / 3.0, (10 + 10 + 30 + 30 + 5 + 5) / 6.0}, s.pooledMean(), 1e-9,
+        "pooled over every training value");
+  }
+
+  @Test
+  void aKeyWithTooFewTrainingValuesAndAnUnknownKeyUseThePooledStatistics() {
+    Dataset<Row> w = windows(List.of(window("a", "train", 1, 0, 3, 0), window("a", "train", 1, 0, 3, 0),
+        window("b", "train", 5, 0, 7, 0)));
+    KeyScaling s = KeyScaling.fit(w, 2, 3);
+    assertEquals(List.of("a"), new ArrayList<>(s.byKey().keySet()), "b has 2 training values of 3 needed");
+    Row scaled = s.apply(windows(List.of(window("c", "test", 3, 0, 3, 0))), 0).first();
+    double pooledMean = (1 + 3 + 1 + 3 + 5 + 7) / 6.0;
+    assertEquals((3 - pooledMean) / s.pooledStd()[0], ((Float) scaled.getList(4).get(0)), 1e-5);
+  }
+
+  @Test
+  void scaledThenInvertedScoresAreInTheKeysUnits() {
+    Dataset<Row> w = windows(List.of(window("a", "train", 10, 0, 30, 0), window("b", "train", 1000, 0, 3000, 0)));
+    KeyScaling s = KeyScaling.fit(w, 2, 1);
+    Row a = s.apply(w, 0).filter("key = 'a'").first();
+    assertEquals(-1.0, ((Float) a.getList(4).get(0)), 1e-6, "(10 - 20) / 10");
+    assertEquals(-1.0, ((Float) a.getList(5).get(0)), 1e-6, "the target scaled with its feature's statistics");
+    SparkSession spark = SparkTestSession.get();
+    StructType scores = new StructType().add("symbol", DataTypes.StringType).add("prediction", DataTypes.DoubleType)
+        .add("actual", DataTypes.DoubleType);
+    List<Row> back = s.invert(spark.createDataFrame(List.of(RowFactory.create("a", 1.0, -1.0),
+        RowFactory.create("b", 0.5, null)), scores), "symbol", 0).orderBy("symbol").collectAsList();
+    assertEquals(RowFactory.create("a", 30.0, 10.0), back.get(0));
+    assertEquals(RowFactory.create("b", 2500.0, null), back.get(1));
+  }
+}
