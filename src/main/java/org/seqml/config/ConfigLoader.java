@@ -31,6 +31,16 @@ public final class ConfigLoader {
   }
 
   /**
+   * Every key's default (reference.conf) as JSON: what a setting was before a config could name it, so
+   * an artifact written before a key existed is compared with the key's default.
+   */
+  public static String defaultsJson() {
+    return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf",
+            ConfigParseOptions.defaults().setAllowMissing(false)).resolve().root()
+        .render(com.typesafe.config.ConfigRenderOptions.concise());
+  }
+
+  /**
    * Loads and validates. {@code pipeline} is a name (pipelines/NAME.conf) or a path to a .conf
    * file; {@code env} may be null; {@code overrides} are key=value strings.
    */

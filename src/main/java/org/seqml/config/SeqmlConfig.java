@@ -96,7 +96,13 @@ public record SeqmlConfig(
       implements Serializable {}
 
   /** The forecast task's own settings: scaling, the seasonal period of its baseline, the kind of target. */
-  public record Forecast(String scaling, int minKeySteps, int season, String target) implements Serializable {
+  public record Forecast(String scaling, int minKeySteps, int season, String target, String reference)
+      implements Serializable {
+    /** Windows read relative to their last target value (forecast.reference = last). */
+    public boolean relativeToLast() {
+      return reference.equals("last");
+    }
+
     public boolean perKey() {
       return scaling.equals("per-key");
     }

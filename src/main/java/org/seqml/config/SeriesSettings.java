@@ -62,7 +62,8 @@ final class SeriesSettings {
     return new SeqmlConfig.Forecast(s.oneOf("forecast.scaling", Set.of("global", "per-key")),
         s.intValue("forecast.min-key-steps", v -> v >= 1, "must be >= 1"),
         s.intValue("forecast.season", v -> v >= 0, "must be >= 0 (0 = no seasonal-naive baseline)"),
-        s.oneOf("forecast.target", Set.of("change", "level")));
+        s.oneOf("forecast.target", Set.of("change", "level")),
+        s.oneOf("forecast.reference", Set.of("none", "last")));
   }
 
   @SafeVarargs

@@ -24,8 +24,9 @@ import org.seqml.window.SlidingWindows;
 
 /**
  * Forecast metrics for a level target (a value, not a change) on the test split, for the model and
- * naive baselines on exactly the same (window, step) pairs: last value, window mean and, with a
- * season, seasonal naive (the value one season before the forecast step). MSE and MAE on values
+ * baselines on exactly the same (window, step) pairs: last value, window mean, a linear model of the
+ * window's target values fitted on the training windows ({@link LinearBaseline}) and, with a season,
+ * seasonal naive (the value one season before the forecast step). MSE and MAE on values
  * standardised with the training statistics the model was scaled with (the scale published tables
  * use), and RMSE, MAE, sMAPE and WAPE in original units; overall and per horizon step.
  */
@@ -36,11 +37,12 @@ public final class LevelForecastEvaluator {
    * @param scores score rows (key, end_pos, horizon_step, prediction, actual, split) in original units
    * @param scaledWindows the windows the scores came from, scaled as the model read them (SlidingWindows.SCHEMA)
    * @param scaling the statistics the windows were scaled with
-   * @param features values per step; {@code target} the target's index among them; {@code window} steps
+   * @param features values per step; {@code target} the target's index among them; {@code window} steps in,
+   *     {@code horizon} steps out
    * @param season the seasonal period in steps (0 = no seasonal-naive baseline; at most the window)
    */
   public static ObjectNode evaluate(Dataset<Row> scores, Dataset<Row> scaledWindows, KeyScaling scaling,
-      int features, int target, int window, int season) {
+      int features, int target, int window, int horizon, int season) {
     String f = Integer.toString(features);
     String t = Integer.toString(target);
     Dataset<Row> steps = scaling.withStats(scaledWindows.filter(col("split").equalTo(SlidingWindows.TEST)))
@@ -53,9 +55,13 @@ public final class LevelForecastEvaluator {
             expr("posexplode(target)").as(new String[] {"pos", "actual_s"}))
         .filter("NOT isnan(actual_s)")
         .withColumn("horizon_step", col("pos").plus(1));
+    LinearBaseline linear = LinearBaseline.fit(scaledWindows, features, target, window, horizon);
+    steps = steps.join(linear.predict(scaledWindows.filter(col("split").equalTo(SlidingWindows.TEST))),
+        scala.collection.JavaConverters.asScalaBuffer(List.of("key", "end_pos", "horizon_step")).toSeq());
     Map<String, Column> baselines = new LinkedHashMap<>();
     baselines.put("last_value", col("last_s"));
     baselines.put("window_mean", col("mean_s"));
+    baselines.put("linear", col("linear_s"));
     if (season > 0) {
       // the step one season before the forecast step h, within the window: W - season + (h - 1) % season
       Column index = lit(window - season).plus(col("pos").mod(lit(season))).multiply(features).plus(target + 1);

@@ -14,12 +14,19 @@ import org.seqml.model.ModelArtifact;
 public final class Compatibility {
   private Compatibility() {}
 
-  /** Throws naming each of {@code keys} whose value differs between the artifact's config and {@code config}. */
-  public static void check(ModelArtifact artifact, JsonNode config, List<String> keys) {
+  /**
+   * Throws naming each of {@code keys} whose value differs between the artifact's config and {@code config}.
+   * A key the artifact's config lacks (it was written before the key existed) counts as its value in
+   * {@code defaults}.
+   */
+  public static void check(ModelArtifact artifact, JsonNode config, JsonNode defaults, List<String> keys) {
     JsonNode trained = artifact.metadata().path("config");
     List<String> differ = new ArrayList<>();
     for (String key : keys) {
       JsonNode then = at(trained, key);
+      if (then.isMissingNode()) {
+        then = at(defaults, key);
+      }
       JsonNode now = at(config, key);
       if (!then.equals(now)) {
         differ.add(key + " = " + render(then) + " at training, " + render(now) + " now");

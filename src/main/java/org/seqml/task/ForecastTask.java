@@ -25,6 +25,7 @@ import org.seqml.train.Loss;
 import org.seqml.train.ParameterAveragingTrainer;
 import org.seqml.util.Schemas;
 import org.seqml.window.KeyScaling;
+import org.seqml.window.LastValueReference;
 import org.seqml.window.Scaler;
 import org.seqml.window.SlidingWindows;
 import org.seqml.window.WindowTensors;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
 final class ForecastTask implements Task {
   private static final Logger LOG = LoggerFactory.getLogger(ForecastTask.class);
   /** The task's own keys the windows depend on. */
-  private static final List<String> KEYS = List.of("window.size", "window.horizon");
+  private static final List<String> KEYS = List.of("window.size", "window.horizon", "forecast.scaling",
+      "forecast.reference");
 
   @Override
   public String name() {
@@ -55,6 +57,9 @@ final class ForecastTask implements Task {
     KeyScaling keyScaling = run.config().forecast().perKey()
         ? KeyScaling.fit(set.windows(), f, run.config().forecast().minKeySteps()) : null;
     Dataset<Row> windows = keyScaling == null ? set.windows() : keyScaling.apply(set.windows(), set.targetIndex());
+    if (run.config().forecast().relativeToLast()) {
+      windows = LastValueReference.apply(windows, f, set.targetIndex(), w.size());
+    }
     Scaler scaler = Scaler.fit(windows, set.features());
     Dataset<Row> complete = windows.filter(col("n_known").equalTo(w.horizon()))
         .select("features", "target", "split");
@@ -102,10 +107,20 @@ final class ForecastTask implements Task {
     if (keyScaling != null) {
       windows = keyScaling.apply(windows, set.targetIndex());
     }
+    int f = set.features().size();
+    boolean relative = config.forecast().relativeToLast();
+    Dataset<Row> lastValues = relative
+        ? LastValueReference.lastValues(windows, f, set.targetIndex(), config.window().size()) : null;
+    if (relative) {
+      windows = LastValueReference.apply(windows, f, set.targetIndex(), config.window().size());
+    }
     BatchScorer scorer = BatchScorer.of(JavaSparkContext.fromSparkContext(run.spark().sparkContext()), artifact,
         set.features().size(), config.window().size(), config.window().horizon(), config.score().batchSize());
     try {
       Dataset<Row> scored = scorer.score(windows);
+      if (relative) { // from the change back to the level, in the scaled units
+        scored = LastValueReference.addBack(scored, lastValues);
+      }
       if (keyScaling != null) { // back into each key's own units
         scored = keyScaling.invert(scored, "key", set.targetIndex());
       }
@@ -149,7 +164,8 @@ final class ForecastTask implements Task {
     Dataset<Row> windows = scaling.apply(set.windows(), set.targetIndex());
     figures.put("scaling", keyScaling != null ? "per-key" : "global");
     figures.setAll(LevelForecastEvaluator.evaluate(scores, windows, scaling, set.features().size(),
-        set.targetIndex(), run.config().window().size(), run.config().forecast().season()));
+        set.targetIndex(), run.config().window().size(), run.config().window().horizon(),
+        run.config().forecast().season()));
     ObjectNode metrics = Runs.writeMetrics(run, figures);
     JsonNode overall = metrics.get("overall");
     StringBuilder baselines = new StringBuilder();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.seqml.config.ConfigLoader;
 import org.seqml.io.Json;
 import org.seqml.io.Layout;
 import org.seqml.io.Manifest;
@@ -60,7 +61,7 @@ final class Runs {
     ModelArtifact artifact = ModelArtifact.load(run.layout().model(), run.hadoop());
     List<String> keys = new java.util.ArrayList<>(taskKeys);
     keys.addAll(set.dependsOn());
-    Compatibility.check(artifact, json(run.config().resolvedJson()), keys);
+    Compatibility.check(artifact, json(run.config().resolvedJson()), json(ConfigLoader.defaultsJson()), keys);
     return artifact;
   }
 

@@ -26,15 +26,23 @@ class LevelForecastEvaluatorTest {
     KeyScaling scaling = new KeyScaling(1, Map.of("a", new double[][] {{10}, {2}}), new double[] {0},
         new double[] {1});
     Timestamp ts = new Timestamp(0);
-    Dataset<Row> windows = spark.createDataFrame(List.of(RowFactory.create("a", ts, ts, 7L,
-        List.of(-1f, 0f, 1f, 2f), List.of(0.5f, 1.5f), 2, ts, "test")), SlidingWindows.SCHEMA);
+    // training windows whose next two values repeat the last one: the linear baseline learns "last value"
+    List<Row> rows = new java.util.ArrayList<>(List.of(RowFactory.create("a", ts, ts, 7L,
+        List.of(-1f, 0f, 1f, 2f), List.of(0.5f, 1.5f), 2, ts, "test")));
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+    for (int i = 0; i < 40; i++) {
+      List<Float> x = List.of((float) rng.nextGaussian(), (float) rng.nextGaussian(), (float) rng.nextGaussian(),
+          (float) rng.nextGaussian());
+      rows.add(RowFactory.create("a", ts, ts, (long) i, x, List.of(x.get(3), x.get(3)), 2, ts, "train"));
+    }
+    Dataset<Row> windows = spark.createDataFrame(rows, SlidingWindows.SCHEMA);
     StructType schema = new StructType().add("key", DataTypes.StringType).add("end_pos", DataTypes.LongType)
         .add("horizon_step", DataTypes.IntegerType).add("prediction", DataTypes.DoubleType)
         .add("actual", DataTypes.DoubleType).add("split", DataTypes.StringType);
     // actual in original units: 10 + 2 * 0.5 = 11 and 10 + 2 * 1.5 = 13; the model says 12 and 13
     Dataset<Row> scores = spark.createDataFrame(List.of(RowFactory.create("a", 7L, 1, 12.0, 11.0, "test"),
         RowFactory.create("a", 7L, 2, 13.0, 13.0, "test")), schema);
-    JsonNode out = LevelForecastEvaluator.evaluate(scores, windows, scaling, 1, 0, 4, 2);
+    JsonNode out = LevelForecastEvaluator.evaluate(scores, windows, scaling, 1, 0, 4, 2, 2);
     JsonNode model = out.get("overall").get("model");
     assertEquals(2, out.get("rows").asLong());
     assertEquals((0.25 + 0) / 2, model.get("mse_standardised").asDouble(), 1e-9, "errors 1 and 0, over std 2");
@@ -51,5 +59,8 @@ class LevelForecastEvaluatorTest {
     assertEquals(0.25, out.get("overall").get("seasonal_naive").get("mse_standardised").asDouble(), 1e-9);
     assertEquals(0.5, out.get("by_horizon_step").get(0).get("model").get("mse_standardised").asDouble() * 2, 1e-9);
     assertEquals(true, out.get("model_beats").get("last_value_mse").asBoolean());
+    assertEquals(1.25, out.get("overall").get("linear").get("mse_standardised").asDouble(), 0.02,
+        "the linear baseline fitted on training windows forecasts as the rule they follow (last value; its ridge "
+            + "shrinks the weights a little)");
   }
 }

@@ -44,7 +44,7 @@ class NotebookReplayTest {
     try (Stream<Path> files = Files.list(NOTEBOOKS)) {
       notes = files.filter(p -> p.toString().endsWith(".zpln")).sorted().toList();
     }
-    for (String pipeline : List.of("ticks", "logs", "bio")) {
+    for (String pipeline : List.of("ticks", "logs", "bio", "series")) {
       assertTrue(notes.stream().anyMatch(n -> n.getFileName().toString().startsWith("seqml-" + pipeline + "_")),
           "no note for the " + pipeline + " pipeline in " + NOTEBOOKS.toAbsolutePath() + ": " + notes);
     }

@@ -67,8 +67,9 @@ class ReferenceArtifactTest {
     assertEquals("forecast", meta.task());
     if (family.equals("ticks-c51538b")) { // the shipped ticks config still fits the model it trained then
       SeqmlConfig ticks = new ConfigLoader(Path.of(".")).load("ticks", null, List.of());
-      Compatibility.check(artifact, Json.MAPPER.readTree(ticks.resolvedJson()), List.of("window.size",
-          "window.horizon", "features.columns", "features.return-scale", "features.bar"));
+      Compatibility.check(artifact, Json.MAPPER.readTree(ticks.resolvedJson()),
+          Json.MAPPER.readTree(ConfigLoader.defaultsJson()), List.of("window.size", "window.horizon",
+              "forecast.scaling", "forecast.reference", "features.columns", "features.return-scale", "features.bar"));
     }
     SparkSession spark = SparkTestSession.get();
     Dataset<Row> windows = spark.createDataFrame(windows(Json.read(dir.resolve("windows.json").toString(), hadoop), meta.window().horizon()),

@@ -24,15 +24,15 @@ class CompatibilityTest {
   void theSameWindowsPass() throws Exception {
     ModelArtifact model = trainedWith("{\"window\":{\"size\":32,\"horizon\":3},\"model\":{\"hidden\":[64]}}");
     assertDoesNotThrow(() -> Compatibility.check(model,
-        json("{\"window\":{\"size\":32,\"horizon\":3},\"model\":{\"hidden\":[8]}}"), List.of("window.size",
-            "window.horizon")));
+        json("{\"window\":{\"size\":32,\"horizon\":3},\"model\":{\"hidden\":[8]}}"), json("{}"),
+        List.of("window.size", "window.horizon")));
   }
 
   @Test
   void everyKeyThatDiffersIsNamedWithBothValues() throws Exception {
     ModelArtifact model = trainedWith("{\"window\":{\"size\":32,\"horizon\":3},\"features\":{\"bar\":\"\"}}");
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> Compatibility.check(model,
-        json("{\"window\":{\"size\":16,\"horizon\":3},\"features\":{\"bar\":\"1s\"}}"),
+        json("{\"window\":{\"size\":16,\"horizon\":3},\"features\":{\"bar\":\"1s\"}}"), json("{}"),
         List.of("window.size", "window.horizon", "features.bar")));
     assertEquals("model m-1 was trained on other windows than this config makes: window.size = 32 at training, "
         + "16 now; features.bar = \"\" at training, \"1s\" now: retrain, or score with the config it was trained "
@@ -40,10 +40,18 @@ class CompatibilityTest {
   }
 
   @Test
-  void aKeyTheModelNeverRecordedCountsAsDifferent() throws Exception {
+  void aKeyTheModelNeverRecordedCountsAsItsDefault() throws Exception {
     ModelArtifact model = trainedWith("{\"window\":{\"size\":32}}");
+    JsonNode defaults = json("{\"forecast\":{\"reference\":\"none\"}}");
+    assertDoesNotThrow(() -> Compatibility.check(model, json("{\"window\":{\"size\":32},\"forecast\":"
+        + "{\"reference\":\"none\"}}"), defaults, List.of("window.size", "forecast.reference")));
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> Compatibility.check(model,
-        json("{\"window\":{\"size\":32},\"bio\":{\"k\":3}}"), List.of("window.size", "bio.k")));
-    assertEquals(true, e.getMessage().contains("bio.k = (absent) at training, 3 now"), e.getMessage());
+        json("{\"window\":{\"size\":32},\"forecast\":{\"reference\":\"last\"}}"), defaults,
+        List.of("window.size", "forecast.reference")));
+    assertEquals(true, e.getMessage().contains("forecast.reference = \"none\" at training, \"last\" now"),
+        e.getMessage());
+    IllegalStateException unknown = assertThrows(IllegalStateException.class, () -> Compatibility.check(model,
+        json("{\"bio\":{\"k\":3}}"), defaults, List.of("bio.k")));
+    assertEquals(true, unknown.getMessage().contains("bio.k = (absent) at training, 3 now"), unknown.getMessage());
   }
 }
