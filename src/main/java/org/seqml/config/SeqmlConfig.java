@@ -292,8 +292,9 @@ public record SeqmlConfig(
             s.intValue("window.size", v -> v >= 2, "must be >= 2"),
             s.intValue("window.stride", v -> v >= 1, "must be >= 1"),
             s.intValue("window.horizon", v -> v >= 1, "must be >= 1"));
-    if (task.equals("forecast") && window.horizon() > window.size()) {
-      throw s.error("window.horizon", "must be <= window.size (" + window.size() + ")");
+    if (forecast != null && !forecast.level() && window.horizon() > window.size()) {
+      throw s.error("window.horizon", "must be <= window.size (" + window.size() + ") for a change target "
+          + "(forecast.target = change)");
     }
     if (forecast != null && forecast.season() > window.size()) {
       throw s.error("forecast.season", "must be <= window.size (" + window.size() + "): the seasonal-naive baseline "
