@@ -62,6 +62,11 @@ class ConfigLoaderTest {
     ConfigError horizon = assertThrows(ConfigError.class,
         () -> loader.load(null, null, List.of("window.size=4", "window.horizon=5")));
     assertTrue(horizon.getMessage().startsWith("window.horizon must be <= window.size"), horizon.getMessage());
+    // a level forecast may look past its window (96 in, 720 out); its seasonal baseline must fit in it
+    assertEquals(720, loader.load("series", null, List.of("window.size=96", "window.horizon=720")).window().horizon());
+    ConfigError season = assertThrows(ConfigError.class,
+        () -> loader.load("series", null, List.of("window.size=12", "forecast.season=24")));
+    assertTrue(season.getMessage().startsWith("forecast.season must be <= window.size"), season.getMessage());
     ConfigError split = assertThrows(ConfigError.class,
         () -> loader.load(null, null, List.of("split.train=0.8", "split.validation=0.3")));
     assertTrue(split.getMessage().contains("split.validation"), split.getMessage());
