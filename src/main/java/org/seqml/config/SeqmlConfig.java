@@ -85,7 +85,13 @@ public record SeqmlConfig(
    */
   public record Series(List<String> key, String time, List<String> targets, List<String> pastCovariates,
       String layout, List<String> calendar, boolean header, List<String> columns, String duplicates,
-      SeriesGenerator generator) implements Serializable {
+      Duration frequency, Map<String, String> aggregation, String fill, SeriesGenerator generator)
+      implements Serializable {
+    /** Whether rows are put on a regular grid (series.frequency set). */
+    public boolean gridded() {
+      return !frequency.isZero();
+    }
+
     public boolean wide() {
       return layout.equals("wide");
     }

@@ -1,9 +1,12 @@
 package org.seqml.config;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Parses and validates what only the series domain reads: its column roles, layout and generator. */
@@ -54,8 +57,28 @@ final class SeriesSettings {
         s.intValue("series.generator.steps", v -> v >= 10, "must be >= 10"),
         s.longValue("series.generator.seed", v -> true, ""), start,
         s.intValue("series.generator.partitions", v -> v >= 1, "must be >= 1"));
+    Duration frequency = Duration.ZERO;
+    if (!s.string("series.frequency").isBlank()) {
+      try {
+        frequency = s.raw().getDuration("series.frequency");
+      } catch (RuntimeException e) {
+        throw s.error("series.frequency", "must be a duration such as 15m, 1h or 1d, or empty");
+      }
+      if (frequency.getSeconds() < 1 || frequency.getNano() != 0) {
+        throw s.error("series.frequency", "must be a whole number of seconds, at least 1s");
+      }
+    }
+    Map<String, String> aggregation = new LinkedHashMap<>();
+    for (String entry : s.stringList("series.aggregation")) {
+      String[] parts = entry.split("=", 2);
+      if (parts.length != 2 || !Set.of("last", "mean", "sum").contains(parts[1].trim())) {
+        throw s.error("series.aggregation", "must be entries \"column=how\" with how one of last, mean, sum");
+      }
+      aggregation.put(parts[0].trim(), parts[1].trim());
+    }
     return new SeqmlConfig.Series(key, time, targets, past, layout, calendar, s.bool("series.header"),
-        s.stringList("series.columns"), s.oneOf("series.duplicates", Set.of("reject", "mean")), generator);
+        s.stringList("series.columns"), s.oneOf("series.duplicates", Set.of("reject", "mean")), frequency,
+        Map.copyOf(aggregation), s.oneOf("series.fill", Set.of("ffill", "linear", "zero")), generator);
   }
 
   static SeqmlConfig.Forecast forecast(Settings s) {

@@ -40,7 +40,7 @@ final class SeriesDomain implements Domain {
   private static final Logger LOG = LoggerFactory.getLogger(SeriesDomain.class);
   /** The settings the steps' values depend on. */
   private static final List<String> STEP_KEYS = List.of("series.targets", "series.past-covariates",
-      "series.calendar", "series.layout");
+      "series.calendar", "series.layout", "series.frequency");
 
   @Override
   public String name() {
@@ -121,10 +121,24 @@ final class SeriesDomain implements Domain {
     SeqmlConfig config = run.config();
     SeqmlConfig.Series series = roles(config);
     Manifest records = PartitionSink.manifestOf(run, Layout.SERIES);
+    List<String> values = SeriesChecks.values(series);
     List<Column> columns = new ArrayList<>(List.of(col("key"), col("ts"), col("seq")));
-    SeriesChecks.values(series).forEach(v -> columns.add(col(v)));
-    series.calendar().forEach(c -> columns.add(calendar(c)));
-    Dataset<Row> steps = PartitionSink.read(run, Layout.SERIES).select(columns.toArray(Column[]::new));
+    values.forEach(v -> columns.add(col(v)));
+    Dataset<Row> rows = PartitionSink.read(run, Layout.SERIES).select(columns.toArray(Column[]::new));
+    ObjectNode grid = null;
+    if (series.gridded()) {
+      SeriesGrid.Gridded gridded = SeriesGrid.regular(rows, series.frequency().getSeconds(), values,
+          series.aggregation(), series.fill());
+      rows = gridded.rows();
+      grid = Json.object();
+      grid.put("frequency", series.frequency().toString());
+      grid.put("fill", series.fill());
+      grid.put("filled_steps", gridded.filledByKey().values().stream().mapToLong(Long::longValue).sum());
+      grid.set("filled_by_key", Json.MAPPER.valueToTree(gridded.filledByKey()));
+    }
+    List<Column> stepColumns = new ArrayList<>(columns);
+    series.calendar().forEach(c -> stepColumns.add(calendar(c)));
+    Dataset<Row> steps = rows.select(stepColumns.toArray(Column[]::new));
     TimeHistogram times = Steps.times(run.spark(), records.get("data"), 0);
     long written = PartitionSink.writeData(run, Layout.STEPS, times == null ? steps : times.wrap(steps, "ts"));
     Timestamp[] cuts = times == null ? null : times.cuts(config.split());
@@ -135,6 +149,9 @@ final class SeriesDomain implements Domain {
     extra.set("data", records.get("data"));
     extra.set("split", Steps.splitJson(config.split(), cuts));
     extra.set("features", computedWith(series));
+    if (grid != null) {
+      extra.set("grid", grid);
+    }
     PartitionSink.writeManifest(run, Layout.STEPS, steps.schema(), records.rows(), null, extra, written);
     LOG.info("window ds={} steps={} validation from {} test from {} ({}s)", run.ds(), written, cuts[0].toInstant(),
         cuts[1].toInstant(), IngestOutputs.seconds(t0));
@@ -182,6 +199,8 @@ final class SeriesDomain implements Domain {
   private static ObjectNode computedWith(SeqmlConfig.Series series) {
     ObjectNode node = Json.object();
     node.set("columns", Json.MAPPER.valueToTree(columns(series)));
+    node.put("frequency", series.frequency().toString());
+    node.put("fill", series.fill());
     return node;
   }
 

@@ -35,7 +35,8 @@ public final class SeriesGenerator {
   /** The roles of the generator's table. */
   public static SeqmlConfig.Series roles(SeqmlConfig.Series configured) {
     return new SeqmlConfig.Series(List.of("series"), "time", List.of("load"), List.of("temperature"), "long",
-        configured.calendar(), true, List.of(), "reject", configured.generator());
+        configured.calendar(), true, List.of(), "reject", configured.frequency(), configured.aggregation(),
+        configured.fill(), configured.generator());
   }
 
   public static Dataset<Row> generate(SparkSession spark, SeqmlConfig.SeriesGenerator g) {
