@@ -399,7 +399,7 @@ public record SeqmlConfig(
     }
   }
 
-  /** Number of model input features per time step. */
+  /** Number of model input features per time step of the ticks domain (features.columns). */
   public int featureCount() {
     return features.columns().size();
   }

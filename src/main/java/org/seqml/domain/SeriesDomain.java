@@ -75,19 +75,24 @@ final class SeriesDomain implements Domain {
     SeqmlConfig.Series series = roles(config);
     boolean generated = config.ingest().source().equals("generator");
     Dataset<Row> raw = generated ? generatedTable(run, config) : SeriesTable.read(run.spark(), config.ingest(), series);
-    IngestResult in = SeriesChecks.ingest(raw, series, generated ? "the series generator" : config.ingest().path());
+    SeriesChecks.Checked checked = SeriesChecks.check(raw, series,
+        generated ? "the series generator" : config.ingest().path(), config.ingest().timezone());
+    IngestResult in = checked.result();
     ObservedRecords seen = ObservedRecords.of("series");
     long accepted;
+    long acceptedInput;
     long rejected;
     long input;
     try {
       accepted = PartitionSink.writeData(run, Layout.SERIES, seen.wrap(in.accepted()));
       rejected = PartitionSink.writeData(run, Layout.REJECTS, in.rejects());
       input = in.inputCount();
+      // averaged duplicates: each input row of an average is an accepted row
+      acceptedInput = checked.validBeforeMerge() == null ? accepted : checked.validBeforeMerge().count();
     } finally {
       in.release();
     }
-    RowCounts counts = new RowCounts(input, accepted, rejected);
+    RowCounts counts = new RowCounts(input, acceptedInput, rejected);
     long keys = PartitionSink.readWritten(run, Layout.SERIES).select("key").distinct().count();
     ObjectNode extra = Json.object();
     ObjectNode data = seen.data(generated ? "series generator(series=" + config.series().generator().series()
@@ -99,6 +104,9 @@ final class SeriesDomain implements Domain {
     roles.set("targets", Json.MAPPER.valueToTree(series.targets()));
     roles.set("past_covariates", Json.MAPPER.valueToTree(series.pastCovariates()));
     roles.put("layout", series.layout());
+    if (acceptedInput != accepted) {
+      data.put("averaged_duplicates", acceptedInput - accepted);
+    }
     extra.set("data", data);
     IngestOutputs.publish(run, Layout.SERIES, in.accepted().schema(), accepted, extra, in.rejects().schema(), counts);
     LOG.info("ingest ds={} rows in={} accepted={} rejected={}; {} series ({}s)", run.ds(), input, accepted, rejected,

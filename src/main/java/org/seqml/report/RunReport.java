@@ -97,7 +97,7 @@ public final class RunReport {
       prediction.add(rows.get(i).getDouble(0));
       actual.add(rows.get(i).getDouble(1));
     }
-    XYChart chart = Charts.lines(first.getString(0) + ": next-step return, first " + rows.size() + " test windows",
+    XYChart chart = Charts.lines(first.getString(0) + ": the target one step ahead, first " + rows.size() + " test windows",
         "test window", "return");
     chart.addSeries("actual", x, actual);
     chart.addSeries("forecast", x, prediction);

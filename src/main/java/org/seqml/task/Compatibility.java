@@ -28,7 +28,8 @@ public final class Compatibility {
         then = at(defaults, key);
       }
       JsonNode now = at(config, key);
-      if (!then.equals(now)) {
+      boolean same = then.isNumber() && now.isNumber() ? then.doubleValue() == now.doubleValue() : then.equals(now);
+      if (!same) {
         differ.add(key + " = " + render(then) + " at training, " + render(now) + " now");
       }
     }

@@ -159,8 +159,10 @@ final class ForecastTask implements Task {
   private ObjectNode evaluateLevel(RunContext run, SequenceSet.Forecast set, Dataset<Row> scores, ObjectNode figures) {
     ModelArtifact artifact = ModelArtifact.load(run.layout().model(), run.hadoop());
     KeyScaling keyScaling = keyScaling(artifact);
+    // standardised on the level's training statistics: per key as the model was scaled, else pooled (the global
+    // scaler's may describe changes from the last value, with forecast.reference = last)
     KeyScaling scaling = keyScaling != null ? keyScaling
-        : KeyScaling.global(Scaler.fromJson(artifact.metadata().get("scaler")));
+        : KeyScaling.fit(set.windows(), set.features().size(), Integer.MAX_VALUE);
     Dataset<Row> windows = scaling.apply(set.windows(), set.targetIndex());
     figures.put("scaling", keyScaling != null ? "per-key" : "global");
     figures.setAll(LevelForecastEvaluator.evaluate(scores, windows, scaling, set.features().size(),

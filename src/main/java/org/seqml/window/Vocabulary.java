@@ -35,7 +35,7 @@ public final class Vocabulary implements Serializable {
         .select(functions.explode(functions.col("events")).as("e")).distinct().orderBy("e")
         .collectAsList().stream().map(r -> r.getString(0)).toList());
     if (known.isEmpty()) {
-      throw new IllegalStateException("no training sessions: more data or a larger detect.train-share is needed");
+      throw new IllegalStateException("no training sessions: more data or a larger split.train is needed");
     }
     if (endToken) {
       known.add(SessionWindows.END);

@@ -22,10 +22,12 @@ class CompatibilityTest {
 
   @Test
   void theSameWindowsPass() throws Exception {
-    ModelArtifact model = trainedWith("{\"window\":{\"size\":32,\"horizon\":3},\"model\":{\"hidden\":[64]}}");
+    ModelArtifact model = trainedWith("{\"window\":{\"size\":32,\"horizon\":3},\"model\":{\"hidden\":[64]},"
+        + "\"features\":{\"return-scale\":10000}}");
     assertDoesNotThrow(() -> Compatibility.check(model,
-        json("{\"window\":{\"size\":32,\"horizon\":3},\"model\":{\"hidden\":[8]}}"), json("{}"),
-        List.of("window.size", "window.horizon")));
+        json("{\"window\":{\"size\":32,\"horizon\":3},\"model\":{\"hidden\":[8]},\"features\":"
+            + "{\"return-scale\":10000.0}}"), json("{}"),
+        List.of("window.size", "window.horizon", "features.return-scale")), "numbers compare by value");
   }
 
   @Test

@@ -58,6 +58,17 @@ public final class SeriesChecks {
 
   /** Checks {@code raw} (as {@link SeriesTable#read} gives it) by {@code series}' roles. */
   public static IngestResult ingest(Dataset<Row> raw, SeqmlConfig.Series series, String input) {
+    return check(raw, series, input, java.time.ZoneOffset.UTC).result();
+  }
+
+  /**
+   * What the checks give: the ingest's result and, with series.duplicates = mean, the valid rows before
+   * duplicates were averaged (each counts as an accepted input row), else null.
+   */
+  public record Checked(IngestResult result, Dataset<Row> validBeforeMerge) {}
+
+  /** Checks {@code raw} by {@code series}' roles; text times without an offset are read in {@code zone}. */
+  public static Checked check(Dataset<Row> raw, SeqmlConfig.Series series, String input, java.time.ZoneId zone) {
     List<String> roles = new ArrayList<>(series.key());
     if (!series.time().isBlank()) {
       roles.add(series.time());
@@ -82,11 +93,13 @@ public final class SeriesChecks {
     }
     Dataset<Row> rows = series.wide() ? melt(raw, series.targets()) : raw;
     List<String> values = values(series);
-    Dataset<Row> candidates = candidates(rows, series, values).persist();
+    Dataset<Row> candidates = candidates(rows, series, values, zone).persist();
     Dataset<Row> checked = candidates.withColumn("reason", reason(values)).withColumn("detail", detail(values));
     Dataset<Row> valid = checked.filter(col("reason").isNull());
     Dataset<Row> rejects = checked.filter(col("reason").isNotNull());
+    Dataset<Row> beforeMerge = null;
     if (series.duplicates().equals("mean")) {
+      beforeMerge = valid;
       List<Column> means = new ArrayList<>();
       values.forEach(v -> means.add(functions.avg(col(v + "_d")).as(v + "_d")));
       means.add(functions.min("seq").as("seq"));
@@ -108,8 +121,8 @@ public final class SeriesChecks {
     accepted.add(col("_line").as("line"));
     Dataset<Row> rejected = rejects.select(col("_file").as("source"), col("_line").as("line"), col("reason"),
         col("detail"), col("_raw").as("raw"));
-    return new IngestResult(Schemas.conform(valid.select(accepted.toArray(Column[]::new)), schema(values)),
-        Schemas.conform(rejected, Rejects.SCHEMA), candidates);
+    return new Checked(new IngestResult(Schemas.conform(valid.select(accepted.toArray(Column[]::new)),
+        schema(values)), Schemas.conform(rejected, Rejects.SCHEMA), candidates), beforeMerge);
   }
 
   /** A wide table to one row per (target column, time): the column's name is the key, its value the target. */
@@ -130,7 +143,8 @@ public final class SeriesChecks {
   }
 
   /** One row per input row: key, ts and every value as double, beside the raw text and where it came from. */
-  private static Dataset<Row> candidates(Dataset<Row> rows, SeqmlConfig.Series series, List<String> values) {
+  private static Dataset<Row> candidates(Dataset<Row> rows, SeqmlConfig.Series series, List<String> values,
+      java.time.ZoneId zone) {
     List<Column> out = new ArrayList<>();
     out.add(col(SeriesTable.FILE).as("_file"));
     out.add(col(SeriesTable.LINE).as("_line"));
@@ -138,7 +152,7 @@ public final class SeriesChecks {
     out.add(col(SeriesTable.CORRUPT).as("_corrupt"));
     out.add(coalesce(col(SeriesTable.CORRUPT), functions.to_json(functions.struct(rawColumns(rows)))).as("_raw"));
     out.add(key(series).as("key"));
-    out.add(time(rows.schema(), series).as("ts"));
+    out.add(time(rows.schema(), series, zone).as("ts"));
     for (String v : values) {
       Column c = col(v);
       out.add(c.isNull().as(v + "_null"));
@@ -171,9 +185,10 @@ public final class SeriesChecks {
   /**
    * The time as a timestamp: a timestamp as is, a date at midnight UTC, an integer order t as the instant t
    * seconds after 1970-01-01 UTC (so it sorts and splits like a time); text as an integer when it is one, else
-   * as Spark reads a timestamp. No time column: the row's position in its file.
+   * as Spark reads a timestamp, in {@code zone} when it carries no offset. No time column: the row's position
+   * in its file.
    */
-  private static Column time(StructType schema, SeqmlConfig.Series series) {
+  private static Column time(StructType schema, SeqmlConfig.Series series, java.time.ZoneId zone) {
     if (series.time().isBlank()) {
       return functions.timestamp_seconds(col(SeriesTable.LINE));
     }
@@ -187,8 +202,10 @@ public final class SeriesChecks {
     }
     if (type instanceof StringType) {
       Column text = functions.trim(t);
+      Column local = functions.to_utc_timestamp(text.cast(DataTypes.TimestampType), zone.getId());
       return when(text.rlike("^-?[0-9]{1,12}$"), functions.timestamp_seconds(text.cast(DataTypes.LongType)))
-          .otherwise(text.cast(DataTypes.TimestampType));
+          .when(text.rlike("(Z|[+-][0-9]{2}:?[0-9]{2})$"), text.cast(DataTypes.TimestampType))
+          .otherwise(local);
     }
     return functions.timestamp_seconds(t.cast(DataTypes.LongType));
   }

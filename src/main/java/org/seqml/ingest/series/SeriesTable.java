@@ -39,8 +39,10 @@ public final class SeriesTable {
     if (ingest.source().equals("table")) {
       raw = spark.table(ingest.path());
     } else if (csv) {
+      requireOneFileWithoutTime(spark, ingest.path(), series);
       raw = csv(spark, ingest.path(), series);
     } else {
+      requireOneFileWithoutTime(spark, ingest.path(), series);
       raw = spark.read().format(ingest.format()).load(ingest.path());
     }
     raw = raw.withColumn(FILE, ingest.source().equals("table") ? lit(ingest.path()) : functions.input_file_name());
@@ -54,6 +56,17 @@ public final class SeriesTable {
         .withColumn(LINE, functions.row_number().over(Window.partitionBy(FILE).orderBy("_order"))
             .cast(DataTypes.LongType).plus(csv && series.header() ? 1 : 0))
         .drop("_order");
+  }
+
+  /** Without a time column the rows' order in their file is the time: that needs one file, not several. */
+  private static void requireOneFileWithoutTime(SparkSession spark, String path, SeqmlConfig.Series series) {
+    if (series.time().isBlank()) {
+      List<String> files = org.seqml.ingest.InputFiles.list(path, spark.sparkContext().hadoopConfiguration());
+      if (files.size() > 1) {
+        throw new InputError(path, 0, "series.time is empty, so each row's position in its file is its time, but the "
+            + "input has " + files.size() + " files: name the time column, or give one file");
+      }
+    }
   }
 
   private static Dataset<Row> csv(SparkSession spark, String path, SeqmlConfig.Series series) {

@@ -132,4 +132,39 @@ class SeriesChecksTest {
     assertEquals(List.of(0.5, 0.6, 0.7), usd.stream().map(r -> r.getDouble(3)).toList());
     assertTrue(usd.get(0).getTimestamp(1).before(usd.get(1).getTimestamp(1)), "row order is the time");
   }
+
+  @Test
+  void averagedDuplicatesCountEveryInputRowAsAccepted() throws IOException {
+    Files.writeString(dir.resolve("load.csv"), "store,t,y,x\na,2024-01-01 00:00:00,1,10\na,2024-01-01 00:00:00,3,20\n"
+        + "a,2024-01-01 01:00:00,5,30\n,2024-01-01 02:00:00,1,1\n");
+    SeqmlConfig config = config("ingest.format=csv", "series.duplicates=mean");
+    SeriesChecks.Checked checked = SeriesChecks.check(SeriesTable.read(SparkTestSession.get(), config.ingest(),
+        config.series()), config.series(), config.ingest().path(), java.time.ZoneOffset.UTC);
+    List<Row> rows = checked.result().accepted().orderBy("ts").collectAsList();
+    assertEquals(List.of(2.0, 5.0), rows.stream().map(r -> r.getDouble(3)).toList(), "the two rows at 00:00 averaged");
+    long acceptedInput = checked.validBeforeMerge().count();
+    assertEquals(3, acceptedInput);
+    assertEquals(checked.result().inputCount(), acceptedInput + checked.result().rejects().count());
+  }
+
+  @Test
+  void textTimesWithoutAnOffsetAreReadInTheIngestTimezone() throws IOException {
+    Files.writeString(dir.resolve("load.csv"), "store,t,y,x\na,2024-01-01 00:00:00,1,10\nb,2024-01-01T00:00:00Z,1,10\n");
+    SeqmlConfig config = config("ingest.format=csv");
+    List<Row> rows = SeriesChecks.check(SeriesTable.read(SparkTestSession.get(), config.ingest(), config.series()),
+        config.series(), config.ingest().path(), java.time.ZoneId.of("America/New_York")).result().accepted()
+        .orderBy("key").collectAsList();
+    assertEquals("2024-01-01T05:00:00Z", rows.get(0).getTimestamp(1).toInstant().toString(), "New York midnight");
+    assertEquals("2024-01-01T00:00:00Z", rows.get(1).getTimestamp(1).toInstant().toString(), "its own offset wins");
+  }
+
+  @Test
+  void rowOrderAsTimeNeedsOneFile() throws IOException {
+    Files.writeString(dir.resolve("a.csv"), "0.5\n");
+    Files.writeString(dir.resolve("b.csv"), "0.6\n");
+    InputError e = assertThrows(InputError.class, () -> read(config("ingest.format=csv", "series.header=false",
+        "series.columns=[usd]", "series.targets=[usd]", "series.time=\"\"", "series.key=[]",
+        "series.past-covariates=[]")));
+    assertTrue(e.getMessage().contains("input has 2 files"), e.getMessage());
+  }
 }
