@@ -28,7 +28,9 @@ import org.seqml.window.SlidingWindows;
  * window's target values fitted on the training windows ({@link LinearBaseline}) and, with a season,
  * seasonal naive (the value one season before the forecast step). MSE and MAE on values
  * standardised with the training statistics the model was scaled with (the scale published tables
- * use), and RMSE, MAE, sMAPE and WAPE in original units; overall and per horizon step.
+ * use), MASE (the absolute error over the key's mean absolute change at the naive lag in its training
+ * windows: the season, else one step), and RMSE, MAE, sMAPE and WAPE in original units; overall and per
+ * horizon step.
  */
 public final class LevelForecastEvaluator {
   private LevelForecastEvaluator() {}
@@ -67,6 +69,15 @@ public final class LevelForecastEvaluator {
       Column index = lit(window - season).plus(col("pos").mod(lit(season))).multiply(features).plus(target + 1);
       baselines.put("seasonal_naive", functions_elementAt(index));
     }
+    // MASE's scale: each key's mean absolute change over the naive lag (the season, else one step) within
+    // its training windows, in the scaled units (scale-free, like MASE itself)
+    int lag = season > 0 ? season : 1;
+    Dataset<Row> naive = scaledWindows.filter(col("split").equalTo(SlidingWindows.TRAIN))
+        .select(col("key"), expr("aggregate(sequence(" + lag + ", " + (window - 1) + "), CAST(0 AS DOUBLE), (acc, i) -> "
+            + "acc + abs(features[i * " + f + " + " + t + "] - features[(i - " + lag + ") * " + f + " + " + t + "])) / "
+            + (window - lag)).as("change"))
+        .groupBy("key").agg(avg("change").as("naive_mae_s"));
+    steps = steps.join(naive, scala.collection.JavaConverters.asScalaBuffer(List.of("key")).toSeq(), "left_outer");
     Dataset<Row> model = scores.filter(col("split").equalTo(SlidingWindows.TEST).and(col("actual").isNotNull()))
         .select("key", "end_pos", "horizon_step", "prediction", "actual");
     Dataset<Row> joined = model.join(steps,
@@ -127,6 +138,7 @@ public final class LevelForecastEvaluator {
       return java.util.stream.Stream.of(
           avg(scaled.multiply(scaled)),
           avg(abs(scaled)),
+          avg(abs(scaled).divide(when(col("naive_mae_s").gt(0), col("naive_mae_s")))),
           sqrt(avg(error.multiply(error))),
           avg(abs(error)),
           avg(when(denominator.equalTo(0), lit(0.0)).otherwise(abs(error).multiply(2).divide(denominator))),
@@ -134,7 +146,8 @@ public final class LevelForecastEvaluator {
     }).toArray(Column[]::new);
   }
 
-  private static final String[] METRICS = {"mse_standardised", "mae_standardised", "rmse", "mae", "smape", "wape"};
+  private static final String[] METRICS = {"mse_standardised", "mae_standardised", "mase", "rmse", "mae", "smape",
+      "wape"};
 
   private static void fill(ObjectNode target, Row r, java.util.Set<String> names, int offset) {
     int i = offset;

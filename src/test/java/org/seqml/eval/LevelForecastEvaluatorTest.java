@@ -59,6 +59,19 @@ class LevelForecastEvaluatorTest {
     assertEquals(0.25, out.get("overall").get("seasonal_naive").get("mse_standardised").asDouble(), 1e-9);
     assertEquals(0.5, out.get("by_horizon_step").get(0).get("model").get("mse_standardised").asDouble() * 2, 1e-9);
     assertEquals(true, out.get("model_beats").get("last_value_mse").asBoolean());
+    // MASE: the standardised absolute errors (0.5, 0) over the mean |x_i - x_(i-2)| of the training windows
+    double naive = 0;
+    int trainWindows = 0;
+    for (Row r : rows) {
+      if (r.getString(8).equals("train")) {
+        @SuppressWarnings("unchecked")
+        List<Float> x = (List<Float>) r.get(4); // a row built here holds a Java list
+        naive += (Math.abs(x.get(2) - x.get(0)) + Math.abs(x.get(3) - x.get(1))) / 2.0;
+        trainWindows++;
+      }
+    }
+    naive /= trainWindows;
+    assertEquals((0.5 / naive + 0) / 2, model.get("mase").asDouble(), 1e-6);
     assertEquals(1.25, out.get("overall").get("linear").get("mse_standardised").asDouble(), 0.02,
         "the linear baseline fitted on training windows forecasts as the rule they follow (last value; its ridge "
             + "shrinks the weights a little)");
