@@ -28,8 +28,4 @@ final class IngestOutputs {
     }
     PartitionSink.writeManifest(run, Layout.REJECTS, rejectsSchema, counts, null, reasons, counts.rejected());
   }
-
-  static String seconds(long t0) {
-    return String.format("%.1f", (System.nanoTime() - t0) / 1e9);
-  }
 }

@@ -27,6 +27,7 @@ import org.seqml.io.RowCounts;
 import org.seqml.run.RunContext;
 import org.seqml.run.Stage;
 import org.seqml.task.SequenceSet;
+import org.seqml.util.Elapsed;
 import org.seqml.window.SlidingWindows;
 import org.seqml.window.TimeHistogram;
 import org.slf4j.Logger;
@@ -110,15 +111,12 @@ final class SeriesDomain implements Domain {
     extra.set("data", data);
     IngestOutputs.publish(run, Layout.SERIES, in.accepted().schema(), accepted, extra, in.rejects().schema(), counts);
     LOG.info("ingest ds={} rows in={} accepted={} rejected={}; {} series ({}s)", run.ds(), input, accepted, rejected,
-        keys, IngestOutputs.seconds(t0));
+        keys, Elapsed.seconds(t0));
     return counts;
   }
 
   private static Dataset<Row> generatedTable(RunContext run, SeqmlConfig config) {
-    return SeriesGenerator.generate(run.spark(), config.series().generator())
-        .withColumn("_file", functions.lit("generator"))
-        .withColumn("_line", functions.monotonically_increasing_id().plus(1))
-        .withColumn("_corrupt", functions.lit(null).cast(DataTypes.StringType));
+    return SeriesTable.made(SeriesGenerator.generate(run.spark(), config.series().generator()), "generator");
   }
 
   /** The rows with their calendar features, one row per step; the split's cuts in the steps' manifest. */
@@ -162,7 +160,7 @@ final class SeriesDomain implements Domain {
     }
     PartitionSink.writeManifest(run, Layout.STEPS, steps.schema(), records.rows(), null, extra, written);
     LOG.info("window ds={} steps={} validation from {} test from {} ({}s)", run.ds(), written, cuts[0].toInstant(),
-        cuts[1].toInstant(), IngestOutputs.seconds(t0));
+        cuts[1].toInstant(), Elapsed.seconds(t0));
     return written;
   }
 

@@ -23,6 +23,7 @@ import org.seqml.io.RowCounts;
 import org.seqml.run.RunContext;
 import org.seqml.run.Stage;
 import org.seqml.task.SequenceSet;
+import org.seqml.util.Elapsed;
 import org.seqml.window.SlidingWindows;
 import org.seqml.window.TimeHistogram;
 import org.slf4j.Logger;
@@ -94,7 +95,7 @@ final class TicksDomain implements Domain {
     IngestOutputs.publish(run, Layout.TICKS, result.accepted().schema(), accepted, extra, result.rejects().schema(),
         counts);
     LOG.info("ingest ds={} in={} accepted={} rejected={} ({}s)", run.ds(), input, accepted, rejected,
-        IngestOutputs.seconds(t0));
+        Elapsed.seconds(t0));
     return counts;
   }
 
@@ -140,7 +141,7 @@ final class TicksDomain implements Domain {
           run.ds());
     }
     LOG.info("window ds={} steps={} validation from {} test from {} ({}s)", run.ds(), written,
-        cuts[0].toInstant(), cuts[1].toInstant(), IngestOutputs.seconds(t0));
+        cuts[0].toInstant(), cuts[1].toInstant(), Elapsed.seconds(t0));
     return written;
   }
 

@@ -46,21 +46,7 @@ public final class ForecastEvaluator {
             col("actual_w").cast("double").as("actual_w"));
     double majority = majoritySign(windows);
 
-    Dataset<Row> model = scores.filter(col("split").equalTo(SlidingWindows.TEST).and(col("actual").isNotNull()));
-    Dataset<Row> joined = model.join(steps,
-            scala.collection.JavaConverters.asScalaBuffer(List.of("key", "end_pos", "horizon_step")).toSeq(),
-            "full_outer")
-        .cache();
-    if (joined.isEmpty()) {
-      joined.unpersist();
-      throw new IllegalStateException("no test windows with known targets to evaluate: more data, a smaller "
-          + "window or a larger test split (1 - split.train - split.validation) is needed");
-    }
-    long unmatched = joined.filter(col("prediction").isNull().or(col("last").isNull())).count();
-    if (unmatched > 0) {
-      throw new IllegalStateException(unmatched + " test (window, step) pairs are in the scores or the windows "
-          + "but not both: score the test split of the same windows before evaluating");
-    }
+    Dataset<Row> joined = TestPairs.join(scores, steps, "last");
     Map<String, Column> predictors = new TreeMap<>(Map.of(
         "model", col("prediction"),
         "repeat", col("last"),

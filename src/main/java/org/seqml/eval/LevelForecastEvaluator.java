@@ -78,23 +78,8 @@ public final class LevelForecastEvaluator {
             + (window - lag)).as("change"))
         .groupBy("key").agg(avg("change").as("naive_mae_s"));
     steps = steps.join(naive, scala.collection.JavaConverters.asScalaBuffer(List.of("key")).toSeq(), "left_outer");
-    Dataset<Row> model = scores.filter(col("split").equalTo(SlidingWindows.TEST).and(col("actual").isNotNull()))
-        .select("key", "end_pos", "horizon_step", "prediction", "actual");
-    Dataset<Row> joined = model.join(steps,
-            scala.collection.JavaConverters.asScalaBuffer(List.of("key", "end_pos", "horizon_step")).toSeq(),
-            "full_outer")
-        .cache();
-    if (joined.isEmpty()) {
-      joined.unpersist();
-      throw new IllegalStateException("no test windows with known targets to evaluate: more data, a smaller "
-          + "window or a larger test split (1 - split.train - split.validation) is needed");
-    }
-    long unmatched = joined.filter(col("prediction").isNull().or(col("last_s").isNull())).count();
-    if (unmatched > 0) {
-      joined.unpersist();
-      throw new IllegalStateException(unmatched + " test (window, step) pairs are in the scores or the windows "
-          + "but not both: score the test split of the same windows before evaluating");
-    }
+    Dataset<Row> joined = TestPairs.join(scores.select("key", "end_pos", "horizon_step", "prediction", "actual",
+        "split"), steps, "last_s");
     // every predictor in original units; the standardised errors divide by the key's deviation
     Map<String, Column> predictors = new LinkedHashMap<>();
     predictors.put("model", col("prediction"));

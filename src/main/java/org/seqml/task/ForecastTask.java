@@ -23,6 +23,7 @@ import org.seqml.run.Stage;
 import org.seqml.score.BatchScorer;
 import org.seqml.train.Loss;
 import org.seqml.train.ParameterAveragingTrainer;
+import org.seqml.util.Elapsed;
 import org.seqml.util.Schemas;
 import org.seqml.window.KeyScaling;
 import org.seqml.window.LastValueReference;
@@ -126,7 +127,7 @@ final class ForecastTask implements Task {
       }
       Dataset<Row> scores = scored.withColumnRenamed("key", set.keyName());
       long written = PartitionSink.write(run, Layout.SCORES, scores, set.source().rows(), artifact.modelId(), null);
-      LOG.info("score ds={} rows={} model={} ({}s)", run.ds(), written, artifact.modelId(), Runs.seconds(t0));
+      LOG.info("score ds={} rows={} model={} ({}s)", run.ds(), written, artifact.modelId(), Elapsed.seconds(t0));
       return written;
     } finally {
       scorer.release();

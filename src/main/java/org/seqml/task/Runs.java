@@ -88,8 +88,4 @@ final class Runs {
       throw new java.io.UncheckedIOException(e);
     }
   }
-
-  static String seconds(long t0) {
-    return String.format("%.1f", (System.nanoTime() - t0) / 1e9);
-  }
 }

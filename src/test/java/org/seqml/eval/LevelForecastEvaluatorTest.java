@@ -76,4 +76,22 @@ class LevelForecastEvaluatorTest {
         "the linear baseline fitted on training windows forecasts as the rule they follow (last value; its ridge "
             + "shrinks the weights a little)");
   }
+
+  @Test
+  void scoresOfOtherWindowsThanTheTestWindowsAreRefused() {
+    SparkSession spark = SparkTestSession.get();
+    KeyScaling scaling = new KeyScaling(1, Map.of(), new double[] {0}, new double[] {1});
+    Timestamp ts = new Timestamp(0);
+    Dataset<Row> windows = spark.createDataFrame(List.of(
+        RowFactory.create("a", ts, ts, 1L, List.of(0f, 1f), List.of(1f), 1, ts, "train"),
+        RowFactory.create("a", ts, ts, 7L, List.of(1f, 2f), List.of(3f), 1, ts, "test")), SlidingWindows.SCHEMA);
+    StructType schema = new StructType().add("key", DataTypes.StringType).add("end_pos", DataTypes.LongType)
+        .add("horizon_step", DataTypes.IntegerType).add("prediction", DataTypes.DoubleType)
+        .add("actual", DataTypes.DoubleType).add("split", DataTypes.StringType);
+    Dataset<Row> scores = spark.createDataFrame(List.of(RowFactory.create("a", 8L, 1, 3.0, 3.0, "test")), schema);
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> LevelForecastEvaluator.evaluate(scores, windows, scaling, 1, 0, 2, 1, 0));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("2 test (window, step) pairs are in the scores "
+        + "or the windows but not both"), e.getMessage());
+  }
 }

@@ -93,6 +93,13 @@ public final class SeriesTable {
     return reader.csv(path);
   }
 
+  /** A table made in memory (the generator's) with the provenance columns a read gives: a label and row ids. */
+  public static Dataset<Row> made(Dataset<Row> table, String label) {
+    return table.withColumn(FILE, lit(label))
+        .withColumn(LINE, functions.monotonically_increasing_id().plus(1))
+        .withColumn(CORRUPT, lit(null).cast(DataTypes.StringType));
+  }
+
   /** The columns of {@code raw} a role names that it lacks, as an error naming them and what it has. */
   static void requireColumns(Dataset<Row> raw, List<String> roles, String input) {
     List<String> present = new ArrayList<>(Arrays.asList(raw.columns()));
