@@ -1,6 +1,8 @@
 package org.seqml.cli;
 
+import org.seqml.config.ConfigError;
 import org.seqml.pipeline.Phases;
+import org.seqml.pipeline.Plan;
 import org.seqml.run.RunContext;
 import picocli.CommandLine.Command;
 
@@ -68,6 +70,24 @@ final class Commands {
     @Override
     void execute(RunContext run) {
       Phases.evaluate(run);
+    }
+  }
+
+  @Command(name = "backtest", mixinStandardHelpOptions = true,
+      description = "Rolling-origin backtest (forecast): backtest.folds origins through the test period, a model "
+          + "per backtest.retrain-every folds trained before its origin; forecasts to backtest/forecasts/ds=<ds>, "
+          + "figures per fold and overall to backtest/metrics.json. Run ingest and window first.")
+  static final class Backtest extends PhaseCommand {
+    @Override
+    void check(Plan plan) {
+      if (!plan.task().backtests()) {
+        throw new ConfigError("backtest serves task = forecast (got \"" + plan.task().name() + "\")");
+      }
+    }
+
+    @Override
+    void execute(RunContext run) {
+      Phases.backtest(run);
     }
   }
 }

@@ -14,10 +14,13 @@ abstract class PhaseCommand implements Callable<Integer> {
 
   abstract void execute(RunContext run);
 
+  /** What the command needs of the plan beyond what every run needs, checked before Spark starts. */
+  void check(Plan plan) {}
+
   @Override
   public Integer call() {
     SeqmlConfig config = options.config(); // fails here, before Spark, on a bad setting
-    Plan.of(config); // and here on a domain and task that do not fit
+    check(Plan.of(config)); // and here on a domain and task that do not fit
     String ds = options.ds();
     SparkSession spark = SparkSessions.create(config);
     try {

@@ -102,8 +102,8 @@ public record SeqmlConfig(
       implements Serializable {}
 
   /** The forecast task's own settings: scaling, the seasonal period of its baseline, the kind of target. */
-  public record Forecast(String scaling, int minKeySteps, int season, String target, String reference)
-      implements Serializable {
+  public record Forecast(String scaling, int minKeySteps, int season, String target, String reference,
+      Backtest backtest) implements Serializable {
     /** Windows read relative to their last target value (forecast.reference = last). */
     public boolean relativeToLast() {
       return reference.equals("last");
@@ -118,6 +118,12 @@ public record SeqmlConfig(
       return target.equals("level");
     }
   }
+
+  /**
+   * A rolling-origin backtest: {@code folds} origins stepping forward through the test period, a model
+   * trained at every {@code retrainEvery}-th of them on the data before it.
+   */
+  public record Backtest(int folds, int retrainEvery) implements Serializable {}
 
   /** Sequence classes: from = file | header | table | none. */
   public record BioLabels(String from, List<String> files, String headerRegex, String table)

@@ -86,7 +86,9 @@ final class SeriesSettings {
         s.intValue("forecast.min-key-steps", v -> v >= 1, "must be >= 1"),
         s.intValue("forecast.season", v -> v >= 0, "must be >= 0 (0 = no seasonal-naive baseline)"),
         s.oneOf("forecast.target", Set.of("change", "level")),
-        s.oneOf("forecast.reference", Set.of("none", "last")));
+        s.oneOf("forecast.reference", Set.of("none", "last")),
+        new SeqmlConfig.Backtest(s.intValue("backtest.folds", v -> v >= 1, "must be >= 1"),
+            s.intValue("backtest.retrain-every", v -> v >= 1, "must be >= 1 (1 = a model per fold)")));
   }
 
   @SafeVarargs

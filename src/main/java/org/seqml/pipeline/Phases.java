@@ -57,6 +57,12 @@ public final class Phases {
     return task(run.config()).evaluate(run, sequences(run));
   }
 
+  /** Rolling-origin folds of the task (forecast): per-fold models, forecasts and metrics under backtest/. */
+  public static ObjectNode backtest(RunContext run) {
+    run.phase("backtest");
+    return task(run.config()).backtest(run, sequences(run));
+  }
+
   /** The HTML report of the pipeline's latest model and metrics; returns its path. */
   public static String report(RunContext run) {
     run.phase("report");

@@ -184,6 +184,16 @@ final class ForecastTask implements Task {
   }
 
   @Override
+  public boolean backtests() {
+    return true;
+  }
+
+  @Override
+  public ObjectNode backtest(RunContext run, SequenceSet sequences) {
+    return ForecastBacktest.run(this, run, Task.expect(sequences, SequenceSet.Forecast.class, name()));
+  }
+
+  @Override
   public StructType reads() {
     return Schemas.select(SlidingWindows.SCHEMA, "key", "window_end_ts", "end_pos", "features", "target", "n_known",
         "split");

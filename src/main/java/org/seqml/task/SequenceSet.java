@@ -35,7 +35,12 @@ public sealed interface SequenceSet {
    * {@code targetIndex}. Outputs name the key column {@code keyName}.
    */
   record Forecast(Dataset<Row> windows, String keyName, List<String> features, int targetIndex,
-      String targetDescription, Source source, List<String> dependsOn) implements SequenceSet {}
+      String targetDescription, Source source, List<String> dependsOn) implements SequenceSet {
+    /** The same set over other windows of the same schema (a backtest fold's re-split). */
+    public Forecast withWindows(Dataset<Row> other) {
+      return new Forecast(other, keyName, features, targetIndex, targetDescription, source, dependsOn);
+    }
+  }
 
   /**
    * Next-event windows (SessionWindows.WINDOWS: history, next, predict, label, split) and the sessions

@@ -25,6 +25,16 @@ public interface Task {
   /** Test-split metrics beside baselines, written to metrics.json. */
   ObjectNode evaluate(RunContext run, SequenceSet set);
 
+  /** Whether {@link #backtest} serves this task (rolling-origin folds of forecasts). */
+  default boolean backtests() {
+    return false;
+  }
+
+  /** Rolling-origin folds: a model per fold trained before its origin, its forecasts and metrics per fold. */
+  default ObjectNode backtest(RunContext run, SequenceSet set) {
+    throw new UnsupportedOperationException("task " + name() + " has no backtest");
+  }
+
   /** The window columns this task reads, with their types: a plan checks them against the domain's windows. */
   StructType reads();
 

@@ -21,7 +21,7 @@ class SeqmlMainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"run", "ingest", "window", "train", "score", "evaluate", "report", "config"})
+  @ValueSource(strings = {"run", "ingest", "window", "train", "score", "evaluate", "report", "backtest", "config"})
   void everyCommandHasHelp(String command) {
     Result r = run(command, "--help");
     assertEquals(0, r.code());
@@ -73,6 +73,13 @@ class SeqmlMainTest {
     Result ticks = run("config", "--pipeline", "ticks", "--env", "ci");
     assertTrue(ticks.out().contains("score -> scores (symbol string"), "forecast scores keep the ticks' word for "
         + "the key: " + ticks.out());
+  }
+
+  @Test
+  void aBacktestOfATaskWithoutOneIsAConfigErrorBeforeSpark() {
+    Result r = run("backtest", "--pipeline", "logs", "--env", "ci");
+    assertEquals(SeqmlMain.CONFIG_ERROR, r.code(), r.err());
+    assertTrue(r.err().contains("backtest serves task = forecast (got \"next-event\")"), r.err());
   }
 
   @Test
