@@ -103,7 +103,12 @@ public record SeqmlConfig(
 
   /** The forecast task's own settings: scaling, the seasonal period of its baseline, the kind of target. */
   public record Forecast(String scaling, int minKeySteps, int season, String target, String reference,
-      Backtest backtest) implements Serializable {
+      List<Double> quantiles, Backtest backtest) implements Serializable {
+    /** The quantile levels the model forecasts, ascending (empty: a point forecast trained on MSE). */
+    public double[] levels() {
+      return quantiles.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
     /** Windows read relative to their last target value (forecast.reference = last). */
     public boolean relativeToLast() {
       return reference.equals("last");

@@ -86,9 +86,23 @@ final class SeriesSettings {
         s.intValue("forecast.min-key-steps", v -> v >= 1, "must be >= 1"),
         s.intValue("forecast.season", v -> v >= 0, "must be >= 0 (0 = no seasonal-naive baseline)"),
         s.oneOf("forecast.target", Set.of("change", "level")),
-        s.oneOf("forecast.reference", Set.of("none", "last")),
+        s.oneOf("forecast.reference", Set.of("none", "last")), quantiles(s),
         new SeqmlConfig.Backtest(s.intValue("backtest.folds", v -> v >= 1, "must be >= 1"),
             s.intValue("backtest.retrain-every", v -> v >= 1, "must be >= 1 (1 = a model per fold)")));
+  }
+
+  /** Ascending levels strictly between 0 and 1, the median among them (the point forecast), or none. */
+  static List<Double> quantiles(Settings s) {
+    List<Double> levels = s.doubleList("forecast.quantiles");
+    for (int i = 0; i < levels.size(); i++) {
+      if (!(levels.get(i) > 0 && levels.get(i) < 1) || i > 0 && levels.get(i) <= levels.get(i - 1)) {
+        throw s.error("forecast.quantiles", "must be ascending levels strictly between 0 and 1, e.g. [0.1, 0.5, 0.9]");
+      }
+    }
+    if (!levels.isEmpty() && !levels.contains(0.5)) {
+      throw s.error("forecast.quantiles", "must include 0.5: the median is the point forecast (prediction)");
+    }
+    return levels;
   }
 
   @SafeVarargs

@@ -107,6 +107,14 @@ final class Settings {
     }
   }
 
+  List<Double> doubleList(String key) {
+    try {
+      return List.copyOf(config.getDoubleList(key));
+    } catch (ConfigException e) {
+      throw error(key, "must be a list of numbers");
+    }
+  }
+
   List<String> stringList(String key) {
     try {
       return List.copyOf(config.getStringList(key));

@@ -74,7 +74,18 @@ public final class ModelFactory {
 
   /** Multi-horizon regression of a window of feature vectors: H standardised targets. */
   public static ComputationGraph forecaster(SeqmlConfig.Model m, int features, int windowSize, int horizon) {
-    return build(m, Input.vectors(features), windowSize, Pooling.of(m.pooling(), Pooling.LAST), horizon, false);
+    return forecaster(m, features, windowSize, horizon, new double[0]);
+  }
+
+  /**
+   * As {@link #forecaster(SeqmlConfig.Model, int, int, int)}, with a quantile head when {@code levels} are
+   * given: H x Q outputs (step-major: output h * Q + q is level q of step h) trained on the pinball loss.
+   */
+  public static ComputationGraph forecaster(SeqmlConfig.Model m, int features, int windowSize, int horizon,
+      double[] levels) {
+    return build(m, Input.vectors(features), windowSize, Pooling.of(m.pooling(), Pooling.LAST),
+        horizon * Math.max(1, levels.length), false, levels.length == 0 ? null : new PinballLoss(levels),
+        new Adam(m.learningRate()), DataType.FLOAT);
   }
 
   /** The next-event network (after DeepLog, Du et al., CCS 2017): a history of event ids to a softmax. */
@@ -90,12 +101,18 @@ public final class ModelFactory {
 
   static ComputationGraph build(SeqmlConfig.Model m, Input input, int length, Pooling pooling, int outputs,
       boolean softmax) {
-    return build(m, input, length, pooling, outputs, softmax, new Adam(m.learningRate()), DataType.FLOAT);
+    return build(m, input, length, pooling, outputs, softmax, null, new Adam(m.learningRate()), DataType.FLOAT);
   }
 
   /** With the updater and precision given: gradient checks need plain SGD in double precision. */
   static ComputationGraph build(SeqmlConfig.Model m, Input input, int length, Pooling pooling, int outputs,
       boolean softmax, IUpdater updater, DataType precision) {
+    return build(m, input, length, pooling, outputs, softmax, null, updater, precision);
+  }
+
+  /** A regression head with {@code loss} in place of MSE when it is given. */
+  static ComputationGraph build(SeqmlConfig.Model m, Input input, int length, Pooling pooling, int outputs,
+      boolean softmax, org.nd4j.linalg.lossfunctions.ILossFunction loss, IUpdater updater, DataType precision) {
     ComputationGraphConfiguration.GraphBuilder g = base(m, updater).dataType(precision).graphBuilder()
         .addInputs(INPUT);
     String top = INPUT;
@@ -175,8 +192,8 @@ public final class ModelFactory {
     OutputLayer out = softmax
         ? new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(width).nOut(outputs)
             .activation(Activation.SOFTMAX).build()
-        : new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(width).nOut(outputs)
-            .activation(Activation.IDENTITY).build();
+        : (loss == null ? new OutputLayer.Builder(LossFunctions.LossFunction.MSE) : new OutputLayer.Builder(loss))
+            .nIn(width).nOut(outputs).activation(Activation.IDENTITY).build();
     g.addLayer(OUTPUT, out, top).setOutputs(OUTPUT);
     ComputationGraph net = new ComputationGraph(g.build());
     net.init();

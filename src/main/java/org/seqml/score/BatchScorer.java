@@ -24,7 +24,10 @@ import org.seqml.window.Scaler;
 
 /**
  * Scores windows in batches inside mapPartitions. Output: one row per window and horizon step,
- * prediction and actual in the target's unit (actual null when not yet known).
+ * prediction and actual in the target's unit (actual null when not yet known). A quantile head's
+ * levels are sorted per step before they are written (so they never cross: the rearrangement of
+ * Chernozhukov et al., which never worsens the pinball loss) into {@code quantiles}, keyed by level;
+ * its median is the prediction.
  */
 public final class BatchScorer implements Serializable {
   public static final StructType SCHEMA = new StructType()
@@ -36,7 +39,9 @@ public final class BatchScorer implements Serializable {
       .add("prediction", DataTypes.DoubleType, false)
       .add("actual", DataTypes.DoubleType, true)
       .add("split", DataTypes.StringType, false)
-      .add("model_id", DataTypes.StringType, false);
+      .add("model_id", DataTypes.StringType, false)
+      // level ("0.1", "0.5", ...) to forecast; null without a quantile head
+      .add("quantiles", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), true);
 
   private static final String[] INPUT = {"key", "window_end_ts", "end_pos", "features", "target", "split"};
 
@@ -47,9 +52,10 @@ public final class BatchScorer implements Serializable {
   private final int window;
   private final int horizon;
   private final int batchSize;
+  private final double[] levels;
 
   private BatchScorer(Broadcast<byte[]> model, Scaler scaler, String modelId, int features, int window,
-      int horizon, int batchSize) {
+      int horizon, int batchSize, double[] levels) {
     this.model = model;
     this.scaler = scaler;
     this.modelId = modelId;
@@ -57,18 +63,36 @@ public final class BatchScorer implements Serializable {
     this.window = window;
     this.horizon = horizon;
     this.batchSize = batchSize;
+    this.levels = levels.clone();
   }
 
   /** A scorer for a network in memory (e.g. during training) or an artifact. */
   public static BatchScorer of(JavaSparkContext jsc, byte[] modelZip, Scaler scaler, String modelId,
       int features, int window, int horizon, int batchSize) {
-    return new BatchScorer(jsc.broadcast(modelZip), scaler, modelId, features, window, horizon, batchSize);
+    return of(jsc, modelZip, scaler, modelId, features, window, horizon, batchSize, new double[0]);
+  }
+
+  /** With a quantile head of {@code levels} (ascending, with 0.5; empty = a point forecast). */
+  public static BatchScorer of(JavaSparkContext jsc, byte[] modelZip, Scaler scaler, String modelId,
+      int features, int window, int horizon, int batchSize, double[] levels) {
+    return new BatchScorer(jsc.broadcast(modelZip), scaler, modelId, features, window, horizon, batchSize, levels);
   }
 
   public static BatchScorer of(JavaSparkContext jsc, ModelArtifact artifact, int features, int window,
       int horizon, int batchSize) {
-    return of(jsc, artifact.modelZip(), Scaler.fromJson(artifact.metadata().get("scaler")), artifact.modelId(), features, window, horizon,
-        batchSize);
+    return of(jsc, artifact, features, window, horizon, batchSize, new double[0]);
+  }
+
+  /** For an artifact with a quantile head of {@code levels} (ascending, with 0.5; empty = a point forecast). */
+  public static BatchScorer of(JavaSparkContext jsc, ModelArtifact artifact, int features, int window,
+      int horizon, int batchSize, double[] levels) {
+    return of(jsc, artifact.modelZip(), Scaler.fromJson(artifact.metadata().get("scaler")), artifact.modelId(),
+        features, window, horizon, batchSize, levels);
+  }
+
+  /** A level as the quantiles map names it: 0.1 -> "0.1". */
+  public static String levelName(double level) {
+    return java.math.BigDecimal.valueOf(level).stripTrailingZeros().toPlainString();
   }
 
   /**
@@ -95,7 +119,7 @@ public final class BatchScorer implements Serializable {
       return java.util.Collections.emptyIterator();
     }
     ComputationGraph net = Networks.restoreForTask(model.value());
-    WindowTensors tensors = new WindowTensors(scaler, features, window, horizon);
+    WindowTensors tensors = new WindowTensors(scaler, features, window, horizon, Math.max(1, levels.length));
     UTF8String id = UTF8String.fromString(modelId);
     Iterator<Window> windows = new Iterator<>() {
       @Override
@@ -136,17 +160,41 @@ public final class BatchScorer implements Serializable {
   }
 
   private List<InternalRow> toScores(List<Window> batch, INDArray predictions, UTF8String id) {
-    float[] scaled = predictions.reshape(predictions.length()).toFloatVector(); // [batch, H], row-major
+    float[] scaled = predictions.reshape(predictions.length()).toFloatVector(); // [batch, H x Q], row-major
+    int q = Math.max(1, levels.length);
+    int median = java.util.Arrays.binarySearch(levels, 0.5);
+    org.apache.spark.sql.catalyst.util.ArrayData names = levelNames();
     List<InternalRow> out = new ArrayList<>(batch.size() * horizon);
     for (int i = 0; i < batch.size(); i++) {
       Window w = batch.get(i);
       for (int k = 0; k < horizon; k++) {
         float actual = w.target()[k];
-        out.add(new GenericInternalRow(new Object[] {w.key(), w.endMicros(), w.endPos(), k + 1,
-            scaler.unscaleTarget(scaled[i * horizon + k]), Float.isNaN(actual) ? null : (double) actual, w.split(),
-            id}));
+        double prediction;
+        Object quantiles = null;
+        if (levels.length == 0) {
+          prediction = scaler.unscaleTarget(scaled[i * horizon + k]);
+        } else {
+          double[] values = new double[q];
+          for (int j = 0; j < q; j++) {
+            values[j] = scaler.unscaleTarget(scaled[(i * horizon + k) * q + j]);
+          }
+          java.util.Arrays.sort(values); // non-crossing
+          prediction = values[median];
+          quantiles = new org.apache.spark.sql.catalyst.util.ArrayBasedMapData(names,
+              org.apache.spark.sql.catalyst.expressions.UnsafeArrayData.fromPrimitiveArray(values));
+        }
+        out.add(new GenericInternalRow(new Object[] {w.key(), w.endMicros(), w.endPos(), k + 1, prediction,
+            Float.isNaN(actual) ? null : (double) actual, w.split(), id, quantiles}));
       }
     }
     return out;
+  }
+
+  private org.apache.spark.sql.catalyst.util.ArrayData levelNames() {
+    Object[] names = new Object[levels.length];
+    for (int j = 0; j < levels.length; j++) {
+      names[j] = UTF8String.fromString(levelName(levels[j]));
+    }
+    return new org.apache.spark.sql.catalyst.util.GenericArrayData(names);
   }
 }

@@ -42,7 +42,7 @@ final class ForecastTask implements Task {
   private static final Logger LOG = LoggerFactory.getLogger(ForecastTask.class);
   /** The task's own keys the windows depend on. */
   private static final List<String> KEYS = List.of("window.size", "window.horizon", "forecast.scaling",
-      "forecast.reference");
+      "forecast.reference", "forecast.quantiles");
 
   @Override
   public String name() {
@@ -64,19 +64,22 @@ final class ForecastTask implements Task {
     Scaler scaler = Scaler.fit(windows, set.features());
     Dataset<Row> complete = windows.filter(col("n_known").equalTo(w.horizon()))
         .select("features", "target", "split");
-    WindowTensors tensors = new WindowTensors(scaler, f, w.size(), w.horizon());
-    LOG.info("training {} forecaster: window {} x {} features, horizon {}", run.config().model().family(),
-        w.size(), f, w.horizon());
+    double[] levels = run.config().forecast().levels();
+    WindowTensors tensors = new WindowTensors(scaler, f, w.size(), w.horizon(), Math.max(1, levels.length));
+    LOG.info("training {} forecaster: window {} x {} features, horizon {}{}", run.config().model().family(),
+        w.size(), f, w.horizon(), levels.length == 0 ? "" : ", quantiles " + run.config().forecast().quantiles());
     ParameterAveragingTrainer.Result result = ParameterAveragingTrainer.train(
-        ModelFactory.forecaster(run.config().model(), f, w.size(), w.horizon()),
+        ModelFactory.forecaster(run.config().model(), f, w.size(), w.horizon(), levels),
         complete.filter(col("split").equalTo(SlidingWindows.TRAIN)).select("features", "target"),
         complete.filter(col("split").equalTo(SlidingWindows.VALIDATION)).select("features", "target"),
-        rows -> tensors.dataSet(rows, 0, 1), Loss.MSE, run.config().train(), run.config().model().seed(),
+        rows -> tensors.dataSet(rows, 0, 1), levels.length == 0 ? Loss.MSE : Loss.pinball(levels),
+        run.config().train(), run.config().model().seed(),
         Runs.checkpoints(run, checkpointContext(scaler, keyScaling)));
     ModelMetadata.WindowSpec window = new ModelMetadata.WindowSpec(w.size(), w.stride(), w.horizon(),
         set.features().get(set.targetIndex()), set.features(), null, null, null, null);
     return Runs.publish(run, result, set.source(), window, new Runs.Context(scaler.toJson(),
-        keyScaling == null ? null : keyScaling.toJson(), null, null), "validation_mse_standardised");
+        keyScaling == null ? null : keyScaling.toJson(), null, null),
+        levels.length == 0 ? "validation_mse_standardised" : "validation_pinball_standardised");
   }
 
   /** What checkpoints are tied to: the scaler (and the per-key statistics when keys are scaled apart). */
@@ -91,7 +94,7 @@ final class ForecastTask implements Task {
   }
 
   /** The per-key statistics a model was trained with, or null when it scaled globally. */
-  private static KeyScaling keyScaling(ModelArtifact artifact) {
+  static KeyScaling keyScaling(ModelArtifact artifact) {
     JsonNode node = artifact.metadata().get("key_scales");
     return node == null || node.isNull() ? null : KeyScaling.fromJson(node);
   }
@@ -116,7 +119,8 @@ final class ForecastTask implements Task {
       windows = LastValueReference.apply(windows, f, set.targetIndex(), config.window().size());
     }
     BatchScorer scorer = BatchScorer.of(JavaSparkContext.fromSparkContext(run.spark().sparkContext()), artifact,
-        set.features().size(), config.window().size(), config.window().horizon(), config.score().batchSize());
+        set.features().size(), config.window().size(), config.window().horizon(), config.score().batchSize(),
+        config.forecast().levels());
     try {
       Dataset<Row> scored = scorer.score(windows);
       if (relative) { // from the change back to the level, in the scaled units
@@ -136,51 +140,7 @@ final class ForecastTask implements Task {
 
   @Override
   public ObjectNode evaluate(RunContext run, SequenceSet sequences) {
-    run.phase("evaluate");
-    SequenceSet.Forecast set = Task.expect(sequences, SequenceSet.Forecast.class, name());
-    Dataset<Row> scores = PartitionSink.read(run, Layout.SCORES).withColumnRenamed(set.keyName(), "key");
-    // 1-based index of the target feature at the window's last step
-    int lastValue = (run.config().window().size() - 1) * set.features().size() + set.targetIndex() + 1;
-    ObjectNode figures = Json.object();
-    figures.put("target", set.targetDescription());
-    if (run.config().forecast().level()) {
-      return evaluateLevel(run, set, scores, figures);
-    }
-    figures.setAll(ForecastEvaluator.evaluate(scores, set.windows(), lastValue));
-    ObjectNode metrics = Runs.writeMetrics(run, figures);
-    JsonNode overall = metrics.get("overall");
-    LOG.info("evaluate ds={} test rows={} rmse model={} repeat={} zero={}; directional accuracy model={} majority={}",
-        run.ds(), metrics.get("rows"), fmt(overall, "model", "rmse"), fmt(overall, "repeat", "rmse"),
-        fmt(overall, "zero", "rmse"), fmt(overall, "model", "directional_accuracy"),
-        fmt(overall, "majority_direction", "directional_accuracy"));
-    return metrics;
-  }
-
-  /** A level target: standardised and original-unit metrics beside the last-value, mean and seasonal baselines. */
-  private ObjectNode evaluateLevel(RunContext run, SequenceSet.Forecast set, Dataset<Row> scores, ObjectNode figures) {
-    ModelArtifact artifact = ModelArtifact.load(run.layout().model(), run.hadoop());
-    KeyScaling keyScaling = keyScaling(artifact);
-    // standardised on the level's training statistics: per key as the model was scaled, else pooled (the global
-    // scaler's may describe changes from the last value, with forecast.reference = last)
-    KeyScaling scaling = keyScaling != null ? keyScaling
-        : KeyScaling.fit(set.windows(), set.features().size(), Integer.MAX_VALUE);
-    Dataset<Row> windows = scaling.apply(set.windows(), set.targetIndex());
-    figures.put("scaling", keyScaling != null ? "per-key" : "global");
-    figures.setAll(LevelForecastEvaluator.evaluate(scores, windows, scaling, set.features().size(),
-        set.targetIndex(), run.config().window().size(), run.config().window().horizon(),
-        run.config().forecast().season()));
-    ObjectNode metrics = Runs.writeMetrics(run, figures);
-    JsonNode overall = metrics.get("overall");
-    StringBuilder baselines = new StringBuilder();
-    overall.fieldNames().forEachRemaining(name -> {
-      if (!name.equals("model")) {
-        baselines.append(' ').append(name).append('=').append(fmt(overall, name, "mse_standardised"));
-      }
-    });
-    LOG.info("evaluate ds={} test rows={} mse (standardised) model={}{}; mae model={} smape={}", run.ds(),
-        metrics.get("rows"), fmt(overall, "model", "mse_standardised"), baselines,
-        fmt(overall, "model", "mae"), fmt(overall, "model", "smape"));
-    return metrics;
+    return ForecastEvaluation.evaluate(run, Task.expect(sequences, SequenceSet.Forecast.class, name()));
   }
 
   @Override
@@ -211,9 +171,5 @@ final class ForecastTask implements Task {
           : field);
     }
     return out;
-  }
-
-  private static String fmt(JsonNode overall, String who, String metric) {
-    return String.format("%.4f", overall.get(who).get(metric).asDouble());
   }
 }

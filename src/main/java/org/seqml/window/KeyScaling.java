@@ -96,7 +96,7 @@ public record KeyScaling(int features, Map<String, double[][]> byKey, double[] p
     return joined.select(out.toArray(Column[]::new));
   }
 
-  /** Score rows with {@code prediction} and {@code actual} put back into their key's units. */
+  /** Score rows with {@code prediction}, {@code actual} and {@code quantiles} put back into their key's units. */
   public Dataset<Row> invert(Dataset<Row> scores, String keyColumn, int target) {
     Dataset<Row> joined = withStats(scores.withColumnRenamed(keyColumn, "key"));
     Column mean = functions.expr("_mean[" + target + "]");
@@ -104,7 +104,9 @@ public record KeyScaling(int features, Map<String, double[][]> byKey, double[] p
     List<Column> out = new ArrayList<>();
     for (String c : scores.columns()) {
       String name = c.equals(keyColumn) ? "key" : c;
-      Column value = c.equals("prediction") || c.equals("actual") ? col(name).multiply(std).plus(mean) : col(name);
+      Column value = c.equals("prediction") || c.equals("actual") ? col(name).multiply(std).plus(mean)
+          : c.equals("quantiles") ? functions.expr("transform_values(quantiles, (k, v) -> v * _std[" + target
+              + "] + _mean[" + target + "])") : col(name);
       out.add(value.as(c));
     }
     return joined.select(out.toArray(Column[]::new));

@@ -40,13 +40,14 @@ public final class LastValueReference {
     return windows.select(col("key"), col("end_pos"), last(features, target, window).cast("double").as("_last"));
   }
 
-  /** Scores (key, end_pos, prediction, actual, ...) with their window's last value added back. */
+  /** Scores (key, end_pos, prediction, actual, quantiles, ...) with their window's last value added back. */
   public static Dataset<Row> addBack(Dataset<Row> scores, Dataset<Row> lastValues) {
     Dataset<Row> joined = scores.join(lastValues, scala.collection.JavaConverters.asScalaBuffer(
         List.of("key", "end_pos")).toSeq());
     List<Column> out = new ArrayList<>();
     for (String c : scores.columns()) {
-      out.add(c.equals("prediction") || c.equals("actual") ? col(c).plus(col("_last")).as(c) : col(c));
+      out.add(c.equals("prediction") || c.equals("actual") ? col(c).plus(col("_last")).as(c)
+          : c.equals("quantiles") ? functions.expr("transform_values(quantiles, (k, v) -> v + _last)").as(c) : col(c));
     }
     return joined.select(out.toArray(Column[]::new));
   }

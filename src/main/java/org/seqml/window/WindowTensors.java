@@ -8,19 +8,27 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Turns window rows (features W x F time-major, target H) into scaled ND4J tensors:
- * features [batch, F, W] (DL4J's NCW recurrent layout) and labels [batch, H].
+ * features [batch, F, W] (DL4J's NCW recurrent layout) and labels [batch, H], or [batch, H x Q] for a
+ * quantile head of Q levels (each target repeated once per level, step-major).
  */
 public final class WindowTensors implements java.io.Serializable {
   private final Scaler scaler;
   private final int features;
   private final int window;
   private final int horizon;
+  private final int levels;
 
   public WindowTensors(Scaler scaler, int features, int window, int horizon) {
+    this(scaler, features, window, horizon, 1);
+  }
+
+  /** For a head of {@code levels} outputs per step (1: a point forecast). */
+  public WindowTensors(Scaler scaler, int features, int window, int horizon, int levels) {
     this.scaler = scaler;
     this.features = features;
     this.window = window;
     this.horizon = horizon;
+    this.levels = levels;
   }
 
   /** Column order of the rows handed in: features array first, target array second. */
@@ -61,14 +69,15 @@ public final class WindowTensors implements java.io.Serializable {
   }
 
   public INDArray labels(List<Row> rows, int targetColumn) {
-    float[] data = new float[rows.size() * horizon];
+    float[] data = new float[rows.size() * horizon * levels];
     for (int i = 0; i < rows.size(); i++) {
       List<Float> y = rows.get(i).getList(targetColumn);
       for (int k = 0; k < horizon; k++) {
-        data[i * horizon + k] = scaler.scaleTarget(y.get(k));
+        java.util.Arrays.fill(data, (i * horizon + k) * levels, (i * horizon + k + 1) * levels,
+            scaler.scaleTarget(y.get(k)));
       }
     }
-    return Nd4j.create(data, new long[] {rows.size(), horizon}, 'c');
+    return Nd4j.create(data, new long[] {rows.size(), (long) horizon * levels}, 'c');
   }
 
   public DataSet dataSet(List<Row> rows, int featuresColumn, int targetColumn) {

@@ -58,6 +58,19 @@ class SeriesPipelineEndToEndTest {
   }
 
   @Test
+  void quantilesNeverCrossAndTheirIntervalCoversRoughlyItsShare() {
+    long rows = PartitionSink.read(run, Layout.SCORES).count();
+    long ordered = PartitionSink.read(run, Layout.SCORES).filter("size(quantiles) = 3 AND quantiles['0.1'] <= "
+        + "quantiles['0.5'] AND quantiles['0.5'] <= quantiles['0.9'] AND prediction = quantiles['0.5']").count();
+    assertEquals(rows, ordered, "every score row has three ordered levels, the median as its prediction");
+    JsonNode quantiles = metrics.get("quantiles");
+    assertEquals(0, quantiles.get("crossings").asLong());
+    double coverage = quantiles.get("interval").get("coverage").asDouble();
+    assertTrue(coverage > 0.5 && coverage < 0.98, "the 10-90 % interval covers " + coverage);
+    assertTrue(quantiles.get("coverage").get("0.1").asDouble() < quantiles.get("coverage").get("0.9").asDouble());
+  }
+
+  @Test
   void everyRowIsAccountedFor() {
     JsonNode manifest = PartitionSink.manifest(run, Layout.SERIES);
     assertEquals(manifest.get("rows").get("in").asLong(), manifest.get("rows").get("accepted").asLong()

@@ -109,6 +109,57 @@ class BatchScorerTest {
     }
   }
 
+  /**
+   * A quantile head's levels come out sorted per step (an untrained head crosses them), in the target's units,
+   * with the median as the prediction.
+   */
+  @Test
+  void quantilesNeverCrossAndTheMedianIsThePrediction() {
+    SparkSession spark = SparkTestSession.get();
+    SplittableRandom rng = new SplittableRandom(5);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      rows.add(window("QQQ", 10 + i, rng, H));
+    }
+    Dataset<Row> windows = spark.createDataFrame(rows, SlidingWindows.SCHEMA).repartition(2);
+    double[] levels = {0.1, 0.5, 0.9};
+    ComputationGraph net = ModelFactory.forecaster(LSTM, F, W, H, levels);
+    BatchScorer scorer = BatchScorer.of(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+        Networks.bytes(net, false), SCALER, "q", F, W, H, 8, levels);
+    try {
+      List<Row> sorted = windows.orderBy("end_pos").collectAsList();
+      INDArray raw = net.output(new WindowTensors(SCALER, F, W, H).features(sorted, 4))[0];
+      assertEquals(H * levels.length, raw.size(1));
+      int crossed = 0;
+      for (int i = 0; i < sorted.size(); i++) {
+        for (int k = 0; k < H; k++) {
+          crossed += raw.getDouble(i, k * 3) > raw.getDouble(i, k * 3 + 1)
+              || raw.getDouble(i, k * 3 + 1) > raw.getDouble(i, k * 3 + 2) ? 1 : 0;
+        }
+      }
+      assertTrue(crossed > 0, "the untrained head crosses its levels somewhere");
+      List<Row> got = scorer.score(windows).orderBy("end_pos", "horizon_step").collectAsList();
+      for (int i = 0; i < sorted.size(); i++) {
+        for (int k = 0; k < H; k++) {
+          Row s = got.get(i * H + k);
+          java.util.Map<String, Double> q = s.getJavaMap(8);
+          assertEquals(List.of("0.1", "0.5", "0.9"), new ArrayList<>(q.keySet()));
+          assertTrue(q.get("0.1") <= q.get("0.5") && q.get("0.5") <= q.get("0.9"), "crossed: " + q);
+          assertEquals(q.get("0.5"), s.getDouble(4), 0.0, "prediction is the median");
+          double[] expected = new double[3];
+          for (int j = 0; j < 3; j++) {
+            expected[j] = SCALER.unscaleTarget(raw.getDouble(i, k * 3 + j));
+          }
+          java.util.Arrays.sort(expected);
+          assertEquals(expected[0], q.get("0.1"), 1e-5);
+          assertEquals(expected[2], q.get("0.9"), 1e-5);
+        }
+      }
+    } finally {
+      scorer.release();
+    }
+  }
+
   /** A window whose target does not match the model's horizon is named, not an index error. */
   @Test
   void aWindowWithTheWrongHorizonIsAClearError() {
