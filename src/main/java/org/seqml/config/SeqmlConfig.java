@@ -85,7 +85,8 @@ public record SeqmlConfig(
    */
   public record Series(List<String> key, String time, List<String> targets, List<String> pastCovariates,
       String layout, List<String> calendar, boolean header, List<String> columns, String duplicates,
-      Duration frequency, Map<String, String> aggregation, String fill, SeriesGenerator generator)
+      Duration frequency, Map<String, String> aggregation, String fill, SeriesGenerator generator,
+      List<String> futureCovariates, List<String> staticNumeric, List<String> staticCategorical, int staticBuckets)
       implements Serializable {
     /** Whether rows are put on a regular grid (series.frequency set). */
     public boolean gridded() {

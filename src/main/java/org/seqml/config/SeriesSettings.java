@@ -20,6 +20,9 @@ final class SeriesSettings {
     String time = s.string("series.time");
     List<String> targets = s.stringList("series.targets");
     List<String> past = s.stringList("series.past-covariates");
+    List<String> future = s.stringList("series.future-covariates");
+    List<String> staticNumeric = s.stringList("series.static");
+    List<String> staticCategorical = s.stringList("series.static-categorical");
     String layout = s.oneOf("series.layout", Set.of("long", "wide"));
     boolean generated = source.equals("generator");
     if (!generated && targets.isEmpty()) {
@@ -33,9 +36,11 @@ final class SeriesSettings {
       throw s.error("series.key", "must be empty with series.layout = wide (the target columns' names are the keys)");
     }
     Set<String> seen = new HashSet<>();
-    for (String column : concat(key, time.isBlank() ? List.of() : List.of(time), targets, past)) {
+    for (String column : concat(key, time.isBlank() ? List.of() : List.of(time), targets, past, future,
+        staticNumeric, staticCategorical)) {
       if (!seen.add(column)) {
-        throw s.error("series.targets", "and series.key, series.time, series.past-covariates must name each column "
+        throw s.error("series.targets", "and series.key, series.time, series.past-covariates, "
+            + "series.future-covariates, series.static and series.static-categorical must name each column "
             + "once (" + column + " twice)");
       }
     }
@@ -78,7 +83,9 @@ final class SeriesSettings {
     }
     return new SeqmlConfig.Series(key, time, targets, past, layout, calendar, s.bool("series.header"),
         s.stringList("series.columns"), s.oneOf("series.duplicates", Set.of("reject", "mean")), frequency,
-        Map.copyOf(aggregation), s.oneOf("series.fill", Set.of("ffill", "linear", "zero")), generator);
+        Map.copyOf(aggregation), s.oneOf("series.fill", Set.of("ffill", "linear", "zero")), generator, future,
+        staticNumeric, staticCategorical,
+        s.intValue("series.static-buckets", v -> v >= 2 && v <= 1024, "must be in 2..1024"));
   }
 
   static SeqmlConfig.Forecast forecast(Settings s) {

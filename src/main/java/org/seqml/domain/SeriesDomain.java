@@ -41,6 +41,7 @@ final class SeriesDomain implements Domain {
   private static final Logger LOG = LoggerFactory.getLogger(SeriesDomain.class);
   /** The settings the steps' values depend on. */
   private static final List<String> STEP_KEYS = List.of("series.targets", "series.past-covariates",
+      "series.future-covariates", "series.static", "series.static-categorical", "series.static-buckets",
       "series.calendar", "series.layout", "series.frequency");
 
   @Override
@@ -56,11 +57,11 @@ final class SeriesDomain implements Domain {
   @Override
   public List<Stage> stages(SeqmlConfig config) {
     SeqmlConfig.Series series = roles(config);
-    StructType records = SeriesChecks.schema(SeriesChecks.values(series));
-    StructType steps = stepsSchema(series);
+    StructType records = SeriesChecks.schema(series);
+    StructType steps = SeriesSteps.schema(series);
     return List.of(new Stage("ingest", Layout.SERIES, records), new Stage("ingest", Layout.REJECTS, Rejects.SCHEMA),
         new Stage("window", Layout.STEPS, steps),
-        new Stage("window", Layout.WINDOWS, SlidingWindows.outputSchema(steps, columns(series))));
+        new Stage("window", Layout.WINDOWS, SlidingWindows.outputSchema(steps, SeriesSteps.columns(series))));
   }
 
   @Override
@@ -104,6 +105,9 @@ final class SeriesDomain implements Domain {
     roles.put("time", series.time());
     roles.set("targets", Json.MAPPER.valueToTree(series.targets()));
     roles.set("past_covariates", Json.MAPPER.valueToTree(series.pastCovariates()));
+    roles.set("future_covariates", Json.MAPPER.valueToTree(series.futureCovariates()));
+    roles.set("static", Json.MAPPER.valueToTree(series.staticNumeric()));
+    roles.set("static_categorical", Json.MAPPER.valueToTree(series.staticCategorical()));
     roles.put("layout", series.layout());
     if (acceptedInput != accepted) {
       data.put("averaged_duplicates", acceptedInput - accepted);
@@ -119,18 +123,20 @@ final class SeriesDomain implements Domain {
     return SeriesTable.made(SeriesGenerator.generate(run.spark(), config.series().generator()), "generator");
   }
 
-  /** The rows with their calendar features, one row per step; the split's cuts in the steps' manifest. */
+  /** The rows as steps ({@link SeriesSteps}), on a grid when asked; the split's cuts in the steps' manifest. */
   @Override
   public long window(RunContext run) {
     run.phase("window");
     long t0 = System.nanoTime();
     SeqmlConfig config = run.config();
     SeqmlConfig.Series series = roles(config);
-    Manifest records = PartitionSink.manifestOf(run, Layout.SERIES);
+    Manifest manifest = PartitionSink.manifestOf(run, Layout.SERIES);
     List<String> values = SeriesChecks.values(series);
     List<Column> columns = new ArrayList<>(List.of(col("key"), col("ts"), col("seq")));
     values.forEach(v -> columns.add(col(v)));
-    Dataset<Row> rows = PartitionSink.read(run, Layout.SERIES).select(columns.toArray(Column[]::new));
+    Dataset<Row> records = PartitionSink.read(run, Layout.SERIES);
+    Dataset<Row> rows = records.select(columns.toArray(Column[]::new));
+    boolean statics = !series.staticNumeric().isEmpty() || !series.staticCategorical().isEmpty();
     ObjectNode grid = null;
     if (series.gridded()) {
       SeriesGrid.Gridded gridded = SeriesGrid.regular(rows, series.frequency().getSeconds(), values,
@@ -142,23 +148,22 @@ final class SeriesDomain implements Domain {
       grid.put("filled_steps", gridded.filledByKey().values().stream().mapToLong(Long::longValue).sum());
       grid.set("filled_by_key", Json.MAPPER.valueToTree(gridded.filledByKey()));
     }
-    List<Column> stepColumns = new ArrayList<>(columns);
-    series.calendar().forEach(c -> stepColumns.add(calendar(c)));
-    Dataset<Row> steps = rows.select(stepColumns.toArray(Column[]::new));
-    TimeHistogram times = Steps.times(run.spark(), records.get("data"), 0);
+    Dataset<Row> steps = SeriesSteps.of(rows, statics ? SeriesSteps.firstRowStatics(records, series) : null, series,
+        config.window().horizon());
+    TimeHistogram times = Steps.times(run.spark(), manifest.get("data"), 0);
     long written = PartitionSink.writeData(run, Layout.STEPS, times == null ? steps : times.wrap(steps, "ts"));
     Timestamp[] cuts = times == null ? null : times.cuts(config.split());
     if (cuts == null) {
       cuts = SlidingWindows.cuts(PartitionSink.readWritten(run, Layout.STEPS), config.split());
     }
     ObjectNode extra = Json.object();
-    extra.set("data", records.get("data"));
+    extra.set("data", manifest.get("data"));
     extra.set("split", Steps.splitJson(config.split(), cuts));
-    extra.set("features", computedWith(series));
+    extra.set("features", computedWith(series, config.window().horizon()));
     if (grid != null) {
       extra.set("grid", grid);
     }
-    PartitionSink.writeManifest(run, Layout.STEPS, steps.schema(), records.rows(), null, extra, written);
+    PartitionSink.writeManifest(run, Layout.STEPS, steps.schema(), manifest.rows(), null, extra, written);
     LOG.info("window ds={} steps={} validation from {} test from {} ({}s)", run.ds(), written, cuts[0].toInstant(),
         cuts[1].toInstant(), Elapsed.seconds(t0));
     return written;
@@ -169,11 +174,11 @@ final class SeriesDomain implements Domain {
     SeqmlConfig config = run.config();
     SeqmlConfig.Series series = roles(config);
     Manifest manifest = PartitionSink.manifestOf(run, Layout.STEPS);
-    Timestamp[] cuts = Steps.cuts(manifest, config, computedWith(series), run.ds());
-    List<String> columns = columns(series);
+    Timestamp[] cuts = Steps.cuts(manifest, config, computedWith(series, config.window().horizon()), run.ds());
+    List<String> columns = SeriesSteps.columns(series);
     Dataset<Row> windows = SlidingWindows.of(PartitionSink.read(run, Layout.STEPS), columns, config.window(), cuts);
     return new SequenceSet.Forecast(windows, keyName(), columns, 0, columns.get(0),
-        new SequenceSet.Source(manifest.get("data"), manifest.rows()), STEP_KEYS);
+        new SequenceSet.Source(manifest.get("data"), manifest.rows()), STEP_KEYS, SeriesSteps.statics(series));
   }
 
   /** The config's roles, or the generator's own. */
@@ -181,48 +186,15 @@ final class SeriesDomain implements Domain {
     return config.ingest().source().equals("generator") ? SeriesGenerator.roles(config.series()) : config.series();
   }
 
-  /** The steps' value columns in model input order: the target, the covariates, the calendar features. */
-  private static List<String> columns(SeqmlConfig.Series series) {
-    List<String> columns = new ArrayList<>(SeriesChecks.values(series));
-    series.calendar().forEach(c -> columns.add(calendarName(c)));
-    return columns;
-  }
-
-  private static StructType stepsSchema(SeqmlConfig.Series series) {
-    StructType records = SeriesChecks.schema(SeriesChecks.values(series));
-    StructType steps = new StructType();
-    for (var f : records.fields()) {
-      if (!f.name().equals("source") && !f.name().equals("line")) {
-        steps = steps.add(f);
-      }
-    }
-    for (String c : series.calendar()) {
-      steps = steps.add(calendarName(c), DataTypes.DoubleType, false);
-    }
-    return steps;
-  }
-
-  private static ObjectNode computedWith(SeqmlConfig.Series series) {
+  /** What the steps' values were computed with: a config that differs reads other steps. */
+  private static ObjectNode computedWith(SeqmlConfig.Series series, int horizon) {
     ObjectNode node = Json.object();
-    node.set("columns", Json.MAPPER.valueToTree(columns(series)));
+    node.set("columns", Json.MAPPER.valueToTree(SeriesSteps.columns(series)));
     node.put("frequency", series.frequency().toString());
     node.put("fill", series.fill());
+    if (!series.futureCovariates().isEmpty()) {
+      node.put("future_lead", horizon); // future covariates are led by the horizon
+    }
     return node;
-  }
-
-  private static String calendarName(String feature) {
-    return "calendar_" + feature.replace('-', '_');
-  }
-
-  private static Column calendar(String feature) {
-    Column ts = col("ts");
-    Column value = switch (feature) {
-      case "hour" -> functions.hour(ts);
-      case "day-of-week" -> functions.dayofweek(ts);
-      case "day-of-month" -> functions.dayofmonth(ts);
-      case "month" -> functions.month(ts);
-      default -> throw new IllegalArgumentException("unknown calendar feature " + feature);
-    };
-    return value.cast(DataTypes.DoubleType).as(calendarName(feature));
   }
 }

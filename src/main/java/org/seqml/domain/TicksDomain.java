@@ -163,6 +163,6 @@ final class TicksDomain implements Domain {
         : SlidingWindows.of(steps, columns, config.window(), cuts);
     return new SequenceSet.Forecast(windows, keyName(), columns, 0,
         columns.get(0) + " x " + config.features().returnScale(),
-        new SequenceSet.Source(manifest.get("data"), manifest.rows()), FEATURE_KEYS);
+        new SequenceSet.Source(manifest.get("data"), manifest.rows()), FEATURE_KEYS, List.of());
   }
 }

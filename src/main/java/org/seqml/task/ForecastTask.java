@@ -56,7 +56,8 @@ final class ForecastTask implements Task {
     SeqmlConfig.Window w = run.config().window();
     int f = set.features().size();
     KeyScaling keyScaling = run.config().forecast().perKey()
-        ? KeyScaling.fit(set.windows(), f, run.config().forecast().minKeySteps()) : null;
+        ? KeyScaling.fit(set.windows(), f, run.config().forecast().minKeySteps(),
+        set.staticIndices()) : null;
     Dataset<Row> windows = keyScaling == null ? set.windows() : keyScaling.apply(set.windows(), set.targetIndex());
     if (run.config().forecast().relativeToLast()) {
       windows = LastValueReference.apply(windows, f, set.targetIndex(), w.size());

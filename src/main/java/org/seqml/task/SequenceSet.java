@@ -32,13 +32,22 @@ public sealed interface SequenceSet {
   /**
    * Multi-horizon forecasting windows (SlidingWindows.SCHEMA): {@code features} holds W x F values,
    * time-major, of the named feature columns; {@code target} the next H values of the feature at
-   * {@code targetIndex}. Outputs name the key column {@code keyName}.
+   * {@code targetIndex}. Outputs name the key column {@code keyName}. {@code statics} names the features
+   * that are the same at every step of a key (per-key scaling would erase them: they scale over all keys).
    */
   record Forecast(Dataset<Row> windows, String keyName, List<String> features, int targetIndex,
-      String targetDescription, Source source, List<String> dependsOn) implements SequenceSet {
+      String targetDescription, Source source, List<String> dependsOn, List<String> statics)
+      implements SequenceSet {
     /** The same set over other windows of the same schema (a backtest fold's re-split). */
     public Forecast withWindows(Dataset<Row> other) {
-      return new Forecast(other, keyName, features, targetIndex, targetDescription, source, dependsOn);
+      return new Forecast(other, keyName, features, targetIndex, targetDescription, source, dependsOn, statics);
+    }
+
+    /** The indices of {@link #statics} among the features. */
+    public java.util.Set<Integer> staticIndices() {
+      java.util.Set<Integer> indices = new java.util.TreeSet<>();
+      statics.forEach(s -> indices.add(features.indexOf(s)));
+      return indices;
     }
   }
 

@@ -35,23 +35,31 @@ public record KeyScaling(int features, Map<String, double[][]> byKey, double[] p
 
   /** Fits on the train split of {@code windows} (SlidingWindows.SCHEMA, F features per step). */
   public static KeyScaling fit(Dataset<Row> windows, int features, int minSteps) {
+    return fit(windows, features, minSteps, java.util.Set.of());
+  }
+
+  /**
+   * As {@link #fit(Dataset, int, int)}, with the {@code pooled} features scaled by the statistics pooled over
+   * every key for every key: a feature constant within a key (a static) would be centred to zero by its own.
+   */
+  public static KeyScaling fit(Dataset<Row> windows, int features, int minSteps, java.util.Set<Integer> pooled) {
     Dataset<Row> values = windows.filter(col("split").equalTo(SlidingWindows.TRAIN))
         .select(col("key"), functions.posexplode(col("features")).as(new String[] {"i", "v"}))
         .select(col("key"), functions.pmod(col("i"), functions.lit(features)).as("f"), col("v").cast("double").as("v"));
     List<Row> perKey = values.groupBy("key", "f").agg(functions.count("v"), functions.sum("v"),
         functions.sum(col("v").multiply(col("v")))).collectAsList();
     Map<String, double[][]> sums = new TreeMap<>();
-    double[][] pooled = new double[3][features];
+    double[][] pooledSums = new double[3][features];
     for (Row r : perKey) {
       double[][] s = sums.computeIfAbsent(r.getString(0), k -> new double[3][features]);
       int f = r.getInt(1);
       double[] add = {r.getLong(2), r.getDouble(3), r.getDouble(4)};
       for (int j = 0; j < 3; j++) {
         s[j][f] += add[j];
-        pooled[j][f] += add[j];
+        pooledSums[j][f] += add[j];
       }
     }
-    if (pooled[0][0] == 0) {
+    if (pooledSums[0][0] == 0) {
       throw new IllegalStateException("no training windows to fit per-key scaling on: more data, a smaller "
           + "window.size or a larger split.train is needed");
     }
@@ -61,7 +69,13 @@ public record KeyScaling(int features, Map<String, double[][]> byKey, double[] p
         byKey.put(key, moments(s, features));
       }
     });
-    double[][] p = moments(pooled, features);
+    double[][] p = moments(pooledSums, features);
+    for (double[][] m : byKey.values()) {
+      for (int f : pooled) {
+        m[0][f] = p[0][f];
+        m[1][f] = p[1][f];
+      }
+    }
     return new KeyScaling(features, byKey, p[0], p[1]);
   }
 

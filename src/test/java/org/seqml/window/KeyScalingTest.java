@@ -46,6 +46,17 @@ class KeyScalingTest {
   }
 
   @Test
+  void aStaticFeatureScalesWithThePooledStatisticsSoKeysStayApart() {
+    // feature 1 is a static: 10 for every step of key a, 30 for key b; its own key's statistics would make it 0
+    Dataset<Row> w = windows(List.of(window("a", "train", 1, 10, 3, 10), window("b", "train", 5, 30, 9, 30)));
+    KeyScaling s = KeyScaling.fit(w, 2, 1, java.util.Set.of(1));
+    List<Row> scaled = s.apply(w, 0).orderBy("key").collectAsList();
+    assertEquals(-1.0, (Float) scaled.get(0).getList(4).get(1), 1e-6, "a: (10 - 20) / 10");
+    assertEquals(1.0, (Float) scaled.get(1).getList(4).get(1), 1e-6, "b: (30 - 20) / 10");
+    assertEquals(-1.0, (Float) scaled.get(0).getList(4).get(0), 1e-6, "feature 0 still scales per key: (1 - 2) / 1");
+  }
+
+  @Test
   void aKeyWithTooFewTrainingValuesAndAnUnknownKeyUseThePooledStatistics() {
     Dataset<Row> w = windows(List.of(window("a", "train", 1, 0, 3, 0), window("a", "train", 1, 0, 3, 0),
         window("b", "train", 5, 0, 7, 0)));

@@ -39,20 +39,33 @@ public final class SeriesChecks {
 
   private SeriesChecks() {}
 
-  /** The accepted rows' schema: key, ts, seq, then {@code values} (target first) as doubles, source, line. */
-  public static StructType schema(List<String> values) {
+  /**
+   * The accepted rows' schema: key, ts, seq, then {@code values} (target first) as doubles, the
+   * categorical columns as text, source, line.
+   */
+  public static StructType schema(List<String> values, List<String> categorical) {
     StructType schema = new StructType().add("key", DataTypes.StringType, false)
         .add("ts", DataTypes.TimestampType, false).add("seq", DataTypes.LongType, false);
     for (String v : values) {
       schema = schema.add(v, DataTypes.DoubleType, false);
     }
+    for (String c : categorical) {
+      schema = schema.add(c, DataTypes.StringType, false);
+    }
     return schema.add("source", DataTypes.StringType, false).add("line", DataTypes.LongType, false);
   }
 
-  /** The value columns of accepted rows: the target, then the past covariates. */
+  /** The accepted rows' schema for {@code series}' roles. */
+  public static StructType schema(SeqmlConfig.Series series) {
+    return schema(values(series), series.staticCategorical());
+  }
+
+  /** The numeric columns of accepted rows: the target, the past and future covariates, the numeric statics. */
   public static List<String> values(SeqmlConfig.Series series) {
     List<String> values = new ArrayList<>(series.wide() ? List.of(WIDE_TARGET) : series.targets());
     values.addAll(series.pastCovariates());
+    values.addAll(series.futureCovariates());
+    values.addAll(series.staticNumeric());
     return values;
   }
 
@@ -75,6 +88,9 @@ public final class SeriesChecks {
     }
     roles.addAll(series.targets());
     roles.addAll(series.pastCovariates());
+    roles.addAll(series.futureCovariates());
+    roles.addAll(series.staticNumeric());
+    roles.addAll(series.staticCategorical());
     SeriesTable.requireColumns(raw, roles, input);
     for (String r : roles) {
       if (RESERVED.contains(r) && !series.key().contains(r) && !r.equals(series.time())) {
@@ -82,7 +98,8 @@ public final class SeriesChecks {
             + "their own " + r + ": rename it in the input");
       }
     }
-    for (String v : concat(series.targets(), series.pastCovariates())) {
+    for (String v : concat(series.targets(), series.pastCovariates(), series.futureCovariates(),
+        series.staticNumeric())) {
       requireType(raw.schema(), v, input, "a target or covariate must be numeric (or text holding numbers)",
           t -> t instanceof NumericType || t instanceof StringType);
     }
@@ -93,7 +110,8 @@ public final class SeriesChecks {
     }
     Dataset<Row> rows = series.wide() ? melt(raw, series.targets()) : raw;
     List<String> values = values(series);
-    Dataset<Row> candidates = candidates(rows, series, values, zone).persist();
+    List<String> categorical = series.staticCategorical();
+    Dataset<Row> candidates = candidates(rows, series, values, categorical, zone).persist();
     Dataset<Row> checked = candidates.withColumn("reason", reason(values)).withColumn("detail", detail(values));
     Dataset<Row> valid = checked.filter(col("reason").isNull());
     Dataset<Row> rejects = checked.filter(col("reason").isNotNull());
@@ -102,6 +120,7 @@ public final class SeriesChecks {
       beforeMerge = valid;
       List<Column> means = new ArrayList<>();
       values.forEach(v -> means.add(functions.avg(col(v + "_d")).as(v + "_d")));
+      categorical.forEach(c -> means.add(functions.min(col(c + "_s")).as(c + "_s")));
       means.add(functions.min("seq").as("seq"));
       means.add(functions.min("_file").as("_file"));
       means.add(functions.min("_line").as("_line"));
@@ -117,12 +136,13 @@ public final class SeriesChecks {
     }
     List<Column> accepted = new ArrayList<>(List.of(col("key"), col("ts"), col("seq")));
     values.forEach(v -> accepted.add(col(v + "_d").as(v)));
+    categorical.forEach(c -> accepted.add(col(c + "_s").as(c)));
     accepted.add(col("_file").as("source"));
     accepted.add(col("_line").as("line"));
     Dataset<Row> rejected = rejects.select(col("_file").as("source"), col("_line").as("line"), col("reason"),
         col("detail"), col("_raw").as("raw"));
     return new Checked(new IngestResult(Schemas.conform(valid.select(accepted.toArray(Column[]::new)),
-        schema(values)), Schemas.conform(rejected, Rejects.SCHEMA), candidates), beforeMerge);
+        schema(values, categorical)), Schemas.conform(rejected, Rejects.SCHEMA), candidates), beforeMerge);
   }
 
   /** A wide table to one row per (target column, time): the column's name is the key, its value the target. */
@@ -144,7 +164,7 @@ public final class SeriesChecks {
 
   /** One row per input row: key, ts and every value as double, beside the raw text and where it came from. */
   private static Dataset<Row> candidates(Dataset<Row> rows, SeqmlConfig.Series series, List<String> values,
-      java.time.ZoneId zone) {
+      List<String> categorical, java.time.ZoneId zone) {
     List<Column> out = new ArrayList<>();
     out.add(col(SeriesTable.FILE).as("_file"));
     out.add(col(SeriesTable.LINE).as("_line"));
@@ -157,6 +177,9 @@ public final class SeriesChecks {
       Column c = col(v);
       out.add(c.isNull().as(v + "_null"));
       out.add(c.cast(DataTypes.DoubleType).as(v + "_d"));
+    }
+    for (String c : categorical) { // a missing category is the empty one
+      out.add(coalesce(functions.trim(col(c).cast(DataTypes.StringType)), lit("")).as(c + "_s"));
     }
     return rows.select(out.toArray(Column[]::new));
   }

@@ -15,9 +15,10 @@ import org.seqml.config.SeqmlConfig;
 
 /**
  * Hourly series with what real ones have: each its own level (10 to 1,000), trend, daily and weekly
- * seasons, a static category that sets the daily amplitude, noise, and a covariate (a slow AR(1)
- * "temperature") that moves the target three hours later, so that a model that reads it can beat
- * the seasonal-naive forecast. Deterministic per seed and series, whatever the partitioning.
+ * seasons, a static category that sets the daily amplitude, noise, a covariate (a slow AR(1)
+ * "temperature") that moves the target three hours later, and a planned "promotion" (0 or 1, in runs
+ * of 4 to 24 hours, about a tenth of the time) that lifts the target in the hours it is on: known ahead,
+ * a future covariate. A model that reads them can beat the seasonal-naive forecast. Deterministic per seed and series, whatever the partitioning.
  */
 public final class SeriesGenerator {
   /** The generator's table and the roles it comes with. */
@@ -26,7 +27,8 @@ public final class SeriesGenerator {
       .add("category", DataTypes.StringType, false)
       .add("time", DataTypes.TimestampType, false)
       .add("load", DataTypes.DoubleType, false)
-      .add("temperature", DataTypes.DoubleType, false);
+      .add("temperature", DataTypes.DoubleType, false)
+      .add("promotion", DataTypes.DoubleType, false);
   /** How many hours after the covariate it moves the target. */
   public static final int COVARIATE_LAG = 3;
 
@@ -36,7 +38,8 @@ public final class SeriesGenerator {
   public static SeqmlConfig.Series roles(SeqmlConfig.Series configured) {
     return new SeqmlConfig.Series(List.of("series"), "time", List.of("load"), List.of("temperature"), "long",
         configured.calendar(), true, List.of(), "reject", configured.frequency(), configured.aggregation(),
-        configured.fill(), configured.generator());
+        configured.fill(), configured.generator(), List.of("promotion"), List.of(), List.of("category"),
+        configured.staticBuckets());
   }
 
   public static Dataset<Row> generate(SparkSession spark, SeqmlConfig.SeriesGenerator g) {
@@ -63,16 +66,24 @@ public final class SeriesGenerator {
     double effect = level * 0.05;
     double noise = level * 0.02;
     double[] temperature = new double[steps];
+    double lift = level * 0.25;
     double t = 0;
+    int promotionLeft = 0;
     List<Row> rows = new ArrayList<>(steps);
     for (int s = 0; s < steps; s++) {
       t = 0.9 * t + rng.nextGaussian();
       temperature[s] = 15 + 3 * t;
       double moved = s >= COVARIATE_LAG ? (temperature[s - COVARIATE_LAG] - 15) / 3 : 0;
-      double y = level + trend * s + daily * Math.sin(2 * Math.PI * s / 24 + phase)
+      if (promotionLeft > 0) {
+        promotionLeft--;
+      } else if (rng.nextDouble() < 0.008) {
+        promotionLeft = 4 + rng.nextInt(21);
+      }
+      double promotion = promotionLeft > 0 ? 1 : 0;
+      double y = level + lift * promotion + trend * s + daily * Math.sin(2 * Math.PI * s / 24 + phase)
           + weekly * Math.sin(2 * Math.PI * s / 168) + effect * moved + noise * rng.nextGaussian();
       rows.add(RowFactory.create(String.format("s%03d", id), "c" + category,
-          new Timestamp(startMillis + s * 3_600_000L), y, temperature[s]));
+          new Timestamp(startMillis + s * 3_600_000L), y, temperature[s], promotion));
     }
     return rows;
   }
