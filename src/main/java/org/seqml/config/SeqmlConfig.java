@@ -167,7 +167,20 @@ public record SeqmlConfig(
   public record Window(int size, int stride, int horizon) implements Serializable {}
 
   /** Time-ordered split fractions. */
-  public record Split(double train, double validation) implements Serializable {}
+  /**
+   * The split's shares, and what places a forecasting window in a split: {@code window} (all its rows,
+   * inputs and targets, lie in it) or {@code targets} (its targets do; its inputs may reach back into the
+   * split before, as the long-horizon forecasting benchmarks read their data).
+   */
+  public record Split(double train, double validation, String by) implements Serializable {
+    public Split(double train, double validation) {
+      this(train, validation, "window");
+    }
+
+    public boolean byTargets() {
+      return by.equals("targets");
+    }
+  }
 
   /** Network architecture and optimiser. */
   public record Model(
@@ -392,15 +405,12 @@ public record SeqmlConfig(
     String json = resolved.root().render(ConfigRenderOptions.concise().setFormatted(true));
     return new SeqmlConfig(
         pipeline, task, outputDir, ingest, logs, bio, seriesSettings, detect, forecast, features, window,
-        split(trainFraction, validation),
+        new Split(trainFraction, validation, s.oneOf("split.by", Set.of("window", "targets"))),
         model, train, score, spark, json,
         // resuming does not change what a run produces: train.resume is not part of the hash
         sha256(resolved.withoutPath("train.resume").root().render(ConfigRenderOptions.concise())));
   }
 
-  private static Split split(double train, double validation) {
-    return new Split(train, validation);
-  }
 
   static String sha256(String text) {
     try {

@@ -176,7 +176,8 @@ final class SeriesDomain implements Domain {
     Manifest manifest = PartitionSink.manifestOf(run, Layout.STEPS);
     Timestamp[] cuts = Steps.cuts(manifest, config, computedWith(series, config.window().horizon()), run.ds());
     List<String> columns = SeriesSteps.columns(series);
-    Dataset<Row> windows = SlidingWindows.of(PartitionSink.read(run, Layout.STEPS), columns, config.window(), cuts);
+    Dataset<Row> windows = SlidingWindows.of(PartitionSink.read(run, Layout.STEPS), columns, config.window(), cuts,
+        config.split().byTargets());
     return new SequenceSet.Forecast(windows, keyName(), columns, 0, columns.get(0),
         new SequenceSet.Source(manifest.get("data"), manifest.rows()), STEP_KEYS, SeriesSteps.statics(series));
   }

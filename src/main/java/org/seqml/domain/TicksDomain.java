@@ -159,8 +159,9 @@ final class TicksDomain implements Domain {
     JsonNode clustering = manifest.get("clustering");
     List<String> columns = config.features().columns();
     Dataset<Row> windows = KeyClustering.trusted(run.spark(), clustering, run.layout().partition(Layout.STEPS, run.ds()))
-        ? SlidingWindows.ofClustered(steps, columns, config.window(), cuts, KeyClustering.largestFile(clustering))
-        : SlidingWindows.of(steps, columns, config.window(), cuts);
+        ? SlidingWindows.ofClustered(steps, columns, config.window(), cuts, KeyClustering.largestFile(clustering),
+            config.split().byTargets())
+        : SlidingWindows.of(steps, columns, config.window(), cuts, config.split().byTargets());
     return new SequenceSet.Forecast(windows, keyName(), columns, 0,
         columns.get(0) + " x " + config.features().returnScale(),
         new SequenceSet.Source(manifest.get("data"), manifest.rows()), FEATURE_KEYS, List.of());

@@ -31,7 +31,9 @@ import org.seqml.io.KeyClustering;
  * split.train + split.validation of all rows. A window is train when all its rows (inputs and
  * targets) lie before c1, validation when they lie in [c1, c2), test when they start at or after
  * c2, and gap otherwise. So no split sees a moment another split holds, across keys too (correlated
- * symbols cannot leak into each other's test period).
+ * symbols cannot leak into each other's test period). With split.by = targets, validation and test
+ * go by the targets alone (the first at or after the cut): the inputs may reach back into the split
+ * before, which a forecast made at that moment reads too; no training window reads a later moment.
  */
 public final class SlidingWindows {
   public static final StructType SCHEMA = new StructType()
@@ -90,7 +92,7 @@ public final class SlidingWindows {
 
   public static Dataset<Row> apply(Dataset<Row> rows, List<String> columns, SeqmlConfig.Window window,
       SeqmlConfig.Split split) {
-    return of(rows, columns, window, cuts(rows, split));
+    return of(rows, columns, window, cuts(rows, split), split.byTargets());
   }
 
   /**
@@ -106,6 +108,12 @@ public final class SlidingWindows {
    */
   public static Dataset<Row> of(Dataset<Row> rows, List<String> columns, SeqmlConfig.Window window,
       java.sql.Timestamp[] cuts) {
+    return of(rows, columns, window, cuts, false);
+  }
+
+  /** As {@link #of(Dataset, List, SeqmlConfig.Window, java.sql.Timestamp[])}, split by the targets alone if asked. */
+  public static Dataset<Row> of(Dataset<Row> rows, List<String> columns, SeqmlConfig.Window window,
+      java.sql.Timestamp[] cuts, boolean byTargets) {
     outputSchema(rows.schema(), columns);
     List<Column> selected = new ArrayList<>(List.of(col("key"), col("ts")));
     columns.forEach(c -> selected.add(col(c).cast(DataTypes.DoubleType)));
@@ -113,7 +121,7 @@ public final class SlidingWindows {
         .sortWithinPartitions(col("key"), col("ts"), col("seq"))
         .select(selected.toArray(Column[]::new));
     Emitter emitter = new Emitter(columns.toArray(String[]::new), window.size(), window.stride(), window.horizon(),
-        micros(cuts[0]), micros(cuts[1]));
+        micros(cuts[0]), micros(cuts[1]), byTargets);
     JavaRDD<InternalRow> windows = ordered.queryExecution().toRdd().toJavaRDD().mapPartitions(emitter::windows);
     // internalCreateDataFrame is private[sql] in Scala, public in bytecode (as BatchScorer uses it).
     return rows.sparkSession().internalCreateDataFrame(windows.rdd(), SCHEMA, false);
@@ -126,7 +134,7 @@ public final class SlidingWindows {
    * split a file for takes the shuffle.
    */
   public static Dataset<Row> ofClustered(Dataset<Row> rows, List<String> columns, SeqmlConfig.Window window,
-      java.sql.Timestamp[] cuts, long largestFile) {
+      java.sql.Timestamp[] cuts, long largestFile, boolean byTargets) {
     outputSchema(rows.schema(), columns);
     List<Column> selected = new ArrayList<>(List.of(col("key"), col("ts")));
     columns.forEach(c -> selected.add(col(c).cast(DataTypes.DoubleType)));
@@ -134,10 +142,10 @@ public final class SlidingWindows {
     org.apache.spark.rdd.RDD<InternalRow> whole =
         KeyClustering.wholeFiles(rows.select(selected.toArray(Column[]::new)), largestFile);
     if (whole == null) {
-      return of(rows, columns, window, cuts);
+      return of(rows, columns, window, cuts, byTargets);
     }
     Emitter emitter = new Emitter(columns.toArray(String[]::new), window.size(), window.stride(), window.horizon(),
-        micros(cuts[0]), micros(cuts[1]));
+        micros(cuts[0]), micros(cuts[1]), byTargets);
     int seq = 2 + columns.size();
     JavaRDD<InternalRow> windows = whole.toJavaRDD()
         .mapPartitions(it -> emitter.windows(KeyClustering.guarded(it, 0, 1, seq, "the steps partition")));
@@ -163,8 +171,10 @@ public final class SlidingWindows {
     private final int h;
     private final long c1;
     private final long c2;
+    private final boolean byTargets;
 
-    Emitter(String[] names, int w, int s, int h, long c1Micros, long c2Micros) {
+    Emitter(String[] names, int w, int s, int h, long c1Micros, long c2Micros, boolean byTargets) {
+      this.byTargets = byTargets;
       this.names = names;
       this.f = names.length;
       this.w = w;
@@ -260,7 +270,9 @@ public final class SlidingWindows {
           }
           long first = times[(int) ((end - w + 1) % size)];
           long targetEnd = times[(int) ((end + known) % size)];
-          int split = targetEnd < c1 ? 0 : first >= c1 && targetEnd < c2 ? 1 : first >= c2 ? 2 : 3;
+          // where the split looks from: the window's first row, or (by targets) its first target
+          long from = !byTargets ? first : known > 0 ? times[(int) ((end + 1) % size)] : times[(int) (end % size)];
+          int split = targetEnd < c1 ? 0 : from >= c1 && targetEnd < c2 ? 1 : from >= c2 ? 2 : 3;
           return new GenericInternalRow(new Object[] {key, first, times[(int) (end % size)], end,
               UnsafeArrayData.fromPrimitiveArray(features), UnsafeArrayData.fromPrimitiveArray(target), known,
               targetEnd, SPLITS[split]});

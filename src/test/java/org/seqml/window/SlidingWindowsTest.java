@@ -77,6 +77,31 @@ class SlidingWindowsTest {
     assertTrue(String.valueOf(e.getMessage()).contains("step Z/5 has no ret"), e.getMessage());
   }
 
+  /**
+   * One step per second, cuts at steps 60 and 80: by targets, a window's split is where its targets lie,
+   * its inputs may precede it; by window, where all its rows lie.
+   */
+  @Test
+  void byTargetsAWindowBelongsWhereItsTargetsLie() {
+    List<Row> rows = new ArrayList<>();
+    for (int pos = 0; pos < 100; pos++) {
+      rows.add(RowFactory.create("K", new Timestamp(1_700_000_000_000L + pos * 1000L), (long) pos, 1.0, 2.0, 0.0,
+          0.0));
+    }
+    Dataset<Row> steps = SparkTestSession.get().createDataFrame(rows, TickFeatures.SCHEMA);
+    Timestamp[] cuts = {new Timestamp(1_700_000_000_000L + 60_000L), new Timestamp(1_700_000_000_000L + 80_000L)};
+    SeqmlConfig.Window window = new SeqmlConfig.Window(W, 1, H);
+    for (boolean byTargets : new boolean[] {false, true}) {
+      for (Row w : SlidingWindows.of(steps, COLUMNS, window, cuts, byTargets).collectAsList()) {
+        long end = w.getLong(3);
+        long last = Math.min(end + H, 99);
+        long from = byTargets ? Math.min(end + 1, last) : end - W + 1;
+        String expected = last < 60 ? "train" : from >= 60 && last < 80 ? "validation" : from >= 80 ? "test" : "gap";
+        assertEquals(expected, w.getString(8), "window ending at " + end + (byTargets ? " by targets" : ""));
+      }
+    }
+  }
+
   @Test
   void schemaIsTheDeclaredOne() {
     Dataset<Row> empty = SparkTestSession.get().createDataFrame(List.of(), TickFeatures.SCHEMA);
