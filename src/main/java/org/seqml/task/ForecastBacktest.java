@@ -88,6 +88,11 @@ final class ForecastBacktest {
         entry.set("trained", trainedAt.deepCopy());
         entry.set("rows", metrics.get("rows"));
         entry.set("overall", metrics.get("overall"));
+        if (metrics.has("quantiles")) {
+          ObjectNode quantiles = metrics.get("quantiles").deepCopy();
+          quantiles.remove("by_horizon_step");
+          entry.set("quantiles", quantiles);
+        }
         folds.add(entry);
         forecasts.add(PartitionSink.read(foldRun, Layout.SCORES).filter(col("split").equalTo(SlidingWindows.TEST))
             .withColumn("fold", lit(i + 1)).withColumn("fold_origin", lit(origins.origin(i))));
@@ -145,6 +150,24 @@ final class ForecastBacktest {
     out.set("fold_metrics", folds);
     out.put("overall_is", "each metric's mean over the folds, weighted by the folds' test rows");
     out.set("overall", weightedMean(folds));
+    if (folds.size() > 0 && folds.get(0).has("quantiles")) {
+      ObjectNode quantiles = out.putObject("quantiles");
+      for (String metric : List.of("pinball", "pinball_standardised", "interval")) {
+        double sum = 0;
+        double rows = 0;
+        for (JsonNode fold : folds) {
+          JsonNode value = metric.equals("interval") ? fold.at("/quantiles/interval/coverage")
+              : fold.at("/quantiles/" + metric);
+          if (value.isNumber()) {
+            sum += fold.get("rows").asDouble() * value.asDouble();
+            rows += fold.get("rows").asDouble();
+          }
+        }
+        if (rows > 0) {
+          quantiles.put(metric.equals("interval") ? "interval_coverage" : metric, sum / rows);
+        }
+      }
+    }
     return out;
   }
 

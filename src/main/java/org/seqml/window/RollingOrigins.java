@@ -11,23 +11,24 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 
 /**
- * Rolling-origin folds over forecasting windows (SlidingWindows.SCHEMA). The origins step forward evenly
- * from the start of the test period to the end of the last complete window; fold i re-splits the same
- * windows: test = the windows whose last input step lies in [origin i, origin i+1), validation = those
- * lying wholly in the validation span (as long as the run's own) before origin i, train = those whose
- * targets all lie before that span, gap = the rest. So a fold's model never sees a value at or after its
+ * Rolling-origin folds over forecasting windows (SlidingWindows.SCHEMA). An origin is the moment a forecast
+ * is made from: a window's end. The origins step forward evenly from the first test window's end to the
+ * last complete window's; fold i re-splits the same windows: test = the windows whose end lies in
+ * [origin i, origin i+1), validation = those lying wholly in the validation span (as long as the run's
+ * own) before origin i, train = those whose targets all lie before that span, gap = the rest. So a fold's model never sees a value at or after its
  * origin, while its forecasts read the history up to each window's end as a forecast made then would.
  */
 public record RollingOrigins(Timestamp[] bounds, long validationMicros) {
 
   /**
-   * The folds of {@code windows} as split by the run (its test period starts at the first test window):
+   * The folds of {@code windows} as split by the run (its test forecasts start at the first test window's end;
+   * the validation span is as long as the run's, from the first validation window's end to it):
    * {@code folds} origins, and the last complete window's end as the closing bound.
    */
   public static RollingOrigins of(Dataset<Row> windows, int folds, int horizon) {
     Row r = windows.agg(
-        functions.min(when(col("split").equalTo(SlidingWindows.VALIDATION), col("window_start_ts"))),
-        functions.min(when(col("split").equalTo(SlidingWindows.TEST), col("window_start_ts"))),
+        functions.min(when(col("split").equalTo(SlidingWindows.VALIDATION), col("window_end_ts"))),
+        functions.min(when(col("split").equalTo(SlidingWindows.TEST), col("window_end_ts"))),
         functions.max(when(col("n_known").equalTo(horizon), col("window_end_ts")))).first();
     if (r.isNullAt(1) || r.isNullAt(2) || !r.getTimestamp(2).after(r.getTimestamp(1))) {
       throw new IllegalStateException("no complete test windows to backtest on: a smaller window.size or "

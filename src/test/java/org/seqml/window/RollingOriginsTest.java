@@ -76,8 +76,8 @@ class RollingOriginsTest {
       tested += test.count();
     }
     assertEquals(complete, tested);
-    // the first origin is where the run's own test period starts
-    Row first = windows.filter("split = 'test'").agg(org.apache.spark.sql.functions.min("window_start_ts")).first();
+    // the first origin is where the run's own test forecasts start
+    Row first = windows.filter("split = 'test'").agg(org.apache.spark.sql.functions.min("window_end_ts")).first();
     assertEquals(first.getTimestamp(0), origins.origin(0));
   }
 
