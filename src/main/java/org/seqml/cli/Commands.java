@@ -76,7 +76,8 @@ final class Commands {
   @Command(name = "backtest", mixinStandardHelpOptions = true,
       description = "Rolling-origin backtest (forecast): backtest.folds origins through the test period, a model "
           + "per backtest.retrain-every folds trained before its origin; forecasts to backtest/forecasts/ds=<ds>, "
-          + "figures per fold and overall to backtest/metrics.json. Run ingest and window first.")
+          + "figures per fold and overall to backtest/metrics.json, a chart per fold in the report. Run ingest and "
+          + "window first.")
   static final class Backtest extends PhaseCommand {
     @Override
     void check(Plan plan) {
@@ -88,6 +89,7 @@ final class Commands {
     @Override
     void execute(RunContext run) {
       Phases.backtest(run);
+      Phases.report(run);
     }
   }
 }

@@ -30,13 +30,41 @@ public final class RunReport {
 
   public static String write(RunContext run) {
     Configuration hadoop = run.spark().sparkContext().hadoopConfiguration();
-    ModelArtifact artifact = ModelArtifact.load(run.layout().model(), hadoop);
-    JsonNode metrics = Json.read(run.layout().metrics(), hadoop);
+    String backtest = run.layout().root() + "/backtest/metrics.json";
+    boolean evaluated = Json.exists(run.layout().metrics(), hadoop);
+    if (!evaluated && !Json.exists(backtest, hadoop)) {
+      throw new IllegalStateException("nothing to report for " + run.config().pipeline() + ": run the pipeline (or "
+          + "its evaluate phase, or a backtest) first");
+    }
     StringBuilder html = new StringBuilder();
     html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>seqml ").append(esc(run.config().pipeline()))
         .append(" report</title><style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}"
             + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}"
             + "th:first-child,td:first-child{text-align:left}img{max-width:100%}.meta{color:#666}</style></head><body>");
+    if (evaluated) {
+      evaluation(run, hadoop, html);
+    }
+    if (Json.exists(backtest, hadoop)) {
+      JsonNode folds = Json.read(backtest, hadoop);
+      if (!evaluated) {
+        html.append("<h1>").append(esc(run.config().pipeline())).append(" ds=").append(esc(folds.path("ds").asText()))
+            .append("</h1>");
+      }
+      html.append("<h2>Rolling-origin backtest</h2><p class=\"meta\">run ")
+          .append(esc(folds.path("run_id").asText())).append(", ").append(folds.path("folds").asInt())
+          .append(" folds, a model every ").append(folds.path("retrain_every").asInt()).append(" fold(s)</p>")
+          .append(img(ForecastCharts.folds(folds))).append(forecastTable(folds.get("overall")));
+    }
+    html.append("</body></html>\n");
+    String path = run.layout().root() + "/report/index.html";
+    writeAtomically(path, html.toString(), hadoop);
+    return path;
+  }
+
+  /** The published model's training and its evaluation. */
+  private static void evaluation(RunContext run, Configuration hadoop, StringBuilder html) {
+    ModelArtifact artifact = ModelArtifact.load(run.layout().model(), hadoop);
+    JsonNode metrics = Json.read(run.layout().metrics(), hadoop);
     html.append("<h1>").append(esc(run.config().pipeline())).append(" ds=").append(esc(metrics.path("ds").asText()))
         .append("</h1><p class=\"meta\">model ").append(esc(artifact.modelId())).append(" &middot; run ")
         .append(esc(metrics.path("run_id").asText())).append(" &middot; code ")
@@ -46,7 +74,15 @@ public final class RunReport {
     html.append(trainingTable(artifact.metadata().get("training")));
     if (run.config().task().equals("forecast")) {
       html.append("<h2>Test metrics beside baselines</h2>").append(forecastTable(metrics.get("overall")));
+      if (metrics.has("quantiles")) {
+        html.append("<h2>Quantile forecast</h2>").append(quantileTable(metrics.get("quantiles")));
+      }
       html.append("<h2>Forecast against actual</h2>").append(img(forecastPicture(run)));
+      Dataset<Row> scores = PartitionSink.read(run, Layout.SCORES);
+      String target = metrics.path("target").asText("target");
+      for (String fan : ForecastCharts.fans(scores, target)) {
+        html.append(img(fan));
+      }
     } else if (run.config().task().equals("classify")) {
       html.append("<h2>Test metrics beside baselines</h2>").append(classTable(metrics));
       if (metrics.has("positive_class")) {
@@ -60,10 +96,6 @@ public final class RunReport {
       html.append("<h2>Anomaly scores of normal and abnormal sessions</h2>").append(img(scoreDistribution(run)));
       html.append("<h2>Recall and false-positive rate by top-g</h2>").append(img(topGCurve(metrics.get("by_top_g"))));
     }
-    html.append("</body></html>\n");
-    String path = run.layout().root() + "/report/index.html";
-    writeAtomically(path, html.toString(), hadoop);
-    return path;
   }
 
   private static String lossCurves(JsonNode training) {
@@ -98,7 +130,7 @@ public final class RunReport {
       actual.add(rows.get(i).getDouble(1));
     }
     XYChart chart = Charts.lines(first.getString(0) + ": the target one step ahead, first " + rows.size() + " test windows",
-        "test window", "return");
+        "test window", Json.read(run.layout().metrics(), run.hadoop()).path("target").asText("target"));
     chart.addSeries("actual", x, actual);
     chart.addSeries("forecast", x, prediction);
     return Charts.dataUri(chart);
@@ -176,6 +208,20 @@ public final class RunReport {
     return t.append("</table>").toString();
   }
 
+  /** Pinball loss and the coverage of each level and of the outer interval. */
+  private static String quantileTable(JsonNode q) {
+    StringBuilder t = new StringBuilder("<table><tr><th>pinball</th><th>pinball standardised</th><th>interval</th>"
+        + "<th>nominal</th><th>coverage</th>");
+    q.get("coverage").fieldNames().forEachRemaining(level -> t.append("<th>share at or below ").append(esc(level))
+        .append("</th>"));
+    t.append("</tr><tr><td>").append(num(q.get("pinball"))).append("</td><td>").append(num(q.path(
+        "pinball_standardised"))).append("</td><td>").append(num(q.at("/interval/lower"))).append(" to ")
+        .append(num(q.at("/interval/upper"))).append("</td><td>").append(num(q.at("/interval/nominal")))
+        .append("</td><td>").append(num(q.at("/interval/coverage"))).append("</td>");
+    q.get("coverage").forEach(c -> t.append("<td>").append(num(c)).append("</td>"));
+    return t.append("</tr></table>").toString();
+  }
+
   private static String classTable(JsonNode metrics) {
     StringBuilder t = new StringBuilder("<table><tr><th></th><th>accuracy</th><th>sensitivity</th>"
         + "<th>specificity</th><th>MCC</th><th>ROC AUC</th></tr>");
@@ -251,7 +297,7 @@ public final class RunReport {
   }
 
   private static String num(JsonNode v) {
-    return v == null || v.isNull() ? "&ndash;" : String.format("%.4f", v.asDouble());
+    return v == null || v.isNull() || v.isMissingNode() ? "&ndash;" : String.format("%.4f", v.asDouble());
   }
 
   private static String img(String dataUri) {

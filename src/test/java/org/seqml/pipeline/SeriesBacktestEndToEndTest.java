@@ -87,6 +87,13 @@ class SeriesBacktestEndToEndTest {
   }
 
   @Test
+  void theReportShowsTheFolds() throws java.io.IOException {
+    Phases.report(run);
+    String html = java.nio.file.Files.readString(java.nio.file.Path.of(run.layout().root(), "report", "index.html"));
+    assertTrue(html.contains("<h2>Rolling-origin backtest</h2>"), "a backtest section");
+  }
+
+  @Test
   void theModelBeatsTheSeasonalNaiveOverTheFolds() {
     JsonNode overall = metrics.get("overall");
     double model = overall.get("model").get("mse_standardised").asDouble();

@@ -71,6 +71,14 @@ class SeriesPipelineEndToEndTest {
   }
 
   @Test
+  void theReportShowsTheQuantilesAndAFanPerKey() throws java.io.IOException {
+    String html = java.nio.file.Files.readString(Path.of(run.layout().root(), "report", "index.html"));
+    assertTrue(html.contains("<h2>Quantile forecast</h2>"), "a quantile table");
+    // loss curves, one step ahead, then a fan for each of the first three series
+    assertEquals(5, html.split("<img ", -1).length - 1, "images in the report");
+  }
+
+  @Test
   void everyRowIsAccountedFor() {
     JsonNode manifest = PartitionSink.manifest(run, Layout.SERIES);
     assertEquals(manifest.get("rows").get("in").asLong(), manifest.get("rows").get("accepted").asLong()
