@@ -22,8 +22,9 @@ import org.seqml.io.Json;
 
 /**
  * Per-key standardisation of forecasting windows: each key's mean and deviation of every feature,
- * fitted on its training windows only; a key with fewer than {@code minSteps} training values, or one
- * first seen at scoring, uses the statistics pooled over every training key. The target is scaled with
+ * fitted on the steps of its training windows only (each step once; the target is feature 0); a key
+ * with fewer than {@code minSteps} training steps, or one first seen at scoring, uses the statistics
+ * pooled over every training key. The target is scaled with
  * its feature's statistics, and scores are put back into the key's own units. Travels in the model
  * artifact as data.
  */
@@ -43,9 +44,21 @@ public record KeyScaling(int features, Map<String, double[][]> byKey, double[] p
    * every key for every key: a feature constant within a key (a static) would be centred to zero by its own.
    */
   public static KeyScaling fit(Dataset<Row> windows, int features, int minSteps, java.util.Set<Integer> pooled) {
-    Dataset<Row> values = windows.filter(col("split").equalTo(SlidingWindows.TRAIN))
-        .select(col("key"), functions.posexplode(col("features")).as(new String[] {"i", "v"}))
-        .select(col("key"), functions.pmod(col("i"), functions.lit(features)).as("f"), col("v").cast("double").as("v"));
+    Dataset<Row> train = windows.filter(col("split").equalTo(SlidingWindows.TRAIN));
+    // each training step once, whatever the number of windows it is in (so a key's statistics are those of its
+    // training rows, as the forecasting benchmarks standardise): a window's inputs are the steps
+    // end_pos - W + 1 .. end_pos, its known targets (of feature 0) the steps after
+    Column firstStep = col("end_pos").minus(functions.size(col("features")).divide(features).cast("long")).plus(1);
+    Dataset<Row> inputs = train.select(col("key"), firstStep.as("_first"),
+            functions.posexplode(col("features")).as(new String[] {"i", "v"}))
+        .select(col("key"), col("_first").plus(functions.floor(col("i").divide(features))).as("step"),
+            functions.pmod(col("i"), functions.lit(features)).as("f"), col("v").cast("double").as("v"));
+    Dataset<Row> targets = train.select(col("key"), col("end_pos"),
+            functions.posexplode(col("target")).as(new String[] {"k", "v"}))
+        .filter(functions.not(functions.isnan(col("v"))))
+        .select(col("key"), col("end_pos").plus(1).plus(col("k")).as("step"), functions.lit(0).as("f"),
+            col("v").cast("double").as("v"));
+    Dataset<Row> values = inputs.unionByName(targets).dropDuplicates("key", "step", "f");
     List<Row> perKey = values.groupBy("key", "f").agg(functions.count("v"), functions.sum("v"),
         functions.sum(col("v").multiply(col("v")))).collectAsList();
     Map<String, double[][]> sums = new TreeMap<>();
@@ -65,7 +78,7 @@ public record KeyScaling(int features, Map<String, double[][]> byKey, double[] p
     }
     Map<String, double[][]> byKey = new TreeMap<>();
     sums.forEach((key, s) -> {
-      if (s[0][0] >= minSteps) { // training values of the key's first feature
+      if (s[0][0] >= minSteps) { // training steps of the key
         byKey.put(key, moments(s, features));
       }
     });
