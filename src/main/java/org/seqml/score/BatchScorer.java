@@ -41,9 +41,12 @@ public final class BatchScorer implements Serializable {
       .add("split", DataTypes.StringType, false)
       .add("model_id", DataTypes.StringType, false)
       // level ("0.1", "0.5", ...) to forecast; null without a quantile head
-      .add("quantiles", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), true);
+      .add("quantiles", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), true)
+      // the time of the step forecast; null when it is not in the data yet
+      .add("target_ts", DataTypes.TimestampType, true);
 
-  private static final String[] INPUT = {"key", "window_end_ts", "end_pos", "features", "target", "split"};
+  private static final String[] INPUT = {"key", "window_end_ts", "end_pos", "features", "target", "split",
+      "target_times"};
 
   private final Broadcast<byte[]> model;
   private final Scaler scaler;
@@ -146,16 +149,16 @@ public final class BatchScorer implements Serializable {
    * the end time in microseconds, as Spark keeps timestamps.
    */
   private record Window(UTF8String key, long endMicros, long endPos, float[] features, float[] target,
-      UTF8String split) {
+      UTF8String split, long[] targetTimes) {
     static Window of(InternalRow r) {
-      for (int i = 0; i < 6; i++) {
+      for (int i = 0; i < INPUT.length; i++) {
         if (r.isNullAt(i)) { // a windows table read from Parquet has nullable columns
           throw new IllegalArgumentException("window " + (r.isNullAt(0) ? "?" : r.getUTF8String(0)) + "/"
               + (r.isNullAt(2) ? "?" : r.getLong(2)) + " has no " + INPUT[i]);
         }
       }
       return new Window(r.getUTF8String(0).clone(), r.getLong(1), r.getLong(2), r.getArray(3).toFloatArray(),
-          r.getArray(4).toFloatArray(), r.getUTF8String(5).clone());
+          r.getArray(4).toFloatArray(), r.getUTF8String(5).clone(), r.getArray(6).toLongArray());
     }
   }
 
@@ -184,7 +187,8 @@ public final class BatchScorer implements Serializable {
               org.apache.spark.sql.catalyst.expressions.UnsafeArrayData.fromPrimitiveArray(values));
         }
         out.add(new GenericInternalRow(new Object[] {w.key(), w.endMicros(), w.endPos(), k + 1, prediction,
-            Float.isNaN(actual) ? null : (double) actual, w.split(), id, quantiles}));
+            Float.isNaN(actual) ? null : (double) actual, w.split(), id, quantiles,
+            k < w.targetTimes().length ? w.targetTimes()[k] : null}));
       }
     }
     return out;

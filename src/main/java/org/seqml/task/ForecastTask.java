@@ -130,7 +130,8 @@ final class ForecastTask implements Task {
       if (keyScaling != null) { // back into each key's own units
         scored = keyScaling.invert(scored, "key", set.targetIndex());
       }
-      Dataset<Row> scores = scored.withColumnRenamed("key", set.keyName());
+      Dataset<Row> scores = scored.withColumnRenamed("key", set.keyName())
+          .withColumn("target", org.apache.spark.sql.functions.lit(set.features().get(set.targetIndex())));
       long written = PartitionSink.write(run, Layout.SCORES, scores, set.source().rows(), artifact.modelId(), null);
       LOG.info("score ds={} rows={} model={} ({}s)", run.ds(), written, artifact.modelId(), Elapsed.seconds(t0));
       return written;
@@ -157,12 +158,13 @@ final class ForecastTask implements Task {
   @Override
   public StructType reads() {
     return Schemas.select(SlidingWindows.SCHEMA, "key", "window_end_ts", "end_pos", "features", "target", "n_known",
-        "split");
+        "split", "target_times");
   }
 
   @Override
   public List<Stage> stages(String keyName) {
-    return List.of(new Stage("score", Layout.SCORES, rename(BatchScorer.SCHEMA, "key", keyName)));
+    return List.of(new Stage("score", Layout.SCORES, rename(BatchScorer.SCHEMA, "key", keyName)
+        .add("target", org.apache.spark.sql.types.DataTypes.StringType, false)));
   }
 
   static StructType rename(StructType schema, String from, String to) {

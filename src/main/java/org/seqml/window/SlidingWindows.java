@@ -48,7 +48,9 @@ public final class SlidingWindows {
       .add("n_known", DataTypes.IntegerType, false)
       // time of the last known target (window_end_ts when none is known)
       .add("target_end_ts", DataTypes.TimestampType, false)
-      .add("split", DataTypes.StringType, false);
+      .add("split", DataTypes.StringType, false)
+      // the times of the n_known known targets
+      .add("target_times", DataTypes.createArrayType(DataTypes.TimestampType, false), false);
 
   public static final String TRAIN = "train";
   public static final String VALIDATION = "validation";
@@ -273,9 +275,13 @@ public final class SlidingWindows {
           // where the split looks from: the window's first row, or (by targets) its first target
           long from = !byTargets ? first : known > 0 ? times[(int) ((end + 1) % size)] : times[(int) (end % size)];
           int split = targetEnd < c1 ? 0 : from >= c1 && targetEnd < c2 ? 1 : from >= c2 ? 2 : 3;
+          long[] targetTimes = new long[known];
+          for (int i = 1; i <= known; i++) {
+            targetTimes[i - 1] = times[(int) ((end + i) % size)];
+          }
           return new GenericInternalRow(new Object[] {key, first, times[(int) (end % size)], end,
               UnsafeArrayData.fromPrimitiveArray(features), UnsafeArrayData.fromPrimitiveArray(target), known,
-              targetEnd, SPLITS[split]});
+              targetEnd, SPLITS[split], UnsafeArrayData.fromPrimitiveArray(targetTimes)});
         }
       };
     }

@@ -33,7 +33,8 @@ class LevelForecastEvaluatorTest {
     for (int i = 0; i < 40; i++) {
       List<Float> x = List.of((float) rng.nextGaussian(), (float) rng.nextGaussian(), (float) rng.nextGaussian(),
           (float) rng.nextGaussian());
-      rows.add(RowFactory.create("a", ts, ts, (long) i, x, List.of(x.get(3), x.get(3)), 2, ts, "train"));
+      rows.add(RowFactory.create("a", ts, ts, (long) i, x, List.of(x.get(3), x.get(3)), 2, ts, "train",
+          List.of(ts, ts)));
     }
     Dataset<Row> windows = spark.createDataFrame(rows, SlidingWindows.SCHEMA);
     StructType schema = new StructType().add("key", DataTypes.StringType).add("end_pos", DataTypes.LongType)
@@ -83,8 +84,9 @@ class LevelForecastEvaluatorTest {
     KeyScaling scaling = new KeyScaling(1, Map.of(), new double[] {0}, new double[] {1});
     Timestamp ts = new Timestamp(0);
     Dataset<Row> windows = spark.createDataFrame(List.of(
-        RowFactory.create("a", ts, ts, 1L, List.of(0f, 1f), List.of(1f), 1, ts, "train"),
-        RowFactory.create("a", ts, ts, 7L, List.of(1f, 2f), List.of(3f), 1, ts, "test")), SlidingWindows.SCHEMA);
+        RowFactory.create("a", ts, ts, 1L, List.of(0f, 1f), List.of(1f), 1, ts, "train", List.of(ts)),
+        RowFactory.create("a", ts, ts, 7L, List.of(1f, 2f), List.of(3f), 1, ts, "test", List.of(ts))),
+        SlidingWindows.SCHEMA);
     StructType schema = new StructType().add("key", DataTypes.StringType).add("end_pos", DataTypes.LongType)
         .add("horizon_step", DataTypes.IntegerType).add("prediction", DataTypes.DoubleType)
         .add("actual", DataTypes.DoubleType).add("split", DataTypes.StringType);

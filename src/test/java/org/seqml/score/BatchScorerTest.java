@@ -53,7 +53,11 @@ class BatchScorerTest {
     }
     Timestamp start = new Timestamp(1_700_000_000_000L + end * 1000);
     Timestamp last = new Timestamp(start.getTime() + 5000);
-    return RowFactory.create(key, start, last, end, box(x), box(y), known, last, known == H ? "test" : "gap");
+    List<Timestamp> times = new ArrayList<>();
+    for (int k = 0; k < known; k++) {
+      times.add(new Timestamp(last.getTime() + 1000L * (k + 1)));
+    }
+    return RowFactory.create(key, start, last, end, box(x), box(y), known, last, known == H ? "test" : "gap", times);
   }
 
   private static List<Float> box(float[] values) {
@@ -101,6 +105,11 @@ class BatchScorerTest {
           }
           assertEquals(w.getString(8), s.getString(6));
           assertEquals("model-7", s.getString(7));
+          if (Float.isNaN(actual)) {
+            assertNull(s.get(9), "an unknown target has no time yet");
+          } else {
+            assertEquals(w.getList(9).get(k), s.getTimestamp(9), "target_ts");
+          }
         }
       }
       assertTrue(got.stream().anyMatch(r -> r.isNullAt(5)));

@@ -139,7 +139,7 @@ class ReferenceArtifactTest {
       w.get("features").forEach(v -> x.add((float) v.asDouble()));
       long end = w.get("end_pos").asLong();
       Timestamp ts = new Timestamp(1_700_000_000_000L + end * 1000);
-      rows.add(RowFactory.create("REF", ts, ts, end, x, unknownTargets, 0, ts, "test"));
+      rows.add(RowFactory.create("REF", ts, ts, end, x, unknownTargets, 0, ts, "test", List.of()));
     }
     return rows;
   }

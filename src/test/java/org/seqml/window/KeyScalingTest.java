@@ -25,7 +25,8 @@ class KeyScalingTest {
       x.add(v);
     }
     Timestamp ts = new Timestamp(0);
-    return RowFactory.create(key, ts, ts, end, x, List.of(target), Float.isNaN(target) ? 0 : 1, ts, split);
+    return RowFactory.create(key, ts, ts, end, x, List.of(target), Float.isNaN(target) ? 0 : 1, ts, split,
+        Float.isNaN(target) ? List.of() : List.of(ts));
   }
 
   private static final float UNKNOWN = Float.NaN;

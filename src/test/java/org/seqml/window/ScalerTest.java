@@ -32,7 +32,7 @@ class ScalerTest {
         x[t * 2 + 1] = (float) (offset + 2 * (i - t));
       }
       float[] y = {(float) (offset + i % 7), (float) (offset - i % 5)};
-      rows.add(RowFactory.create("k", ts, ts, (long) i, x, y, 2, ts, split));
+      rows.add(RowFactory.create("k", ts, ts, (long) i, x, y, 2, ts, split, List.of(ts, ts)));
       if (split.equals("train")) {
         for (int t = 0; t < 3; t++) {
           sum0 += x[t * 2];

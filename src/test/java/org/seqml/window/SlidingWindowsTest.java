@@ -98,6 +98,11 @@ class SlidingWindowsTest {
         long from = byTargets ? Math.min(end + 1, last) : end - W + 1;
         String expected = last < 60 ? "train" : from >= 60 && last < 80 ? "validation" : from >= 80 ? "test" : "gap";
         assertEquals(expected, w.getString(8), "window ending at " + end + (byTargets ? " by targets" : ""));
+        List<Timestamp> targetTimes = new ArrayList<>();
+        for (long step = end + 1; step <= last; step++) {
+          targetTimes.add(new Timestamp(1_700_000_000_000L + step * 1000L));
+        }
+        assertEquals(targetTimes, w.getList(9), "the known targets' times");
       }
     }
   }
