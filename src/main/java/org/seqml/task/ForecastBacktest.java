@@ -151,26 +151,22 @@ final class ForecastBacktest {
     out.put("overall_is", "each metric's mean over the folds, weighted by the folds' test rows");
     out.set("overall", weightedMean(folds));
     if (folds.size() > 0 && folds.get(0).has("quantiles")) {
-      ObjectNode quantiles = out.putObject("quantiles");
-      for (String metric : List.of("pinball", "pinball_standardised", "interval")) {
-        double sum = 0;
-        double rows = 0;
-        for (JsonNode fold : folds) {
-          JsonNode value = metric.equals("interval") ? fold.at("/quantiles/interval/coverage")
-              : fold.at("/quantiles/" + metric);
-          if (value.isNumber()) {
-            sum += fold.get("rows").asDouble() * value.asDouble();
-            rows += fold.get("rows").asDouble();
-          }
-        }
-        if (rows > 0) {
-          quantiles.put(metric.equals("interval") ? "interval_coverage" : metric, sum / rows);
-        }
+      // the same weighted mean over each fold's quantile figures (pinball, pinball_standardised; the
+      // outer interval's coverage as interval_coverage)
+      ArrayNode quantiles = Json.MAPPER.createArrayNode();
+      for (JsonNode fold : folds) {
+        ObjectNode figures = fold.get("quantiles").deepCopy();
+        figures.put("interval_coverage", fold.at("/quantiles/interval/coverage").asDouble());
+        ObjectNode entry = quantiles.addObject();
+        entry.set("rows", fold.get("rows"));
+        entry.putObject("overall").set("model", figures);
       }
+      out.set("quantiles", weightedMean(quantiles).get("model"));
     }
     return out;
   }
 
+  /** Every numeric metric of every predictor in the folds' {@code overall}, averaged with the folds' rows as weights. */
   static ObjectNode weightedMean(ArrayNode folds) {
     Map<String, Map<String, double[]>> sums = new java.util.LinkedHashMap<>();
     for (JsonNode fold : folds) {

@@ -98,5 +98,7 @@ class SeriesBacktestEndToEndTest {
     JsonNode overall = metrics.get("overall");
     double model = overall.get("model").get("mse_standardised").asDouble();
     assertTrue(model < overall.get("seasonal_naive").get("mse_standardised").asDouble(), overall.toString());
+    double coverage = metrics.get("quantiles").get("interval_coverage").asDouble();
+    assertTrue(coverage > 0.5 && coverage < 1, "the folds' 10-90 % interval covers " + coverage);
   }
 }
