@@ -81,6 +81,24 @@ class SeriesChecksTest {
   }
 
   @Test
+  void futureAndStaticColumnsAreCheckedLikeTheOtherValues() throws IOException {
+    Files.writeString(dir.resolve("load.csv"), String.join("\n",
+        "store,t,y,x,price,size,region",
+        "a,2024-01-01 00:00:00,1,20,9.5,3,north",
+        "a,2024-01-01 01:00:00,2,21,,3,north",          // missing_value: a future covariate
+        "a,2024-01-01 02:00:00,3,22,9.5,big,north",     // unparseable_number: a numeric static
+        "b,2024-01-01 00:00:00,4,19,Infinity,5,south",  // non_finite: a future covariate
+        "b,2024-01-01 01:00:00,5,18,8.0,5,") + "\n");  // a missing category is the empty one
+    IngestResult in = read(config("ingest.format=csv", "series.future-covariates=[price]", "series.static=[size]",
+        "series.static-categorical=[region]"));
+    assertEquals(5, in.inputCount());
+    assertEquals(in.inputCount(), in.accepted().count() + in.rejects().count());
+    assertEquals(Map.of("missing_value", 1L, "non_finite", 1L, "unparseable_number", 1L), reasons(in));
+    assertEquals(List.of("", "north"), in.accepted().select("region").distinct().orderBy("region").collectAsList()
+        .stream().map(r -> r.getString(0)).toList());
+  }
+
+  @Test
   void aMissingRoleColumnStopsBeforeWorkNamingIt() throws IOException {
     Files.writeString(dir.resolve("load.csv"), "store,t,y\na,2024-01-01,1\n");
     InputError e = assertThrows(InputError.class, () -> read(config("ingest.format=csv")));
