@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The whole resolved configuration of one run: immutable, validated, with a stable hash. A domain's or
@@ -203,10 +204,60 @@ public record SeqmlConfig(
     }
   }
 
-  /** An optional convolution over positions before the family's layers (filters 0 = none). */
-  public record Conv(int filters, int kernel) implements Serializable {
+  /**
+   * Convolution blocks over positions, bottom first: each a 1-D convolution (filters, kernel, dilation), an
+   * optional normalisation, an activation, dropout and a max-pool. The whole network of the cnn family; a
+   * front end before the layers of the others. No filters = no blocks. Kernel, dilation and pool hold one
+   * value for every block or one per block.
+   */
+  public record Conv(List<Integer> filters, List<Integer> kernel, List<Integer> dilation, List<Integer> pool,
+      String norm, String activation, double dropout) implements Serializable {
+    /** One block of {@code filters} (0 = none), no normalisation, pooling or dropout. */
+    public Conv(int filters, int kernel) {
+      this(filters == 0 ? List.of() : List.of(filters), List.of(kernel), List.of(1), List.of(1), "none",
+          "leakyrelu", 0.0);
+    }
+
     public boolean enabled() {
-      return filters > 0;
+      return !filters.isEmpty();
+    }
+
+    public int blocks() {
+      return filters.size();
+    }
+
+    public int kernel(int block) {
+      return perBlock(kernel, block);
+    }
+
+    public int dilation(int block) {
+      return perBlock(dilation, block);
+    }
+
+    public int pool(int block) {
+      return perBlock(pool, block);
+    }
+
+    /** Whether any block max-pools, so later layers see fewer positions than the input has. */
+    public boolean pools() {
+      for (int b = 0; b < blocks(); b++) {
+        if (pool(b) > 1) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Positions left of {@code length} after every block's max-pool (each keeps whole pools only). */
+    public int length(int length) {
+      for (int b = 0; b < blocks(); b++) {
+        length /= pool(b);
+      }
+      return length;
+    }
+
+    private static int perBlock(List<Integer> values, int block) {
+      return values.size() == 1 ? values.get(0) : values.get(block);
     }
   }
 
@@ -251,10 +302,54 @@ public record SeqmlConfig(
       String master, String appName, int shufflePartitions, Map<String, String> conf) implements Serializable {}
 
   /** The network families model.family names (built by the model package). */
-  public static final List<String> MODEL_FAMILIES = List.of("lstm", "bilstm", "transformer");
+  public static final List<String> MODEL_FAMILIES = List.of("lstm", "bilstm", "transformer", "cnn");
 
   static final Set<String> FEATURE_COLUMNS = Set.of("ret", "spread", "imbalance", "volume");
   static final Set<String> SPLITS = Set.of("train", "validation", "test");
+
+  private static Conv conv(Settings s, Window window) {
+    List<Integer> filters = s.intOrList("model.conv.filters");
+    if (filters.equals(List.of(0))) {
+      filters = List.of();
+    }
+    if (filters.stream().anyMatch(f -> f < 1 || f > 4096)) {
+      throw s.error("model.conv.filters", "must be filters per block, each in 1..4096 (0 or [] = no convolution)");
+    }
+    int blocks = filters.size();
+    Conv conv = new Conv(filters,
+        perBlock(s, "model.conv.kernel", blocks, v -> v >= 1 && v <= 255 && v % 2 == 1, "odd, in 1..255"),
+        perBlock(s, "model.conv.dilation", blocks, v -> v >= 1 && v <= 64, "in 1..64"),
+        perBlock(s, "model.conv.pool", blocks, v -> v >= 1 && v <= 64, "in 1..64 (1 = no pooling)"),
+        s.oneOf("model.conv.norm", Set.of("none", "batch", "layer")),
+        s.oneOf("model.conv.activation", Set.of("relu", "leakyrelu", "elu", "gelu", "tanh")),
+        s.doubleValue("model.conv.dropout", v -> v >= 0 && v < 1, "must be in [0, 1)"));
+    String family = s.string("model.family");
+    if (family.equals("cnn") && !conv.enabled()) {
+      throw s.error("model.conv.filters", "must name at least one block for model.family = cnn, e.g. [64, 64]");
+    }
+    if (conv.enabled() && conv.length(window.size()) < 1) {
+      throw s.error("model.conv.pool", "leaves no position of window.size " + window.size() + " after pooling");
+    }
+    String pooling = s.string("model.pooling");
+    if (conv.pools() && pooling.equals("last")) {
+      throw s.error("model.conv.pool", "must be 1 with model.pooling = last: it finds the last real position by the "
+          + "input's own mask, which pooling shortens (use mean, max or flatten)");
+    }
+    return conv;
+  }
+
+  /** One value for every block, or one per block. */
+  private static List<Integer> perBlock(Settings s, String key, int blocks, Predicate<Integer> valid,
+      String requirement) {
+    List<Integer> values = s.intOrList(key);
+    if (values.isEmpty() || values.stream().anyMatch(v -> !valid.test(v))) {
+      throw s.error(key, "must be one value or one per block, each " + requirement);
+    }
+    if (values.size() != 1 && values.size() != blocks) {
+      throw s.error(key, "must be one value or one per block of model.conv.filters (" + blocks + ")");
+    }
+    return values;
+  }
 
   private static Transformer transformer(Settings s) {
     int model = s.intValue("model.transformer.d-model", v -> v >= 2 && v <= 4096, "must be in 2..4096");
@@ -356,9 +451,8 @@ public record SeqmlConfig(
             s.doubleValue("model.gradient-clip", v -> v >= 0, "must be >= 0"),
             s.longValue("model.seed", v -> true, ""),
             transformer(s),
-            s.oneOf("model.pooling", Set.of("auto", "last", "mean", "max")),
-            new Conv(s.intValue("model.conv.filters", v -> v >= 0 && v <= 4096, "must be in 0..4096 (0 = no convolution)"),
-                s.intValue("model.conv.kernel", v -> v >= 1 && v <= 255 && v % 2 == 1, "must be odd, in 1..255")),
+            s.oneOf("model.pooling", Set.of("auto", "last", "mean", "max", "flatten")),
+            conv(s, window),
             s.oneOf("model.lstm-kernel", Set.of("fused", "dl4j")));
 
     Train train =

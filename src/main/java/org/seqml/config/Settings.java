@@ -107,6 +107,14 @@ final class Settings {
     }
   }
 
+  /** A single integer or a list of them (a single value as a list of one). */
+  List<Integer> intOrList(String key) {
+    if (config.hasPath(key) && config.getValue(key).valueType() == com.typesafe.config.ConfigValueType.NUMBER) {
+      return List.of(intValue(key, v -> true, ""));
+    }
+    return intList(key);
+  }
+
   List<Double> doubleList(String key) {
     try {
       return List.copyOf(config.getDoubleList(key));

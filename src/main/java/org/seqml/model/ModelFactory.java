@@ -3,14 +3,12 @@ package org.seqml.model;
 import java.util.List;
 import org.deeplearning4j.nn.api.OptimizationAlgorithm;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
-import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -32,13 +30,14 @@ import org.seqml.config.SeqmlConfig;
  * "in" (and its mask) and one output "out", so training, checkpoints and scoring have one path.
  *
  * <ul>
+ *   <li>cnn: model.conv's blocks alone ({@link ConvBlocks}); with another family they are its front end.
  *   <li>lstm: stacked LSTM layers; bilstm: each layer run forwards and over the reversed real steps
  *       (outputs concatenated).
  *   <li>transformer: a projection of each position to d-model plus sinusoidal positions, then N
  *       {@link TransformerBlock}s (multi-head self-attention, residual, layer norm, feed-forward).
  * </ul>
  *
- * Then a pooling (the last real time step, or the mean over real time steps), an optional dense
+ * Then a pooling (the last real time step, the mean or max over real ones, or every position flattened), an optional dense
  * layer, and the task head: H linear outputs on mean squared error (forecast) or a softmax over
  * classes on cross-entropy (next event/token, sequence class). Padded positions never reach real
  * ones: the input mask reaches the attention and the pooling, bilstm reverses only the real steps,
@@ -62,11 +61,17 @@ public final class ModelFactory {
   }
 
   /** How the sequence of top-layer outputs becomes one vector. */
-  public enum Pooling { LAST, MEAN, MAX;
+  public enum Pooling { LAST, MEAN, MAX, FLATTEN;
 
-    /** model.pooling, with auto resolved to {@code whenAuto}. */
-    public static Pooling of(String setting, Pooling whenAuto) {
-      return setting.equals("auto") ? whenAuto : valueOf(setting.toUpperCase(java.util.Locale.ROOT));
+    /**
+     * model.pooling, with auto resolved to {@code whenAuto}; flatten for the cnn family, and in place of
+     * last when the convolution blocks pool (last reads the input's own mask, which pooling shortens).
+     */
+    public static Pooling of(SeqmlConfig.Model m, Pooling whenAuto) {
+      if (!m.pooling().equals("auto")) {
+        return valueOf(m.pooling().toUpperCase(java.util.Locale.ROOT));
+      }
+      return m.family().equals("cnn") || (whenAuto == LAST && m.conv().pools()) ? FLATTEN : whenAuto;
     }
   }
 
@@ -83,14 +88,14 @@ public final class ModelFactory {
    */
   public static ComputationGraph forecaster(SeqmlConfig.Model m, int features, int windowSize, int horizon,
       double[] levels) {
-    return build(m, Input.vectors(features), windowSize, Pooling.of(m.pooling(), Pooling.LAST),
+    return build(m, Input.vectors(features), windowSize, Pooling.of(m, Pooling.LAST),
         horizon * Math.max(1, levels.length), false, levels.length == 0 ? null : new PinballLoss(levels),
         new Adam(m.learningRate()), DataType.FLOAT);
   }
 
   /** The next-event network (after DeepLog, Du et al., CCS 2017): a history of event ids to a softmax. */
   public static ComputationGraph nextEvent(SeqmlConfig.Model m, int classes, int history) {
-    return build(m, Input.tokens(classes), history, Pooling.of(m.pooling(), Pooling.LAST), classes, true);
+    return build(m, Input.tokens(classes), history, Pooling.of(m, Pooling.LAST), classes, true);
   }
 
   /** A sequence to one of {@code classes} (padded positions masked). */
@@ -125,16 +130,10 @@ public final class ModelFactory {
       width = m.embedding();
     }
     if (m.conv().enabled()) {
-      // Zero the padded positions first: a window centred near the end of a short example reaches
-      // into its padding. The second mask zeroes what the bias and activation put back there.
-      g.addLayer("conv-in", new MaskLayer(), top);
-      g.addLayer("conv", new Convolution1DLayer.Builder().nIn(width).nOut(m.conv().filters())
-          .kernelSize(m.conv().kernel()).convolutionMode(ConvolutionMode.Same).rnnDataFormat(RNNFormat.NCW)
-          // leaky: with ReLU the CI-sized bio run sat at loss ln 2 for all 8 epochs (dead filters)
-          .activation(Activation.LEAKYRELU).build(), "conv-in");
-      g.addLayer("conv-out", new MaskLayer(), "conv");
-      top = "conv-out";
-      width = m.conv().filters();
+      ConvBlocks.Top conv = ConvBlocks.add(g, m.conv(), top, width, length);
+      top = conv.name();
+      width = conv.width();
+      length = conv.length();
     }
     switch (m.family()) {
       case "lstm", "bilstm" -> {
@@ -150,9 +149,11 @@ public final class ModelFactory {
             // Not DL4J's Bidirectional wrapper: it reverses padding into the front of the backward
             // pass, so padded positions change the output. ReverseTimeSeriesVertex reverses only
             // each example's real steps.
-            g.addVertex("reverse" + i, new ReverseTimeSeriesVertex(INPUT), top);
+            // After a pool the input's mask no longer fits the positions: whole windows are reversed.
+            String mask = m.conv().pools() ? null : INPUT;
+            g.addVertex("reverse" + i, new ReverseTimeSeriesVertex(mask), top);
             g.addLayer("back" + i, m.fusedLstm() ? FusedLstm.of(lstm.build()) : lstm.build(), "reverse" + i);
-            g.addVertex("unreverse" + i, new ReverseTimeSeriesVertex(INPUT), "back" + i);
+            g.addVertex("unreverse" + i, new ReverseTimeSeriesVertex(mask), "back" + i);
             g.addVertex("both" + i, new MergeVertex(), "rnn" + i, "unreverse" + i);
             top = "both" + i;
             width = 2 * hidden.get(i);
@@ -175,9 +176,18 @@ public final class ModelFactory {
         }
         width = t.model();
       }
+      case "cnn" -> {
+        if (!m.conv().enabled()) {
+          throw new IllegalArgumentException("model.family cnn needs model.conv.filters");
+        }
+      }
       default -> throw new IllegalArgumentException("model.family " + m.family() + " is not one of " + FAMILIES);
     }
-    if (pooling == Pooling.LAST) {
+    if (pooling == Pooling.FLATTEN) {
+      g.addLayer("pool-in", new MaskLayer(), top); // padded positions zero, so their weights see nothing
+      g.addVertex("pool", new PreprocessorVertex(new FlattenPositions(width, length)), "pool-in");
+      width *= length;
+    } else if (pooling == Pooling.LAST) {
       g.addVertex("pool", new LastTimeStepVertex(INPUT), top); // the last unmasked step of each example
     } else {
       g.addLayer("pool", new GlobalPoolingLayer.Builder(pooling == Pooling.MAX ? PoolingType.MAX : PoolingType.AVG)

@@ -68,7 +68,7 @@ abstract class TokenTask implements Task {
     context.set("classes", Json.MAPPER.valueToTree(classes));
     ParameterAveragingTrainer.Result result = ParameterAveragingTrainer.train(
         ModelFactory.classifier(config.model(), input(tokens, vocabulary), length, tensors.outputs(),
-            ModelFactory.Pooling.of(config.model().pooling(),
+            ModelFactory.Pooling.of(config.model(),
                 nextToken() ? ModelFactory.Pooling.LAST : ModelFactory.Pooling.MAX)),
         train.select("segment", "label"),
         set.windows().filter(col("split").equalTo(SlidingWindows.VALIDATION)).select("segment", "label"),

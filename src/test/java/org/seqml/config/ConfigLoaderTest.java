@@ -79,6 +79,34 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void convolutionBlocksTakeOneValueOrOnePerBlock() {
+    SeqmlConfig.Conv one = loader.load(null, null, List.of("model.conv.filters=32", "model.conv.kernel=9")).model()
+        .conv();
+    assertEquals(List.of(32), one.filters());
+    assertEquals(9, one.kernel(0));
+    SeqmlConfig.Conv blocks = loader.load(null, null, List.of("model.family=cnn", "model.conv.filters=[64,32]",
+        "model.conv.kernel=[15,5]", "model.conv.pool=2", "model.conv.norm=batch")).model().conv();
+    assertEquals(5, blocks.kernel(1));
+    assertEquals(2, blocks.pool(1));
+    assertEquals(8, blocks.length(32));
+    assertTrue(!loader.load(null, null, List.of()).model().conv().enabled(), "filters 0 = no blocks");
+    ConfigError cnn = assertThrows(ConfigError.class, () -> loader.load(null, null, List.of("model.family=cnn")));
+    assertTrue(cnn.getMessage().startsWith("model.conv.filters must name at least one block"), cnn.getMessage());
+    ConfigError count = assertThrows(ConfigError.class, () -> loader.load(null, null,
+        List.of("model.conv.filters=[8,8]", "model.conv.kernel=[3,5,7]")));
+    assertTrue(count.getMessage().startsWith("model.conv.kernel must be one value or one per block"), count.getMessage());
+    ConfigError even = assertThrows(ConfigError.class, () -> loader.load(null, null,
+        List.of("model.conv.filters=8", "model.conv.kernel=4")));
+    assertTrue(even.getMessage().contains("odd"), even.getMessage());
+    ConfigError last = assertThrows(ConfigError.class, () -> loader.load(null, null,
+        List.of("model.conv.filters=8", "model.conv.pool=2", "model.pooling=last")));
+    assertTrue(last.getMessage().startsWith("model.conv.pool must be 1 with model.pooling = last"), last.getMessage());
+    ConfigError gone = assertThrows(ConfigError.class, () -> loader.load(null, null,
+        List.of("window.size=8", "model.conv.filters=[8,8]", "model.conv.pool=4")));
+    assertTrue(gone.getMessage().contains("leaves no position"), gone.getMessage());
+  }
+
+  @Test
   void unknownPipelineListsWhereItLooked() {
     ConfigError e = assertThrows(ConfigError.class, () -> loader.load("nope", null, List.of()));
     assertTrue(e.getMessage().contains("unknown pipeline 'nope'"), e.getMessage());

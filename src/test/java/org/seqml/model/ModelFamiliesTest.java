@@ -26,8 +26,19 @@ class ModelFamiliesTest {
         new SeqmlConfig.Transformer(2, 2, 8, 16, "fused"), "auto", new SeqmlConfig.Conv(0, 9), "fused");
   }
 
-  /** The family behind a 1-D convolution front end ("conv+lstm" etc. in the parameterised tests). */
+  /**
+   * The family behind a 1-D convolution front end ("conv+lstm" etc. in the parameterised tests), or the cnn
+   * family: "cnn" (two blocks, the second dilated), "cnn-batch" / "cnn-layer" (normalised), "cnn-pool" (both
+   * blocks max-pool), "pool+bilstm" (DanQ: a pooling block before a bidirectional LSTM).
+   */
   static SeqmlConfig.Model modelFor(String spec) {
+    if (spec.startsWith("cnn") || spec.startsWith("pool+")) {
+      SeqmlConfig.Model m = model(spec.startsWith("pool+") ? spec.substring(5) : "cnn");
+      boolean pool = spec.contains("pool");
+      String norm = spec.endsWith("-batch") ? "batch" : spec.endsWith("-layer") ? "layer" : "none";
+      return withConv(m, new SeqmlConfig.Conv(List.of(6, 5), List.of(3), List.of(1, 2),
+          pool ? List.of(2) : List.of(1), norm, spec.equals("cnn-grad") ? "tanh" : "leakyrelu", 0.0));
+    }
     boolean conv = spec.startsWith("conv+");
     SeqmlConfig.Model m = model(conv ? spec.substring(5) : spec);
     return conv ? new SeqmlConfig.Model(m.family(), m.embedding(), m.hidden(), m.dense(), m.dropout(),
@@ -35,8 +46,20 @@ class ModelFamiliesTest {
         new SeqmlConfig.Conv(6, 3), m.lstmKernel()) : m;
   }
 
+  static SeqmlConfig.Model withConv(SeqmlConfig.Model m, SeqmlConfig.Conv conv) {
+    return new SeqmlConfig.Model(m.family(), m.embedding(), m.hidden(), m.dense(), m.dropout(), m.learningRate(),
+        m.l2(), m.gradientClip(), m.seed(), m.transformer(), m.pooling(), conv, m.lstmKernel());
+  }
+
+  /** The poolings a spec can take: last reads the input's own mask, which a pooling block shortens. */
+  static List<ModelFactory.Pooling> poolings(String spec) {
+    return java.util.Arrays.stream(ModelFactory.Pooling.values())
+        .filter(p -> !(p == ModelFactory.Pooling.LAST && modelFor(spec).conv().pools())).toList();
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"lstm", "bilstm", "transformer", "conv+lstm", "conv+transformer"})
+  @ValueSource(strings = {"lstm", "bilstm", "transformer", "conv+lstm", "conv+transformer", "cnn", "cnn-pool",
+      "cnn-batch", "cnn-layer", "pool+bilstm", "pool+transformer"})
   void everyTaskHeadHasItsShape(String family) {
     INDArray vectors = Nd4j.rand(DataType.FLOAT, 5, 3, 10);
     assertArrayEquals(new long[] {5, 4}, Networks.output(ModelFactory.forecaster(modelFor(family), 3, 10, 4), vectors,
@@ -45,7 +68,7 @@ class ModelFamiliesTest {
     INDArray next = Networks.output(ModelFactory.nextEvent(modelFor(family), 20, 10), tokens, null);
     assertArrayEquals(new long[] {5, 20}, next.shape(), "next event/token: a softmax over the vocabulary");
     assertEquals(5.0, next.sumNumber().doubleValue(), 1e-4);
-    for (ModelFactory.Pooling pooling : ModelFactory.Pooling.values()) {
+    for (ModelFactory.Pooling pooling : poolings(family)) {
       INDArray cls = Networks.output(ModelFactory.classifier(modelFor(family), ModelFactory.Input.vectors(6), 10, 3,
           pooling), Nd4j.rand(DataType.FLOAT, 5, 6, 10), Nd4j.ones(DataType.FLOAT, 5, 10));
       assertArrayEquals(new long[] {5, 3}, cls.shape(), "classes, " + pooling);
@@ -54,9 +77,10 @@ class ModelFamiliesTest {
 
   /** Whatever sits in padded positions, the outputs of real positions and of the model are unchanged. */
   @ParameterizedTest
-  @ValueSource(strings = {"lstm", "bilstm", "transformer", "conv+lstm", "conv+bilstm", "conv+transformer"})
+  @ValueSource(strings = {"lstm", "bilstm", "transformer", "conv+lstm", "conv+bilstm", "conv+transformer", "cnn",
+      "cnn-pool", "cnn-batch", "cnn-layer", "pool+lstm", "pool+transformer"})
   void paddingDoesNotChangeRealPositions(String family) {
-    for (ModelFactory.Pooling pooling : ModelFactory.Pooling.values()) {
+    for (ModelFactory.Pooling pooling : poolings(family)) {
       ComputationGraph net = ModelFactory.classifier(modelFor(family), ModelFactory.Input.vectors(4), 9, 2, pooling);
       INDArray mask = Nd4j.ones(DataType.FLOAT, 2, 9);
       mask.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 9))
@@ -108,6 +132,77 @@ class ModelFamiliesTest {
     assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
         .inputs(new INDArray[] {x}).labels(new INDArray[] {y}).inputMask(new INDArray[] {mask})
         .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8).print(GradientCheckUtil.PrintMode.FAILURES_ONLY)), "gradient check failed");
+  }
+
+  /** Analytic gradients of the convolution blocks (dilation, layer norm, max-pool) and the flatten pooling. */
+  @Test
+  void convolutionBlockGradientsAreRight() {
+    Nd4j.getRandom().setSeed(4);
+    DataType before = Nd4j.dataType();
+    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    try {
+      for (String norm : new String[] {"none", "layer"}) {
+        SeqmlConfig.Model m = modelFor("cnn-grad");
+        m = withConv(new SeqmlConfig.Model(m.family(), m.embedding(), m.hidden(), 0, 0, m.learningRate(), 0, 0,
+            m.seed(), m.transformer(), "auto", m.conv(), m.lstmKernel()), new SeqmlConfig.Conv(List.of(4, 3),
+            List.of(3), List.of(1, 2), List.of(2, 1), norm, "tanh", 0.0));
+        ComputationGraph net = ModelFactory.build(m, ModelFactory.Input.vectors(3), 8, ModelFactory.Pooling.FLATTEN,
+            2, true, new NoOp(), DataType.DOUBLE);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 3, 8);
+        INDArray mask = Nd4j.createFromArray(new double[][] {{1, 1, 1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1, 0, 0},
+            {1, 1, 1, 1, 0, 0, 0, 0}});
+        INDArray y = Nd4j.createFromArray(new double[][] {{1, 0}, {0, 1}, {1, 0}});
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+            .inputs(new INDArray[] {x}).labels(new INDArray[] {y}).inputMask(new INDArray[] {mask})
+            .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8).print(GradientCheckUtil.PrintMode.FAILURES_ONLY)),
+            "gradient check failed, norm " + norm);
+      }
+    } finally {
+      Nd4j.setDefaultDataTypes(before, before);
+    }
+  }
+
+  /**
+   * Position matters: class 1 when base 0 sits at offset 2 and base 1 at offset 8, class 0 when the same two
+   * bases sit at swapped offsets. A bag of motifs cannot tell them apart; cnn with flatten learns it, and
+   * training moves every parameter array (filters, norms, dense, head).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"cnn-batch", "cnn-layer"})
+  void cnnWithFlattenLearnsPositionsAndMovesEveryParameter(String spec) {
+    Nd4j.getRandom().setSeed(12);
+    ComputationGraph net = ModelFactory.build(modelFor(spec), ModelFactory.Input.vectors(4), 12,
+        ModelFactory.Pooling.FLATTEN, 2, true, new Adam(0.02), DataType.FLOAT);
+    int n = 64;
+    INDArray x = Nd4j.zeros(DataType.FLOAT, n, 4, 12);
+    INDArray y = Nd4j.zeros(DataType.FLOAT, n, 2);
+    java.util.Random r = new java.util.Random(5);
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < 12; t++) {
+        x.putScalar(new int[] {i, 2 + r.nextInt(2), t}, 1.0);
+      }
+      boolean positive = i % 2 == 0;
+      for (int[] at : new int[][] {{0, positive ? 2 : 8}, {1, positive ? 8 : 2}}) {
+        x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+            org.nd4j.linalg.indexing.NDArrayIndex.point(at[1])).assign(0);
+        x.putScalar(new int[] {i, at[0], at[1]}, 1.0);
+      }
+      y.putScalar(i, positive ? 1 : 0, 1.0);
+    }
+    DataSet data = new DataSet(x, y);
+    Map<String, INDArray> start = new java.util.HashMap<>();
+    net.paramTable().forEach((k, v) -> start.put(k, v.dup()));
+    double initial = net.score(data);
+    for (int i = 0; i < 150; i++) {
+      net.fit(data);
+    }
+    assertTrue(net.score(data) < 0.1 * initial, spec + ": loss " + initial + " -> " + net.score(data));
+    for (Map.Entry<String, INDArray> p : net.paramTable().entrySet()) {
+      if (p.getKey().endsWith("_mean") || p.getKey().endsWith("_var") || p.getKey().endsWith("_log10stdev")) {
+        continue; // batch norm's running statistics are not trained
+      }
+      assertTrue(!p.getValue().equalsWithEps(start.get(p.getKey()), 1e-7), spec + ": " + p.getKey() + " never moved");
+    }
   }
 
   /** A motif task: the convolution front end learns it, and training moves its filters. */
@@ -174,10 +269,10 @@ class ModelFamiliesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"lstm", "transformer", "conv+lstm"})
+  @ValueSource(strings = {"lstm", "transformer", "conv+lstm", "cnn-batch", "cnn-layer", "pool+bilstm"})
   void bytesRoundTripScoresIdentically(String family) {
     ComputationGraph net = ModelFactory.classifier(modelFor(family), ModelFactory.Input.tokens(11), 7, 3,
-        ModelFactory.Pooling.MEAN);
+        family.startsWith("cnn") ? ModelFactory.Pooling.FLATTEN : ModelFactory.Pooling.MEAN);
     INDArray tokens = Nd4j.createFromArray(new float[] {1, 2, 3, 4, 5, 0, 0, 9, 8, 7, 6, 5, 4, 3}).reshape(2, 1, 7);
     INDArray mask = Nd4j.createFromArray(new float[][] {{1, 1, 1, 1, 1, 0, 0}, {1, 1, 1, 1, 1, 1, 1}});
     INDArray expected = Networks.output(net, tokens, mask);
