@@ -7,10 +7,8 @@ import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.layers.util.MaskLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor;
 import org.nd4j.linalg.activations.Activation;
@@ -35,7 +33,7 @@ final class ConvBlocks {
     for (int b = 0; b < c.blocks(); b++) {
       String p = "conv" + (b == 0 ? "" : String.valueOf(b));
       int filters = c.filters().get(b);
-      g.addLayer(p + "-in", new MaskLayer(), top);
+      g.addLayer(p + "-in", new PositionMask(), top);
       Activation activation = activation(c.activation());
       g.addLayer(p, new Convolution1DLayer.Builder().nIn(width).nOut(filters).kernelSize(c.kernel(b))
           .dilation(c.dilation(b)).convolutionMode(ConvolutionMode.Same).rnnDataFormat(RNNFormat.NCW)
@@ -55,15 +53,17 @@ final class ConvBlocks {
         top = p + "-act";
       }
       if (c.dropout() > 0) {
-        g.addLayer(p + "-drop", new DropoutLayer.Builder(1.0 - c.dropout()).build(), top); // retain probability
+        // Not DL4J's DropoutLayer: with a sequence mask it multiplies [batch, C, T] by a [batch, T] column and fails.
+        g.addLayer(p + "-drop", new ActivationLayer.Builder().activation(Activation.IDENTITY)
+            .dropOut(1.0 - c.dropout()).build(), top); // DL4J takes the retain probability
         top = p + "-drop";
       }
-      g.addLayer(p + "-out", new MaskLayer(), top);
+      g.addLayer(p + "-out", new PositionMask(), top);
       top = p + "-out";
       if (c.pool(b) > 1) {
         g.addLayer(p + "-pool", new Subsampling1DLayer.Builder(SubsamplingLayer.PoolingType.MAX)
             .kernelSize(c.pool(b)).stride(c.pool(b)).convolutionMode(ConvolutionMode.Truncate).build(), top);
-        g.addLayer(p + "-pooled", new MaskLayer(), p + "-pool");
+        g.addLayer(p + "-pooled", new PositionMask(), p + "-pool");
         top = p + "-pooled";
         length /= c.pool(b);
       }

@@ -15,7 +15,6 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.util.MaskLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -184,7 +183,7 @@ public final class ModelFactory {
       default -> throw new IllegalArgumentException("model.family " + m.family() + " is not one of " + FAMILIES);
     }
     if (pooling == Pooling.FLATTEN) {
-      g.addLayer("pool-in", new MaskLayer(), top); // padded positions zero, so their weights see nothing
+      g.addLayer("pool-in", new PositionMask(), top); // padded positions zero, so their weights see nothing
       g.addVertex("pool", new PreprocessorVertex(new FlattenPositions(width, length)), "pool-in");
       width *= length;
     } else if (pooling == Pooling.LAST) {

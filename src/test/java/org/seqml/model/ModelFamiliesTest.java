@@ -37,7 +37,8 @@ class ModelFamiliesTest {
       boolean pool = spec.contains("pool");
       String norm = spec.endsWith("-batch") ? "batch" : spec.endsWith("-layer") ? "layer" : "none";
       return withConv(m, new SeqmlConfig.Conv(List.of(6, 5), List.of(3), List.of(1, 2),
-          pool ? List.of(2) : List.of(1), norm, spec.equals("cnn-grad") ? "tanh" : "leakyrelu", 0.0));
+          pool ? List.of(2) : List.of(1), norm, spec.equals("cnn-grad") ? "tanh" : "leakyrelu",
+          norm.equals("none") ? 0.0 : 0.1));
     }
     boolean conv = spec.startsWith("conv+");
     SeqmlConfig.Model m = model(conv ? spec.substring(5) : spec);
@@ -92,6 +93,15 @@ class ModelFamiliesTest {
       INDArray oa = Networks.output(net, a, mask);
       INDArray ob = Networks.output(net, b, mask);
       assertTrue(oa.equalsWithEps(ob, 1e-5), family + " " + pooling + ": output moved with padding content: " + oa + " vs " + ob);
+      INDArray alone = Networks.output(net, a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1)),
+          mask.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1)));
+      assertTrue(alone.equalsWithEps(oa.getRow(0, true), 1e-5), family + " " + pooling
+          + ": the padded example scores differently alone: " + alone + " vs " + oa.getRow(0, true));
+      INDArray c = a.dup();
+      c.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+          org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 5)).assign(Nd4j.rand(DataType.FLOAT, 4, 5).muli(3));
+      assertTrue(!Networks.output(net, c, mask).getRow(0).equalsWithEps(oa.getRow(0), 1e-6), family + " " + pooling
+          + ": the output ignores the real positions");
       if (family.equals("transformer")) {
         net.setLayerMaskArrays(new INDArray[] {mask}, null);
         Map<String, INDArray> fa = net.feedForward(new INDArray[] {a}, false, false);
@@ -189,7 +199,8 @@ class ModelFamiliesTest {
       }
       y.putScalar(i, positive ? 1 : 0, 1.0);
     }
-    DataSet data = new DataSet(x, y);
+    // With a mask, as every task trains (dropout once failed on masked sequences).
+    DataSet data = new DataSet(x, y, Nd4j.ones(DataType.FLOAT, n, 12), null);
     Map<String, INDArray> start = new java.util.HashMap<>();
     net.paramTable().forEach((k, v) -> start.put(k, v.dup()));
     double initial = net.score(data);
