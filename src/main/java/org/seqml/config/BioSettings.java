@@ -59,6 +59,7 @@ final class BioSettings {
         s.string("bio.positive-class"),
         s.longValue("bio.split-seed", v -> true, ""),
         new SeqmlConfig.BioLabels(from, files, headerRegex, table),
-        generator);
+        generator,
+        s.oneOf("bio.duplicate-ids", Set.of("keep-first", "reject", "number")));
   }
 }

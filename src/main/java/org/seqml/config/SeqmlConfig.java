@@ -32,6 +32,7 @@ public record SeqmlConfig(
     Bio bio,
     Series series,
     Detect detect,
+    Classify classify,
     Forecast forecast,
     Features features,
     Window window,
@@ -51,7 +52,9 @@ public record SeqmlConfig(
       String format,
       ZoneId timezone,
       String lobsterDate,
-      Generator generator) implements Serializable {}
+      Generator generator,
+      double rejectWarnShare,
+      double rejectFailShare) implements Serializable {}
 
   /** The built-in tick generator's parameters. */
   public record Generator(
@@ -78,7 +81,7 @@ public record SeqmlConfig(
   /** How sequence files become tokens, and where classes come from. */
   public record Bio(String format, String alphabet, String tokens, int k, int maxVocabulary, String encoding,
       boolean reverseComplement, int maxLength, String positiveClass, long splitSeed, BioLabels labels,
-      BioGenerator generator) implements Serializable {}
+      BioGenerator generator, String duplicateIds) implements Serializable {}
 
   /**
    * A keyed time-series table's column roles: key columns (none = one series), time (empty = row order),
@@ -156,6 +159,16 @@ public record SeqmlConfig(
   /** Next-event anomaly detection. */
   public record Detect(int topG, boolean endToken, String rule,
       double targetFpr) implements Serializable {}
+
+  /**
+   * Sequence classification's evaluation: the rule a binary decision threshold is fitted by on the
+   * validation scores (mcc, youden or none), reported beside the argmax decision.
+   */
+  public record Classify(String threshold) implements Serializable {
+    public boolean fitsThreshold() {
+      return !threshold.equals("none");
+    }
+  }
 
   /** Per-key features computed from ingested records. */
   public record Features(Duration bar, List<String> columns, double returnScale) implements Serializable {
@@ -398,7 +411,9 @@ public record SeqmlConfig(
     String format = ticks ? s.oneOf("ingest.format", Set.of("csv", "parquet"))
         : series && source.equals("files") ? s.oneOf("ingest.format", Set.of("parquet", "csv", "json", "orc")) : null;
     Ingest ingest = new Ingest(domain, source, path, format,
-        zone, ticks ? TicksSettings.lobsterDate(s) : null, ticks ? TicksSettings.generator(s) : null);
+        zone, ticks ? TicksSettings.lobsterDate(s) : null, ticks ? TicksSettings.generator(s) : null,
+        s.doubleValue("ingest.reject-warn-share", v -> v > 0 && v <= 1, "must be in (0, 1]"),
+        s.doubleValue("ingest.reject-fail-share", v -> v > 0 && v <= 1, "must be in (0, 1] (1 = never fail)"));
     Features features = ticks ? TicksSettings.features(s) : null;
     Logs logs = domain.equals("logs") ? LogsSettings.parse(s) : null;
     Bio bio = domain.equals("bio") ? BioSettings.parse(s) : null;
@@ -498,7 +513,8 @@ public record SeqmlConfig(
 
     String json = resolved.root().render(ConfigRenderOptions.concise().setFormatted(true));
     return new SeqmlConfig(
-        pipeline, task, outputDir, ingest, logs, bio, seriesSettings, detect, forecast, features, window,
+        pipeline, task, outputDir, ingest, logs, bio, seriesSettings, detect,
+        new Classify(s.oneOf("classify.threshold", Set.of("mcc", "youden", "none"))), forecast, features, window,
         new Split(trainFraction, validation, s.oneOf("split.by", Set.of("window", "targets"))),
         model, train, score, spark, json,
         // resuming does not change what a run produces: train.resume is not part of the hash

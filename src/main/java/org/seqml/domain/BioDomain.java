@@ -63,7 +63,7 @@ final class BioDomain implements Domain {
       effective = new SeqmlConfig.Bio("fasta", "dna", bio.tokens(), bio.k(), bio.maxVocabulary(), bio.encoding(),
           bio.reverseComplement(), bio.maxLength(), bio.positiveClass(), bio.splitSeed(),
           new SeqmlConfig.BioLabels(classify ? "header" : "none", List.of(), "label=(?<label>[A-Za-z0-9_.-]+)", ""),
-          bio.generator());
+          bio.generator(), bio.duplicateIds());
     } else {
       files = InputFiles.list(config.ingest().path(), run.hadoop());
     }

@@ -14,6 +14,8 @@ import org.seqml.run.RunContext;
  * per reason), written after both tables, so that either table is complete only when both are.
  */
 final class IngestOutputs {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IngestOutputs.class);
+
   private IngestOutputs() {}
 
   /** Writes the manifests of {@code table} ({@code written} rows) and of the rejects. */
@@ -26,6 +28,20 @@ final class IngestOutputs {
         .collectAsList()) {
       byReason.put(r.getString(0), r.getLong(1));
     }
+    RejectShares.Found shares = RejectShares.of(PartitionSink.readWritten(run, Layout.REJECTS),
+        PartitionSink.readWritten(run, table), counts, run.config().ingest().rejectWarnShare(),
+        run.config().ingest().rejectFailShare());
+    if (!shares.warnings().isEmpty()) {
+      var warnings = reasons.putArray("warnings");
+      shares.warnings().forEach(w -> {
+        LOG.warn("ingest ds={}: {}", run.ds(), w);
+        warnings.add(w);
+      });
+    }
     PartitionSink.writeManifest(run, Layout.REJECTS, rejectsSchema, counts, null, reasons, counts.rejected());
+    if (shares.failure() != null) {
+      throw new org.seqml.ingest.InputError(shares.failure().source(), 0, shares.failure().message()
+          + " (ingest.reject-fail-share " + run.config().ingest().rejectFailShare() + ")");
+    }
   }
 }

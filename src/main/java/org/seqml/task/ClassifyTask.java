@@ -6,7 +6,9 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
+import org.seqml.config.SeqmlConfig;
 import org.seqml.eval.ClassificationEvaluator;
+import org.seqml.eval.DecisionThreshold;
 import org.seqml.model.ModelArtifact;
 import org.seqml.run.RunContext;
 import org.seqml.score.SequenceScorer;
@@ -31,7 +33,8 @@ final class ClassifyTask extends TokenTask {
   }
 
   @Override
-  ObjectNode figures(RunContext run, SequenceSet.Tokens set, Dataset<Row> test, ModelArtifact model) {
+  ObjectNode figures(RunContext run, SequenceSet.Tokens set, Dataset<Row> test, Dataset<Row> validation,
+      ModelArtifact model) {
     List<String> classes = classes(model);
     String configured = set.tokens().positiveClass();
     String positive = classes.size() != 2 ? null : configured.isBlank() ? classes.get(1) : configured;
@@ -40,6 +43,21 @@ final class ClassifyTask extends TokenTask {
     }
     ObjectNode figures = ClassificationEvaluator.evaluate(test, set.sequences(), classes, positive,
         set.tokens().baselineK());
+    SeqmlConfig.Classify classify = run.config().classify();
+    if (positive != null && classify.fitsThreshold()) {
+      DecisionThreshold.Fitted fitted = DecisionThreshold.fit(
+          DecisionThreshold.scored(validation, positive, classes.indexOf(positive)), classify.threshold());
+      if (fitted == null) {
+        LOG.warn("evaluate ds={}: no decision threshold fitted: the validation scores lack a class (score.splits "
+            + "must hold validation)", run.ds());
+      } else {
+        ObjectNode tuned = DecisionThreshold.apply(test, classes, positive, fitted);
+        figures.set("model_at_fitted_threshold", tuned);
+        LOG.info("evaluate ds={}: at the threshold {} fitted on validation ({} {}): mcc={} sensitivity={} "
+                + "specificity={}", run.ds(), fitted.threshold(), fitted.rule(), fitted.value(), tuned.get("mcc"),
+            tuned.get("sensitivity"), tuned.get("specificity"));
+      }
+    }
     JsonNode m = figures.get("model");
     JsonNode lr = figures.get("baselines").get("kmer_logistic_regression");
     LOG.info("evaluate ds={} test sequences={}: model accuracy={} mcc={} sensitivity={} specificity={} auc={}; "

@@ -28,7 +28,8 @@ final class NextTokenTask extends TokenTask {
   }
 
   @Override
-  ObjectNode figures(RunContext run, SequenceSet.Tokens set, Dataset<Row> test, ModelArtifact model) {
+  ObjectNode figures(RunContext run, SequenceSet.Tokens set, Dataset<Row> test, Dataset<Row> validation,
+      ModelArtifact model) {
     Vocabulary vocabulary = Vocabulary.fromJson(model.metadata().get("vocabulary"));
     ObjectNode figures = TokenEvaluator.evaluate(test, set.sequences(), vocabulary, set.tokens().k());
     JsonNode m = figures.get("model");

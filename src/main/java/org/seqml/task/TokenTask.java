@@ -44,7 +44,9 @@ abstract class TokenTask implements Task {
   abstract boolean nextToken();
 
   /** The test-split figures beside baselines. */
-  abstract ObjectNode figures(RunContext run, SequenceSet.Tokens set, Dataset<Row> testScores, ModelArtifact model);
+  /** The task's figures from the test split's scores (and the validation split's, empty when not scored). */
+  abstract ObjectNode figures(RunContext run, SequenceSet.Tokens set, Dataset<Row> testScores,
+      Dataset<Row> validationScores, ModelArtifact model);
 
   @Override
   public ModelArtifact train(RunContext run, SequenceSet sequences) {
@@ -162,10 +164,11 @@ abstract class TokenTask implements Task {
     run.phase("evaluate");
     SequenceSet.Tokens set = Task.expect(sequences, SequenceSet.Tokens.class, name());
     ModelArtifact artifact = ModelArtifact.load(run.layout().model(), run.hadoop());
-    Dataset<Row> test = SequenceScorer.test(PartitionSink.read(run, Layout.SCORES));
+    Dataset<Row> scores = PartitionSink.read(run, Layout.SCORES);
     ObjectNode figures = Json.object();
     figures.put("split", set.splitDescription());
-    figures.setAll(figures(run, set, test, artifact));
+    figures.setAll(figures(run, set, SequenceScorer.test(scores),
+        scores.filter(col("split").equalTo(SlidingWindows.VALIDATION)), artifact));
     return Runs.writeMetrics(run, figures);
   }
 }

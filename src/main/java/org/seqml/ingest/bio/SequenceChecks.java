@@ -26,7 +26,7 @@ import org.seqml.ingest.TextLines;
 
 /**
  * Content checks after reading: UTF-8, empty, alphabet (normalised by {@link Alphabet}), length,
- * class, and duplicate ids (the first record by file and line is kept). Every record read ends up
+ * class, and duplicate ids (by bio.duplicate-ids). Every record read ends up
  * accepted or rejected with a reason, so input = accepted + rejected.
  */
 public final class SequenceChecks {
@@ -65,18 +65,39 @@ public final class SequenceChecks {
           .withColumn("reason", when(col("reason").isNull().and(col("label").isNull()),
               lit(BioReject.UNLABELLED.code())).otherwise(col("reason")));
     }
-    // Duplicates among otherwise good records: the first by file and line stays.
-    org.apache.spark.sql.expressions.WindowSpec byId = Window.partitionBy("sequence_id").orderBy("source", "line");
-    rows = rows.withColumn("copy", when(col("reason").isNull(), functions.row_number().over(byId)))
-        .withColumn("detail", when(col("copy").gt(1), lit("id seen before in the input")).otherwise(col("detail")))
-        .withColumn("reason", when(col("copy").gt(1), lit(BioReject.DUPLICATE_ID.code())).otherwise(col("reason")))
-        .drop("copy");
+    rows = duplicateIds(rows, bio.duplicateIds());
     Dataset<Row> accepted = rows.filter(col("reason").isNull())
         .select("sequence_id", "source", "line", "description", "sequence", "length", "label");
     Dataset<Row> rejects = rows.filter(col("reason").isNotNull())
         .select(col("source"), col("line"), col("reason"), col("detail"), col("raw"));
     return new IngestResult(org.seqml.util.Schemas.conform(accepted, SequenceSchema.SCHEMA),
         org.seqml.util.Schemas.conform(rejects, Rejects.SCHEMA), input);
+  }
+
+  /**
+   * Ids among otherwise good records that occur more than once, by bio.duplicate-ids: keep-first rejects every
+   * copy after the first by file and line, reject rejects them all, number renames every copy to id#n.
+   */
+  static Dataset<Row> duplicateIds(Dataset<Row> rows, String policy) {
+    org.apache.spark.sql.expressions.WindowSpec byId = Window.partitionBy("sequence_id").orderBy("source", "line");
+    org.apache.spark.sql.expressions.WindowSpec sameId = Window.partitionBy("sequence_id");
+    org.apache.spark.sql.Column good = col("reason").isNull();
+    rows = rows.withColumn("copy", when(good, functions.row_number().over(byId)))
+        .withColumn("copies", when(good, functions.sum(when(good, 1).otherwise(0)).over(sameId)));
+    org.apache.spark.sql.Column repeated = col("copies").gt(1);
+    rows = switch (policy) {
+      case "number" -> rows.withColumn("sequence_id", when(repeated,
+          functions.concat(col("sequence_id"), lit("#"), col("copy").cast("string"))).otherwise(col("sequence_id")));
+      case "reject" -> rows
+          .withColumn("detail", when(repeated, functions.concat(lit("id shared by "), col("copies").cast("string"),
+              lit(" records (bio.duplicate-ids = reject)"))).otherwise(col("detail")))
+          .withColumn("reason", when(repeated, lit(BioReject.DUPLICATE_ID.code())).otherwise(col("reason")));
+      default -> rows
+          .withColumn("detail", when(col("copy").gt(1), lit("id seen before in the input (bio.duplicate-ids = "
+              + "keep-first)")).otherwise(col("detail")))
+          .withColumn("reason", when(col("copy").gt(1), lit(BioReject.DUPLICATE_ID.code())).otherwise(col("reason")));
+    };
+    return rows.drop("copy", "copies");
   }
 
   static Row checkOne(Row r, Alphabet alphabet, SeqmlConfig.BioLabels labels, int minLength, int maxLength) {

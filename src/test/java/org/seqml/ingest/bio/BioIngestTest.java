@@ -27,8 +27,12 @@ class BioIngestTest {
   Path dir;
 
   static SeqmlConfig.Bio bio(String format, String alphabet, SeqmlConfig.BioLabels labels) {
+    return bio(format, alphabet, labels, "keep-first");
+  }
+
+  static SeqmlConfig.Bio bio(String format, String alphabet, SeqmlConfig.BioLabels labels, String duplicateIds) {
     return new SeqmlConfig.Bio(format, alphabet, "char", 3, 4096, "one-hot", false, 1_000_000, "", 17, labels,
-        new SeqmlConfig.BioGenerator(100, 60, 160, 0.0, 1));
+        new SeqmlConfig.BioGenerator(100, 60, 160, 0.0, 1), duplicateIds);
   }
 
   static SeqmlConfig.BioLabels none() {
@@ -118,6 +122,31 @@ class BioIngestTest {
     assertEquals(4, bad.getLong(1), "line of the record's header");
     assertTrue(bad.getString(3).contains("'Z' at position 4"), bad.getString(3));
     assertCountsAddUp(r);
+  }
+
+  /** Gene names repeated as ids over two files (as in real promoter sets), under each policy. */
+  @Test
+  void duplicateIdPoliciesKeepRejectOrNumberEveryCopy() throws IOException {
+    List<String> files = List.of(
+        write("a.fa", String.join("\n", ">lacZ first copy", "ACGT", ">trpA", "CCCC", ">lacZ second", "GGGG", "")),
+        write("b.fa", String.join("\n", ">lacZ third", "TTTT", ">araC", "AAAA", ">bad", "ACGZ", "")));
+    SparkSession spark = SparkTestSession.get();
+    IngestResult keep = SequenceChecks.ingest(spark, files, bio("fasta", "dna", none(), "keep-first"), false);
+    assertEquals(Map.of("araC", "AAAA", "lacZ", "ACGT", "trpA", "CCCC"), sequences(keep));
+    assertEquals(Map.of("duplicate_id", 2L, "invalid_character", 1L), reasons(keep));
+    assertCountsAddUp(keep);
+    IngestResult reject = SequenceChecks.ingest(spark, files, bio("fasta", "dna", none(), "reject"), false);
+    assertEquals(Map.of("araC", "AAAA", "trpA", "CCCC"), sequences(reject));
+    assertEquals(Map.of("duplicate_id", 3L, "invalid_character", 1L), reasons(reject));
+    assertTrue(reject.rejects().filter("reason = 'duplicate_id'").first().getString(3).contains("shared by 3"));
+    assertCountsAddUp(reject);
+    IngestResult number = SequenceChecks.ingest(spark, files, bio("fasta", "dna", none(), "number"), false);
+    assertEquals(Map.of("araC", "AAAA", "lacZ#1", "ACGT", "lacZ#2", "GGGG", "lacZ#3", "TTTT", "trpA", "CCCC"),
+        sequences(number));
+    assertEquals(Map.of("invalid_character", 1L), reasons(number));
+    assertEquals("second", number.accepted().filter("sequence_id = 'lacZ#2'").first().getString(3),
+        "the header's words stay the description");
+    assertCountsAddUp(number);
   }
 
   @Test
