@@ -73,6 +73,24 @@ final class Commands {
     }
   }
 
+  @Command(name = "cv", mixinStandardHelpOptions = true,
+      description = "Stratified k-fold cross-validation (classify): classify.cv-folds folds trained in turn, each "
+          + "scored and evaluated; models, scores and figures under cv/fold=<i>, each metric's mean and standard "
+          + "deviation over the folds in cv/metrics.json. Run ingest and window first.")
+  static final class CrossValidate extends PhaseCommand {
+    @Override
+    void check(Plan plan) {
+      if (!plan.task().crossValidates()) {
+        throw new ConfigError("cv serves task = classify (got \"" + plan.task().name() + "\")");
+      }
+    }
+
+    @Override
+    void execute(RunContext run) {
+      Phases.crossValidate(run);
+    }
+  }
+
   @Command(name = "backtest", mixinStandardHelpOptions = true,
       description = "Rolling-origin backtest (forecast): backtest.folds origins through the test period, a model "
           + "per backtest.retrain-every folds trained before its origin; forecasts to backtest/forecasts/ds=<ds>, "

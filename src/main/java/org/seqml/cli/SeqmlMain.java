@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "seqml", mixinStandardHelpOptions = true, versionProvider = SeqmlMain.Version.class,
     description = "Sequence models on Spark: ingest -> window -> train -> score -> evaluate.",
     subcommands = {Commands.Run.class, Commands.Ingest.class, Commands.Window.class, Commands.Train.class,
-        Commands.Score.class, Commands.Evaluate.class, Commands.Report.class, Commands.Backtest.class, ConfigCommand.class,
+        Commands.Score.class, Commands.Evaluate.class, Commands.Report.class, Commands.Backtest.class, Commands.CrossValidate.class, ConfigCommand.class,
         org.seqml.bench.BenchCommand.class})
 public final class SeqmlMain implements Runnable {
   /** Exit code of an invalid setting (nothing was started). */

@@ -162,9 +162,10 @@ public record SeqmlConfig(
 
   /**
    * Sequence classification's evaluation: the rule a binary decision threshold is fitted by on the
-   * validation scores (mcc, youden or none), reported beside the argmax decision.
+   * validation scores (mcc, youden or none), reported beside the argmax decision; the folds of
+   * {@code submit/seqml cv}.
    */
-  public record Classify(String threshold) implements Serializable {
+  public record Classify(String threshold, int folds) implements Serializable {
     public boolean fitsThreshold() {
       return !threshold.equals("none");
     }
@@ -514,7 +515,9 @@ public record SeqmlConfig(
     String json = resolved.root().render(ConfigRenderOptions.concise().setFormatted(true));
     return new SeqmlConfig(
         pipeline, task, outputDir, ingest, logs, bio, seriesSettings, detect,
-        new Classify(s.oneOf("classify.threshold", Set.of("mcc", "youden", "none"))), forecast, features, window,
+        new Classify(s.oneOf("classify.threshold", Set.of("mcc", "youden", "none")),
+            s.intValue("classify.cv-folds", v -> v >= 2 && v <= 100, "must be in 2..100")),
+        forecast, features, window,
         new Split(trainFraction, validation, s.oneOf("split.by", Set.of("window", "targets"))),
         model, train, score, spark, json,
         // resuming does not change what a run produces: train.resume is not part of the hash

@@ -63,6 +63,12 @@ public final class Phases {
     return task(run.config()).backtest(run, sequences(run));
   }
 
+  /** Stratified k-fold cross-validation of the task (classify): per-fold models, scores and metrics under cv/. */
+  public static ObjectNode crossValidate(RunContext run) {
+    run.phase("cv");
+    return task(run.config()).crossValidate(run, sequences(run));
+  }
+
   /** The HTML report of the pipeline's latest model and metrics; returns its path. */
   public static String report(RunContext run) {
     run.phase("report");

@@ -68,6 +68,16 @@ final class ClassifyTask extends TokenTask {
   }
 
   @Override
+  public boolean crossValidates() {
+    return true;
+  }
+
+  @Override
+  public ObjectNode crossValidate(RunContext run, SequenceSet sequences) {
+    return ClassifyCrossValidation.run(this, run, Task.expect(sequences, SequenceSet.Tokens.class, name()));
+  }
+
+  @Override
   StructType scoresSchema() {
     return SequenceScorer.CLASS_SCORES;
   }

@@ -35,6 +35,16 @@ public interface Task {
     throw new UnsupportedOperationException("task " + name() + " has no backtest");
   }
 
+  /** Whether {@link #crossValidate} serves this task (k-fold cross-validation of sequences). */
+  default boolean crossValidates() {
+    return false;
+  }
+
+  /** Stratified k folds, each trained, scored and evaluated; per-fold figures and their mean and spread. */
+  default ObjectNode crossValidate(RunContext run, SequenceSet set) {
+    throw new UnsupportedOperationException("task " + name() + " has no cross-validation");
+  }
+
   /** The window columns this task reads, with their types: a plan checks them against the domain's windows. */
   StructType reads();
 
