@@ -211,7 +211,16 @@ public record SeqmlConfig(
       Transformer transformer,
       String pooling,
       Conv conv,
-      String lstmKernel) implements Serializable {
+      String lstmKernel,
+      String gruKernel) implements Serializable {
+    /** The same model with the GRU computed by seqml's fused kernel. */
+    public Model(String family, int embedding, List<Integer> hidden, int dense, double dropout, double learningRate,
+        double l2, double gradientClip, long seed, Transformer transformer, String pooling, Conv conv,
+        String lstmKernel) {
+      this(family, embedding, hidden, dense, dropout, learningRate, l2, gradientClip, seed, transformer, pooling, conv,
+          lstmKernel, "fused");
+    }
+
     /** model.lstm-kernel = fused: seqml's {@code FusedLstm} layer; dl4j: DL4J's own LSTM layer. */
     public boolean fusedLstm() {
       return lstmKernel.equals("fused");
@@ -316,7 +325,7 @@ public record SeqmlConfig(
       String master, String appName, int shufflePartitions, Map<String, String> conf) implements Serializable {}
 
   /** The network families model.family names (built by the model package). */
-  public static final List<String> MODEL_FAMILIES = List.of("lstm", "bilstm", "transformer", "cnn");
+  public static final List<String> MODEL_FAMILIES = List.of("lstm", "bilstm", "gru", "bigru", "transformer", "cnn");
 
   static final Set<String> FEATURE_COLUMNS = Set.of("ret", "spread", "imbalance", "volume");
   static final Set<String> SPLITS = Set.of("train", "validation", "test");
@@ -469,7 +478,8 @@ public record SeqmlConfig(
             transformer(s),
             s.oneOf("model.pooling", Set.of("auto", "last", "mean", "max", "flatten")),
             conv(s, window),
-            s.oneOf("model.lstm-kernel", Set.of("fused", "dl4j")));
+            s.oneOf("model.lstm-kernel", Set.of("fused", "dl4j")),
+            s.oneOf("model.gru-kernel", Set.of("fused", "samediff")));
 
     Train train =
         new Train(

@@ -162,6 +162,25 @@ public final class ModelFactory {
           }
         }
       }
+      case "gru", "bigru" -> {
+        // After a pool the input's mask no longer fits the positions: whole windows are reversed.
+        String mask = m.conv().pools() ? null : INPUT;
+        for (int i = 0; i < m.hidden().size(); i++) {
+          int units = m.hidden().get(i);
+          g.addLayer("rnn" + i, gru(m, width, units, length), top);
+          if (m.family().equals("bigru")) {
+            g.addVertex("reverse" + i, new ReverseTimeSeriesVertex(mask), top);
+            g.addLayer("back" + i, gru(m, width, units, length), "reverse" + i);
+            g.addVertex("unreverse" + i, new ReverseTimeSeriesVertex(mask), "back" + i);
+            g.addVertex("both" + i, new MergeVertex(), "rnn" + i, "unreverse" + i);
+            top = "both" + i;
+            width = 2 * units;
+          } else {
+            top = "rnn" + i;
+            width = units;
+          }
+        }
+      }
       case "transformer" -> {
         SeqmlConfig.Transformer t = m.transformer();
         g.addLayer("position", t.fused() ? new FusedPositionalProjection(width, t.model(), length)
@@ -207,6 +226,15 @@ public final class ModelFactory {
     ComputationGraph net = new ComputationGraph(g.build());
     net.init();
     return net;
+  }
+
+  /** A GRU layer by model.gru-kernel, with model.dropout on its input. */
+  private static GruLayer gru(SeqmlConfig.Model m, int in, int units, int length) {
+    GruLayer layer = m.gruKernel().equals("fused") ? new FusedGru(in, units, length) : new GruLayer(in, units, length);
+    if (m.dropout() > 0) {
+      layer.setIDropout(new org.deeplearning4j.nn.conf.dropout.Dropout(1.0 - m.dropout()));
+    }
+    return layer;
   }
 
   private static NeuralNetConfiguration.Builder base(SeqmlConfig.Model m, IUpdater updater) {

@@ -59,8 +59,8 @@ class ModelFamiliesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"lstm", "bilstm", "transformer", "conv+lstm", "conv+transformer", "cnn", "cnn-pool",
-      "cnn-batch", "cnn-layer", "pool+bilstm", "pool+transformer"})
+  @ValueSource(strings = {"lstm", "bilstm", "gru", "bigru", "transformer", "conv+lstm", "conv+transformer", "cnn",
+      "cnn-pool", "cnn-batch", "cnn-layer", "pool+bilstm", "pool+bigru", "pool+transformer"})
   void everyTaskHeadHasItsShape(String family) {
     INDArray vectors = Nd4j.rand(DataType.FLOAT, 5, 3, 10);
     assertArrayEquals(new long[] {5, 4}, Networks.output(ModelFactory.forecaster(modelFor(family), 3, 10, 4), vectors,
@@ -78,8 +78,8 @@ class ModelFamiliesTest {
 
   /** Whatever sits in padded positions, the outputs of real positions and of the model are unchanged. */
   @ParameterizedTest
-  @ValueSource(strings = {"lstm", "bilstm", "transformer", "conv+lstm", "conv+bilstm", "conv+transformer", "cnn",
-      "cnn-pool", "cnn-batch", "cnn-layer", "pool+lstm", "pool+transformer"})
+  @ValueSource(strings = {"lstm", "bilstm", "gru", "bigru", "transformer", "conv+lstm", "conv+bilstm", "conv+bigru",
+      "conv+transformer", "cnn", "cnn-pool", "cnn-batch", "cnn-layer", "pool+lstm", "pool+gru", "pool+transformer"})
   void paddingDoesNotChangeRealPositions(String family) {
     for (ModelFactory.Pooling pooling : poolings(family)) {
       ComputationGraph net = ModelFactory.classifier(modelFor(family), ModelFactory.Input.vectors(4), 9, 2, pooling);
@@ -280,7 +280,7 @@ class ModelFamiliesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"lstm", "transformer", "conv+lstm", "cnn-batch", "cnn-layer", "pool+bilstm"})
+  @ValueSource(strings = {"lstm", "gru", "bigru", "transformer", "conv+lstm", "cnn-batch", "cnn-layer", "pool+bilstm"})
   void bytesRoundTripScoresIdentically(String family) {
     ComputationGraph net = ModelFactory.classifier(modelFor(family), ModelFactory.Input.tokens(11), 7, 3,
         family.startsWith("cnn") ? ModelFactory.Pooling.FLATTEN : ModelFactory.Pooling.MEAN);

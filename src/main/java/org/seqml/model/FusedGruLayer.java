@@ -1,0 +1,341 @@
+package org.seqml.model;
+
+import java.nio.FloatBuffer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * {@link GruLayer}'s equations and parameters computed as {@link FusedLstmLayer} computes the LSTM's: the
+ * input projection of all steps is one matrix product, each step one product with the recurrent weights
+ * plus a fused element-wise gate update in plain Java, and the weight gradients and the input error one
+ * product each after the backward loop; the training forward pass is kept for the backward pass. Rows are
+ * time-major (row t * B + b is example b at step t), as {@link TimeMajor} reads them.
+ *
+ * <p>Float networks on the CPU backend only; anything else (double precision for gradient checks, GPU)
+ * runs the SameDiff graph of the parent class, which gives the same results (FusedGruTest). Dropout on the
+ * layer's input (model.dropout) applies here; the SameDiff graph has none.
+ */
+final class FusedGruLayer extends SameDiffLayer {
+  private Buffers buffers;
+  private INDArray forwardOf;
+  /** Passes that ran fused (forward, backward): its conditions fall back silently, tests hold it to running. */
+  int fusedForwards;
+  int fusedBackwards;
+
+  FusedGruLayer(NeuralNetConfiguration conf, DataType dataType) {
+    super(conf, dataType);
+  }
+
+  private GruLayer gru() {
+    return (GruLayer) layerConf();
+  }
+
+  private boolean fused() {
+    return dataType == DataType.FLOAT && Nd4j.getEnvironment().isCPU() && input != null && input.rank() == 3
+        && input.size(1) == gru().getIn();
+  }
+
+  @Override
+  public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+    forwardOf = null;
+    super.setInput(input, workspaceMgr);
+  }
+
+  @Override
+  public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr workspaceMgr) {
+    setInput(input, workspaceMgr);
+    return activate(training, workspaceMgr);
+  }
+
+  @Override
+  public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    if (!fused()) {
+      return super.activate(training, workspaceMgr);
+    }
+    assertInputSet(false);
+    fusedForwards++;
+    applyDropOutIfNecessary(training, workspaceMgr);
+    forward(training);
+    forwardOf = training ? input : null;
+    Buffers s = buffers;
+    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+        new long[] {s.steps, s.batch, s.hidden}, 'c');
+    out.assign(s.hs.get(NDArrayIndex.interval(s.batch, (long) (s.steps + 1) * s.batch), NDArrayIndex.all())
+        .reshape('c', s.steps, s.batch, s.hidden));
+    return out.permute(1, 2, 0);
+  }
+
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+    if (!fused()) {
+      return super.backpropGradient(epsilon, workspaceMgr);
+    }
+    assertInputSet(true);
+    fusedBackwards++;
+    applyDropOutIfNecessary(true, workspaceMgr); // a no-op after the training forward pass
+    if (forwardOf != input) {
+      forward(true);
+    }
+    forwardOf = null;
+    Buffers s = buffers;
+    INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+        new long[] {s.steps, s.batch, s.nIn}, 'c');
+    Gradient gradient = backward(epsilon, dx.reshape('c', (long) s.steps * s.batch, s.nIn));
+    return new Pair<>(gradient, backpropDropOutIfPresent(dx.permute(1, 2, 0)));
+  }
+
+  private void forward(boolean training) {
+    int b = (int) input.size(0);
+    int steps = (int) input.size(2);
+    int h = gru().getHidden();
+    Buffers s = buffersFor(b, steps, gru().getIn(), h, training);
+    float[] bi = paramTable.get("bi").toFloatVector();
+    float[] bh = paramTable.get("bh").toFloatVector();
+    TimeMajor.copyIn(input, s.x);
+    NativeGemm.mm(s.x, false, paramTable.get("W"), false, s.gx, 1f, 0f);
+    INDArray r = paramTable.get("R");
+    INDArray rRows = NativeGemm.SMALL_KERNELS && r.ordering() != 'c' ? s.recurrent.assign(r) : r;
+    int g3 = 3 * h;
+    float[] gx = s.rowScratch;
+    float[] gh = s.ghScratch;
+    float[] hOut = s.hScratch;
+    for (int t = 0; t < steps; t++) {
+      int at = s.slot(t);
+      float[] prev = s.previous(t);
+      if (t > 0) {
+        NativeGemm.mmByRowBlocks(s.hsRows[t], rRows, false, s.gh, 0f);
+        s.ghBuf.get(0, gh, 0, b * g3);
+      } else {
+        java.util.Arrays.fill(gh, 0, b * g3, 0f);
+      }
+      s.gxBuf.get(t * b * g3, gx, 0, b * g3);
+      float[] rs = s.r[at];
+      float[] zs = s.z[at];
+      float[] ns = s.n[at];
+      float[] hn = s.hn[at];
+      for (int row = 0; row < b; row++) {
+        int o = row * g3;
+        int q = row * h;
+        for (int i = 0; i < h; i++) {
+          float rv = sigmoid(gx[o + i] + bi[i] + gh[o + i] + bh[i]);
+          float zv = sigmoid(gx[o + h + i] + bi[h + i] + gh[o + h + i] + bh[h + i]);
+          float hnv = gh[o + 2 * h + i] + bh[2 * h + i];
+          float nv = LstmKernels.tanh(gx[o + 2 * h + i] + bi[2 * h + i] + rv * hnv);
+          rs[q + i] = rv;
+          zs[q + i] = zv;
+          hn[q + i] = hnv;
+          ns[q + i] = nv;
+          hOut[q + i] = (1 - zv) * nv + zv * (prev == null ? 0f : prev[q + i]);
+        }
+      }
+      System.arraycopy(hOut, 0, s.h[s.hSlot(t + 1)], 0, b * h);
+      s.hsBuf.put((t + 1) * b * h, hOut, 0, b * h);
+    }
+  }
+
+  private static float sigmoid(float v) {
+    return 0.5f + 0.5f * LstmKernels.tanh(0.5f * v);
+  }
+
+  private Gradient backward(INDArray epsilon, INDArray dx) {
+    Buffers s = buffers;
+    int b = s.batch;
+    int steps = s.steps;
+    int h = s.hidden;
+    int n = b * h;
+    int g3 = 3 * h;
+    INDArray w = paramTable.get("W");
+    INDArray r = paramTable.get("R");
+    TimeMajor.copyIn(epsilon, s.eps);
+    float[] dh = s.hScratch;
+    float[] recurrent = new float[n];
+    float[] below = new float[n];
+    float[] dgx = s.rowScratch;
+    float[] dgh = s.ghScratch;
+    for (int t = steps - 1; t >= 0; t--) {
+      s.epsBuf.get(t * n, dh, 0, n);
+      if (t < steps - 1) {
+        NativeGemm.mmByRowBlocks(s.dghRows[t + 1], r, true, s.dh, 0f);
+        s.dhBuf.get(0, recurrent, 0, n);
+        for (int i = 0; i < n; i++) {
+          dh[i] += recurrent[i];
+        }
+      }
+      float[] prev = s.previous(t);
+      float[] rs = s.r[t];
+      float[] zs = s.z[t];
+      float[] ns = s.n[t];
+      float[] hn = s.hn[t];
+      for (int row = 0; row < b; row++) {
+        int o = row * g3;
+        int q = row * h;
+        for (int i = 0; i < h; i++) {
+          float d = dh[q + i];
+          float zv = zs[q + i];
+          float nv = ns[q + i];
+          float rv = rs[q + i];
+          float dan = d * (1 - zv) * (1 - nv * nv);
+          float dar = dan * hn[q + i] * rv * (1 - rv);
+          float daz = d * ((prev == null ? 0f : prev[q + i]) - nv) * zv * (1 - zv);
+          dgx[o + i] = dar;
+          dgx[o + h + i] = daz;
+          dgx[o + 2 * h + i] = dan;
+          dgh[o + i] = dar;
+          dgh[o + h + i] = daz;
+          dgh[o + 2 * h + i] = dan * rv;
+        }
+      }
+      s.dgxBuf.put(t * b * g3, dgx, 0, b * g3);
+      s.dghBuf.put(t * b * g3, dgh, 0, b * g3);
+      // h' = ... + z * h: the direct path to h(t-1) joins step t-1's error from above
+      if (t > 0) {
+        s.epsBuf.get((t - 1) * n, below, 0, n);
+        for (int i = 0; i < n; i++) {
+          below[i] += dh[i] * zs[i];
+        }
+        s.epsBuf.put((t - 1) * n, below, 0, n);
+      }
+    }
+    INDArray gradW = gradTable.get("W");
+    INDArray gradR = gradTable.get("R");
+    NativeGemm.mm(s.x, true, s.dgx, false, gradW, 1f, 0f);
+    // Row block 0 of hs is the zero initial state: the product over steps 0..T-1 pairs h(t-1) with step t.
+    NativeGemm.mm(s.hs.get(NDArrayIndex.interval(0, (long) steps * b), NDArrayIndex.all()), true, s.dgh, false,
+        gradR, 1f, 0f);
+    NativeGemm.mm(s.ones, true, s.dgx, false, s.biasSums, 1f, 0f);
+    gradTable.get("bi").assign(s.biasSums.reshape(gradTable.get("bi").shape()));
+    NativeGemm.mm(s.ones, true, s.dgh, false, s.biasSums, 1f, 0f);
+    gradTable.get("bh").assign(s.biasSums.reshape(gradTable.get("bh").shape()));
+    NativeGemm.mm(s.dgx, false, w, true, dx, 1f, 0f);
+    Gradient gradient = new DefaultGradient();
+    for (String key : new String[] {"W", "R", "bi", "bh"}) {
+      gradient.gradientForVariable().put(key, gradTable.get(key));
+    }
+    return gradient;
+  }
+
+  private Buffers buffersFor(int batch, int steps, int nIn, int hidden, boolean training) {
+    if (buffers == null || !buffers.fits(batch, steps, nIn, hidden, training)) {
+      buffers = new Buffers(batch, steps, nIn, hidden, training);
+    }
+    return buffers;
+  }
+
+  /** What one call works in, kept while the batch shape stays (as {@link FusedLstmLayer}'s). */
+  private static final class Buffers {
+    final int batch;
+    final int steps;
+    final int nIn;
+    final int hidden;
+    final boolean training;
+    /** Input, time-major [T * B, nIn]; its projection [T * B, 3H]; outputs after a zero block [(T + 1) * B, H]. */
+    final INDArray x;
+    final INDArray gx;
+    final INDArray hs;
+    /** One step's recurrent projection [B, 3H]; a row-major copy of R [H, 3H]. */
+    final INDArray gh;
+    final INDArray recurrent;
+    /** Training only: the error from above [T * B, H], the gate deltas [T * B, 3H] of x's and h's products. */
+    final INDArray eps;
+    final INDArray dgx;
+    final INDArray dgh;
+    final INDArray dh;
+    final INDArray ones;
+    final INDArray biasSums;
+    final INDArray[] hsRows;
+    final INDArray[] dghRows;
+    final FloatBuffer gxBuf;
+    final FloatBuffer hsBuf;
+    final FloatBuffer ghBuf;
+    final FloatBuffer epsBuf;
+    final FloatBuffer dgxBuf;
+    final FloatBuffer dghBuf;
+    final FloatBuffer dhBuf;
+    final float[][] r;
+    final float[][] z;
+    final float[][] n;
+    final float[][] hn;
+    /** h(t) per step in training (index t + 1; 0 is the zero state, left null), else the last two. */
+    final float[][] h;
+    final float[] rowScratch;
+    final float[] ghScratch;
+    final float[] hScratch;
+
+    Buffers(int batch, int steps, int nIn, int hidden, boolean training) {
+      this.batch = batch;
+      this.steps = steps;
+      this.nIn = nIn;
+      this.hidden = hidden;
+      this.training = training;
+      long rows = (long) steps * batch;
+      int g3 = 3 * hidden;
+      try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+        x = Nd4j.create(DataType.FLOAT, new long[] {rows, nIn}, 'c');
+        gx = Nd4j.create(DataType.FLOAT, new long[] {rows, g3}, 'c');
+        hs = Nd4j.create(DataType.FLOAT, new long[] {rows + batch, hidden}, 'c');
+        gh = Nd4j.create(DataType.FLOAT, new long[] {batch, g3}, 'c');
+        recurrent = Nd4j.create(DataType.FLOAT, new long[] {hidden, g3}, 'c');
+        eps = training ? Nd4j.create(DataType.FLOAT, new long[] {rows, hidden}, 'c') : null;
+        dgx = training ? Nd4j.create(DataType.FLOAT, new long[] {rows, g3}, 'c') : null;
+        dgh = training ? Nd4j.create(DataType.FLOAT, new long[] {rows, g3}, 'c') : null;
+        dh = training ? Nd4j.create(DataType.FLOAT, new long[] {batch, hidden}, 'c') : null;
+        ones = training ? Nd4j.ones(DataType.FLOAT, rows, 1) : null;
+        biasSums = training ? Nd4j.create(DataType.FLOAT, 1, g3) : null;
+        hsRows = new INDArray[steps + 1];
+        dghRows = training ? new INDArray[steps] : null;
+        for (int t = 0; t <= steps; t++) {
+          hsRows[t] = hs.get(NDArrayIndex.interval((long) t * batch, (long) (t + 1) * batch), NDArrayIndex.all());
+          if (training && t < steps) {
+            dghRows[t] = dgh.get(NDArrayIndex.interval((long) t * batch, (long) (t + 1) * batch), NDArrayIndex.all());
+          }
+        }
+      }
+      gxBuf = gx.data().asNioFloat();
+      hsBuf = hs.data().asNioFloat();
+      ghBuf = gh.data().asNioFloat();
+      epsBuf = training ? eps.data().asNioFloat() : null;
+      dgxBuf = training ? dgx.data().asNioFloat() : null;
+      dghBuf = training ? dgh.data().asNioFloat() : null;
+      dhBuf = training ? dh.data().asNioFloat() : null;
+      int kept = training ? steps : 1;
+      int cells = batch * hidden;
+      r = new float[kept][cells];
+      z = new float[kept][cells];
+      n = new float[kept][cells];
+      hn = new float[kept][cells];
+      h = new float[training ? steps + 1 : 2][cells];
+      rowScratch = new float[batch * g3];
+      ghScratch = new float[batch * g3];
+      hScratch = new float[cells];
+    }
+
+    boolean fits(int batch, int steps, int nIn, int hidden, boolean training) {
+      return this.batch == batch && this.steps == steps && this.nIn == nIn && this.hidden == hidden
+          && (this.training || !training);
+    }
+
+    int slot(int t) {
+      return training ? t : 0;
+    }
+
+    /** Where h after step i - 1 is kept: every one in training, the last two otherwise. */
+    int hSlot(int i) {
+      return training ? i : i % 2;
+    }
+
+    /** h(t - 1): null at t = 0 (the zero state). */
+    float[] previous(int t) {
+      return t == 0 ? null : h[hSlot(t)];
+    }
+  }
+}
