@@ -46,7 +46,12 @@ final class BioSettings {
         s.intValue("bio.generator.max-length", v -> v >= Math.max(min, 40),
             "must be >= 40 and >= bio.generator.min-length (" + min + ")"),
         s.doubleValue("bio.generator.broken-share", v -> v >= 0 && v < 0.5, "must be in [0, 0.5)"),
-        s.longValue("bio.generator.seed", v -> true, ""));
+        s.longValue("bio.generator.seed", v -> true, ""),
+        s.oneOf("bio.generator.kind", java.util.Set.of("promoter", "positional")));
+    if (generator.positional() && generator.maxLength() < 64) {
+      throw s.error("bio.generator.max-length", "must be >= 64 with bio.generator.kind = positional (its boxes reach "
+          + "base 62)");
+    }
     return new SeqmlConfig.Bio(
         s.oneOf("bio.format", Set.of("fasta", "fastq")),
         alphabet,

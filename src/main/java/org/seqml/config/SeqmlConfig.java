@@ -140,8 +140,17 @@ public record SeqmlConfig(
       implements Serializable {}
 
   /** The built-in labelled DNA generator. */
-  public record BioGenerator(int sequences, int minLength, int maxLength, double brokenShare, long seed)
-      implements Serializable {}
+  public record BioGenerator(int sequences, int minLength, int maxLength, double brokenShare, long seed, String kind)
+      implements Serializable {
+    /** The promoter-like generator. */
+    public BioGenerator(int sequences, int minLength, int maxLength, double brokenShare, long seed) {
+      this(sequences, minLength, maxLength, brokenShare, seed, "promoter");
+    }
+
+    public boolean positional() {
+      return kind.equals("positional");
+    }
+  }
 
   /** Drain's parse-tree parameters. */
   public record DrainSettings(int depth, double similarity, int maxChildren) implements Serializable {}

@@ -55,8 +55,16 @@ public final class SequenceGenerator {
     return files;
   }
 
+  /** The positional generator's classes and where each puts the -35 and -10 boxes (offsets from the start). */
+  static final String[] POSITIONAL_CLASSES = {"near", "far", "swapped"};
+  private static final int[][] POSITIONAL_OFFSETS = {{10, 35}, {10, 55}, {35, 10}};
+
   private static void record(Writer out, int n, SeqmlConfig.BioGenerator g, SplittableRandom random)
       throws IOException {
+    if (g.positional()) {
+      positional(out, n, g, random);
+      return;
+    }
     boolean positive = random.nextBoolean();
     int length = g.minLength() + random.nextInt(g.maxLength() - g.minLength() + 1);
     StringBuilder s = new StringBuilder(length);
@@ -96,6 +104,25 @@ public final class SequenceGenerator {
       out.write(s.toString(), i, Math.min(60, s.length() - i));
       out.write('\n');
     }
+  }
+
+  /**
+   * One record of three classes that hold the same two boxes at class-specific offsets (each shifted by up
+   * to one base): the signal is where, not what.
+   */
+  private static void positional(Writer out, int n, SeqmlConfig.BioGenerator g, SplittableRandom random)
+      throws IOException {
+    int length = g.maxLength();
+    StringBuilder s = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      s.append(BASES.charAt(random.nextInt(4)));
+    }
+    int c = random.nextInt(POSITIONAL_CLASSES.length);
+    plant(s, POSITIONAL_OFFSETS[c][0] + random.nextInt(3) - 1, "TTGACA", random);
+    plant(s, POSITIONAL_OFFSETS[c][1] + random.nextInt(3) - 1, "TATAAT", random);
+    out.write(">" + String.format("pos%06d", n) + " label=" + POSITIONAL_CLASSES[c] + "\n");
+    out.write(s.toString());
+    out.write('\n');
   }
 
   private static void plant(StringBuilder s, int at, String motif, SplittableRandom random) {
