@@ -167,7 +167,7 @@ public record SeqmlConfig(
 
   /** Next-event anomaly detection. */
   public record Detect(int topG, boolean endToken, String rule,
-      double targetFpr) implements Serializable {}
+      double targetFpr, double populationRatio) implements Serializable {}
 
   /**
    * Sequence classification's evaluation: the rule a binary decision threshold is fitted by on the
@@ -445,7 +445,8 @@ public record SeqmlConfig(
         s.intValue("detect.top-g", v -> v >= 1, "must be >= 1"),
         s.bool("detect.end-token"),
         s.oneOf("detect.rule", Set.of("top-g", "threshold")),
-        s.doubleValue("detect.target-fpr", v -> v > 0 && v < 1, "must be strictly between 0 and 1")) : null;
+        s.doubleValue("detect.target-fpr", v -> v > 0 && v < 1, "must be strictly between 0 and 1"),
+        s.doubleValue("detect.population-ratio", v -> v >= 0, "must be >= 0 (0 = the input's own)")) : null;
 
     Window window =
         new Window(

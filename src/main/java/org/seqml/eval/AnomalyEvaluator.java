@@ -27,7 +27,8 @@ public final class AnomalyEvaluator {
    * @param scores session scores (NextEventScorer.SESSION_SCORES)
    * @param sessions sessions with label and split (SessionWindows.SESSIONS)
    */
-  public static ObjectNode evaluate(Dataset<Row> scores, Dataset<Row> sessions, Vocabulary vocabulary) {
+  public static ObjectNode evaluate(Dataset<Row> scores, Dataset<Row> sessions, Vocabulary vocabulary,
+      double statedRatio) {
     Row range = sessions.filter(col("split").equalTo(SlidingWindows.TRAIN))
         .agg(functions.min("n_events"), functions.max("n_events")).first();
     int shortest = range.getInt(0);
@@ -46,12 +47,74 @@ public final class AnomalyEvaluator {
     out.put("abnormal_sessions", test.filter(col("label").equalTo(1)).count());
     out.put("train_length_min", shortest);
     out.put("train_length_max", longest);
-    out.set("model", metrics(test, col("is_anomaly")));
+    Population population = Population.of(sessions, statedRatio);
+    out.set("population", population.toJson());
+    out.set("model", population.add(metrics(test, col("is_anomaly"))));
     ObjectNode baselines = out.putObject("baselines");
-    baselines.set("unseen_event", metrics(test, col("has_unseen")));
-    baselines.set("length_outside_training_range", metrics(test, col("too_short_or_long")));
+    baselines.set("unseen_event", population.add(metrics(test, col("has_unseen"))));
+    baselines.set("length_outside_training_range", population.add(metrics(test, col("too_short_or_long"))));
     test.unpersist();
     return out;
+  }
+
+  /**
+   * The ratio of normal to abnormal sessions the figures are restated at (a test mix is often far richer in
+   * anomalies than production, which inflates precision): the one stated in config, else the labelled
+   * input's own; and normal sessions per day of the input's time span, for expected false alarms per day.
+   */
+  record Population(double normalPerAbnormal, String from, Double normalPerDay) {
+    static Population of(Dataset<Row> sessions, double stated) {
+      Row r = sessions.filter(col("label").isNotNull()).agg(
+          functions.sum(when(col("label").equalTo(0), 1).otherwise(0)),
+          functions.sum(when(col("label").equalTo(1), 1).otherwise(0)),
+          functions.min("first_ts"), functions.max("first_ts")).first();
+      long normal = r.isNullAt(0) ? 0 : r.getLong(0);
+      long abnormal = r.isNullAt(1) ? 0 : r.getLong(1);
+      Double perDay = null;
+      if (!r.isNullAt(2) && !r.isNullAt(3)) {
+        double days = (r.getTimestamp(3).getTime() - r.getTimestamp(2).getTime()) / 86_400_000.0;
+        perDay = days >= 1.0 / 24 ? normal / days : null; // under an hour of data says nothing per day
+      }
+      if (stated > 0) {
+        return new Population(stated, "detect.population-ratio", perDay);
+      }
+      return new Population(abnormal == 0 ? Double.NaN : (double) normal / abnormal, "input", perDay);
+    }
+
+    ObjectNode toJson() {
+      ObjectNode node = Json.object();
+      node.put("normal_per_abnormal", normalPerAbnormal);
+      node.put("from", from);
+      if (normalPerDay != null) {
+        node.put("normal_sessions_per_day", normalPerDay);
+      }
+      return node;
+    }
+
+    /** {@code m} with precision and F1 restated at this ratio (recall and false-positive rate do not move). */
+    ObjectNode add(ObjectNode m) {
+      double tp = m.get("tp").asDouble();
+      double fp = m.get("fp").asDouble();
+      double recall = tp / (tp + m.get("fn").asDouble());
+      double fpr = fp / (fp + m.get("tn").asDouble());
+      ObjectNode at = m.putObject("at_population_ratio");
+      at.put("normal_per_abnormal", normalPerAbnormal);
+      double precision = recall / (recall + normalPerAbnormal * fpr);
+      putFinite(at, "precision", precision);
+      putFinite(at, "f1", 2 * precision * recall / (precision + recall));
+      if (normalPerDay != null) {
+        putFinite(at, "false_alarms_per_day", fpr * normalPerDay);
+      }
+      return m;
+    }
+
+    private static void putFinite(ObjectNode node, String name, double value) {
+      if (Double.isFinite(value)) {
+        node.put(name, value);
+      } else {
+        node.putNull(name);
+      }
+    }
   }
 
   /**

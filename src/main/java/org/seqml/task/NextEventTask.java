@@ -131,7 +131,8 @@ final class NextEventTask implements Task {
       figures.put("target_fpr", scoresManifest.get("target_fpr").asDouble());
     }
     Vocabulary vocabulary = Vocabulary.fromJson(artifact.metadata().get("vocabulary"));
-    figures.setAll(AnomalyEvaluator.evaluate(PartitionSink.read(run, Layout.SCORES), set.sessions(), vocabulary));
+    figures.setAll(AnomalyEvaluator.evaluate(PartitionSink.read(run, Layout.SCORES), set.sessions(), vocabulary,
+        run.config().detect().populationRatio()));
     figures.set("by_top_g", AnomalyEvaluator.byTopG(PartitionSink.read(run, Layout.EVENT_SCORES), set.sessions(),
         Math.min(vocabulary.classes(), 20)));
     ObjectNode metrics = Runs.writeMetrics(run, figures);
@@ -142,6 +143,10 @@ final class NextEventTask implements Task {
             + "f1 unseen-event={} length={}", run.ds(), metrics.get("sessions"), metrics.get("abnormal_sessions"),
         m.get("precision"), m.get("recall"), m.get("f1"), m.get("false_positive_rate"), unseen.get("f1"),
         length.get("f1"));
+    LOG.info("evaluate ds={} at {} normal sessions per abnormal ({}): model precision={} f1={} false alarms per day={}",
+        run.ds(), metrics.at("/population/normal_per_abnormal"), metrics.at("/population/from").asText(),
+        m.at("/at_population_ratio/precision"), m.at("/at_population_ratio/f1"),
+        m.at("/at_population_ratio/false_alarms_per_day"));
     return metrics;
   }
 

@@ -47,4 +47,37 @@ class AnomalyEvaluatorTest {
     return List.of(point.get("tp").asLong(), point.get("fp").asLong(), point.get("fn").asLong(),
         point.get("tn").asLong());
   }
+
+  /** Precision and F1 restated at a population's ratio, by hand: recall and false-positive rate stay. */
+  @Test
+  void figuresAreRestatedAtThePopulationRatio() {
+    // 100 abnormal (90 found), 1000 normal (10 flagged): recall 0.9, fpr 0.01, precision 0.9 on this mix.
+    com.fasterxml.jackson.databind.node.ObjectNode m = AnomalyEvaluator.fromCounts(90, 10, 10, 990);
+    new AnomalyEvaluator.Population(33, "detect.population-ratio", 2000.0).add(m);
+    JsonNode at = m.get("at_population_ratio");
+    double precision = 0.9 / (0.9 + 33 * 0.01);
+    assertEquals(precision, at.get("precision").asDouble(), 1e-12);
+    assertEquals(2 * precision * 0.9 / (precision + 0.9), at.get("f1").asDouble(), 1e-12);
+    assertEquals(20.0, at.get("false_alarms_per_day").asDouble(), 1e-9, "fpr 0.01 of 2000 normal sessions a day");
+    assertEquals(0.9, m.get("precision").asDouble(), 1e-12, "the test mix's own figure stays");
+  }
+
+  /** The input's own ratio, and normal sessions per day over its time span. */
+  @Test
+  void thePopulationIsTheLabelledInputsOwn() {
+    java.util.List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) { // 30 normal, 10 abnormal, one every 6 hours: 39 * 6 h = 9.75 days
+      rows.add(RowFactory.create("s" + i, 2, new String[] {"a"},
+          java.sql.Timestamp.from(java.time.Instant.parse("2024-03-04T00:00:00Z").plusSeconds(6 * 3600L * i)),
+          i % 4 == 0 ? 1 : 0, "test"));
+    }
+    rows.add(RowFactory.create("unlabelled", 2, new String[] {"a"}, null, null, "test"));
+    AnomalyEvaluator.Population p = AnomalyEvaluator.Population.of(
+        SparkTestSession.get().createDataFrame(rows, SessionWindows.SESSIONS), 0);
+    assertEquals(3.0, p.normalPerAbnormal(), 1e-12);
+    assertEquals("input", p.from());
+    assertEquals(30 / 9.75, p.normalPerDay(), 1e-9);
+    assertEquals(50.0, AnomalyEvaluator.Population.of(
+        SparkTestSession.get().createDataFrame(rows, SessionWindows.SESSIONS), 50).normalPerAbnormal(), 1e-12);
+  }
 }
