@@ -8,6 +8,8 @@ Models (mirroring org.seqml.bench):
   lstm               LSTM(F->h) x layers, last time step, Linear(h->H)           (ModelFactory.forecaster, lstm)
   transformer        Linear(F->d) + sinusoidal positions, post-norm TransformerEncoderLayer(d, heads, ff)
                      x blocks (dropout 0), last time step, Linear(d->H)          (ModelFactory.forecaster, transformer)
+  gru                GRU(F->h) x layers, last time step, Linear(h->H)            (ModelFactory.forecaster, gru)
+  cnn                2 x [Conv1d(k=5, same), LeakyReLU, MaxPool1d(2)], flatten, Linear -> H  (ModelFactory.forecaster, cnn)
 """
 import argparse
 import json
@@ -48,7 +50,32 @@ class Transformer(nn.Module):
         return self.out(self.enc(self.proj(x) + self.pe)[:, -1])
 
 
-MODELS = {"lstm": Lstm, "transformer": Transformer}
+class Gru(nn.Module):
+    def __init__(self, a):
+        super().__init__()
+        self.rnn = nn.GRU(a.features, a.hidden, a.layers, batch_first=True)
+        self.out = nn.Linear(a.hidden, a.horizon)
+
+    def forward(self, x):
+        y, _ = self.rnn(x)
+        return self.out(y[:, -1])
+
+
+class Cnn(nn.Module):
+    def __init__(self, a):
+        super().__init__()
+        layers, n, length = [], a.features, a.length
+        for _ in range(2):
+            layers += [nn.Conv1d(n, a.filters, a.kernel, padding=a.kernel // 2), nn.LeakyReLU(0.01), nn.MaxPool1d(2)]
+            n, length = a.filters, length // 2
+        self.conv = nn.Sequential(*layers)
+        self.out = nn.Linear(n * length, a.horizon)
+
+    def forward(self, x):
+        return self.out(self.conv(x.transpose(1, 2)).flatten(1))
+
+
+MODELS = {"lstm": Lstm, "transformer": Transformer, "gru": Gru, "cnn": Cnn}
 
 
 def main():
@@ -64,6 +91,8 @@ def main():
     p.add_argument("--ff", type=int, default=128)
     p.add_argument("--blocks", type=int, default=2)
     p.add_argument("--horizon", type=int, default=3)
+    p.add_argument("--filters", type=int, default=64)
+    p.add_argument("--kernel", type=int, default=5)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--steps", type=int, default=30)

@@ -44,6 +44,21 @@ final class BenchNetworks {
     return ModelFactory.forecaster(c.model(), FEATURES, LENGTH, HORIZON);
   }
 
+  /** The project's GRU forecaster: 2 x 128 GRU, last step, linear output; {@code kernel} is model.gru-kernel. */
+  static ComputationGraph gru(String kernel) {
+    SeqmlConfig c = config("model.family=gru", "model.hidden=[128,128]", "model.dense=0", "model.l2=0",
+        "model.gradient-clip=0", "model.learning-rate=0.001", "model.gru-kernel=" + kernel);
+    return ModelFactory.forecaster(c.model(), FEATURES, LENGTH, HORIZON);
+  }
+
+  /** The project's cnn forecaster: two blocks of 64 filters 5 wide (leaky ReLU, max-pool 2), flatten, linear. */
+  static ComputationGraph cnn() {
+    SeqmlConfig c = config("model.family=cnn", "model.conv.filters=[64,64]", "model.conv.kernel=5",
+        "model.conv.pool=2", "model.pooling=flatten", "model.dense=0", "model.l2=0", "model.gradient-clip=0",
+        "model.learning-rate=0.001");
+    return ModelFactory.forecaster(c.model(), FEATURES, LENGTH, HORIZON);
+  }
+
   /** A few random minibatches [batch, features, length] (DL4J's NCW) with [batch, horizon] labels. */
   static List<DataSet> randomBatches(int count, int batch, int features, int length, int horizon) {
     Nd4j.getRandom().setSeed(7);

@@ -34,6 +34,8 @@ public final class BenchPart {
     Result r = switch (args[0]) {
       case "lstm" -> StepBench.lstm(p);
       case "transformer" -> StepBench.transformer(p);
+      case "gru" -> StepBench.gru(p);
+      case "cnn" -> StepBench.cnn(p);
       case "averaging" -> SparkBench.averaging(p);
       case "scoring" -> SparkBench.scoring(p);
       case "windowing" -> PipelineBench.windowing(p);

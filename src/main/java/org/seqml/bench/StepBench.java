@@ -30,6 +30,17 @@ final class StepBench {
     return r;
   }
 
+  static Result gru(Params p) {
+    return run(p, "gru", "GRU training step: batch 64, length 50, 8 features, 2 x 128 GRU, 3 outputs",
+        BenchNetworks.gru("fused"), new Reference("the SameDiff GRU graph", "samediff_gru", "samediff_gru",
+            BenchNetworks.gru("samediff")), "gru", 1.0);
+  }
+
+  static Result cnn(Params p) {
+    return run(p, "cnn", "CNN training step: batch 64, length 50, 8 features, 2 x (64 filters of 5, leaky ReLU, "
+        + "max-pool 2), flatten, 3 outputs", BenchNetworks.cnn(), null, "cnn", 1.0);
+  }
+
   /**
    * The same network on the implementation seqml's fused layer replaces (model.lstm-kernel = dl4j,
    * model.transformer.kernel = samediff), timed in the same repetitions as a third side: the

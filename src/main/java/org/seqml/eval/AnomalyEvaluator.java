@@ -62,8 +62,8 @@ public final class AnomalyEvaluator {
    * anomalies than production, which inflates precision): the one stated in config, else the labelled
    * input's own; and normal sessions per day of the input's time span, for expected false alarms per day.
    */
-  record Population(double normalPerAbnormal, String from, Double normalPerDay) {
-    static Population of(Dataset<Row> sessions, double stated) {
+  public record Population(double normalPerAbnormal, String from, Double normalPerDay) {
+    public static Population of(Dataset<Row> sessions, double stated) {
       Row r = sessions.filter(col("label").isNotNull()).agg(
           functions.sum(when(col("label").equalTo(0), 1).otherwise(0)),
           functions.sum(when(col("label").equalTo(1), 1).otherwise(0)),
@@ -124,6 +124,12 @@ public final class AnomalyEvaluator {
    */
   public static com.fasterxml.jackson.databind.node.ArrayNode byTopG(Dataset<Row> eventScores, Dataset<Row> sessions,
       int maxG) {
+    return byTopG(eventScores, sessions, maxG, null);
+  }
+
+  /** As {@link #byTopG(Dataset, Dataset, int)}, each point also restated at {@code population}'s ratio. */
+  public static com.fasterxml.jackson.databind.node.ArrayNode byTopG(Dataset<Row> eventScores, Dataset<Row> sessions,
+      int maxG, Population population) {
     Dataset<Row> perSession = eventScores.filter(col("split").equalTo(SlidingWindows.TEST))
         .groupBy("session_id")
         .agg(functions.max(when(col("unknown"), 1).otherwise(0)).as("unseen"),
@@ -152,6 +158,9 @@ public final class AnomalyEvaluator {
       }
       ObjectNode point = fromCounts(tp, fp, fn, tn);
       point.put("top_g", g);
+      if (population != null) {
+        population.add(point);
+      }
       curve.add(point);
     }
     return curve;

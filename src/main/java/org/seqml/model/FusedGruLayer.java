@@ -98,48 +98,53 @@ final class FusedGruLayer extends SameDiffLayer {
     int b = (int) input.size(0);
     int steps = (int) input.size(2);
     int h = gru().getHidden();
+    int n = b * h;
     Buffers s = buffersFor(b, steps, gru().getIn(), h, training);
-    float[] bi = paramTable.get("bi").toFloatVector();
-    float[] bh = paramTable.get("bh").toFloatVector();
+    s.biases(paramTable.get("bi").toFloatVector(), paramTable.get("bh").toFloatVector());
     TimeMajor.copyIn(input, s.x);
     NativeGemm.mm(s.x, false, paramTable.get("W"), false, s.gx, 1f, 0f);
     INDArray r = paramTable.get("R");
     INDArray rRows = NativeGemm.SMALL_KERNELS && r.ordering() != 'c' ? s.recurrent.assign(r) : r;
-    int g3 = 3 * h;
-    float[] gx = s.rowScratch;
-    float[] gh = s.ghScratch;
-    float[] hOut = s.hScratch;
+    float[] xr = s.scratch[0];
+    float[] xz = s.scratch[1];
+    float[] xn = s.scratch[2];
+    float[] hr = s.scratch[3];
+    float[] hz = s.scratch[4];
+    float[] hh = s.scratch[5];
     for (int t = 0; t < steps; t++) {
       int at = s.slot(t);
-      float[] prev = s.previous(t);
+      float[] prev = t == 0 ? s.zeros : s.h[s.hSlot(t)];
+      s.readGates(s.gxBuf, t, xr, xz, xn);
       if (t > 0) {
         NativeGemm.mmByRowBlocks(s.hsRows[t], rRows, false, s.gh, 0f);
-        s.ghBuf.get(0, gh, 0, b * g3);
+        s.readGates(s.ghBuf, 0, hr, hz, hh);
       } else {
-        java.util.Arrays.fill(gh, 0, b * g3, 0f);
+        java.util.Arrays.fill(hr, 0f);
+        java.util.Arrays.fill(hz, 0f);
+        java.util.Arrays.fill(hh, 0f);
       }
-      s.gxBuf.get(t * b * g3, gx, 0, b * g3);
       float[] rs = s.r[at];
       float[] zs = s.z[at];
       float[] ns = s.n[at];
       float[] hn = s.hn[at];
-      for (int row = 0; row < b; row++) {
-        int o = row * g3;
-        int q = row * h;
-        for (int i = 0; i < h; i++) {
-          float rv = sigmoid(gx[o + i] + bi[i] + gh[o + i] + bh[i]);
-          float zv = sigmoid(gx[o + h + i] + bi[h + i] + gh[o + h + i] + bh[h + i]);
-          float hnv = gh[o + 2 * h + i] + bh[2 * h + i];
-          float nv = LstmKernels.tanh(gx[o + 2 * h + i] + bi[2 * h + i] + rv * hnv);
-          rs[q + i] = rv;
-          zs[q + i] = zv;
-          hn[q + i] = hnv;
-          ns[q + i] = nv;
-          hOut[q + i] = (1 - zv) * nv + zv * (prev == null ? 0f : prev[q + i]);
-        }
+      float[] out = s.h[s.hSlot(t + 1)];
+      float[] br = s.biasR;
+      float[] bz = s.biasZ;
+      float[] bin = s.biasIn;
+      float[] bhn = s.biasHn;
+      // One index for every array, from 0: the form C2 vectorises (LstmKernels).
+      for (int i = 0; i < n; i++) {
+        float rv = sigmoid(xr[i] + hr[i] + br[i]);
+        float zv = sigmoid(xz[i] + hz[i] + bz[i]);
+        float hnv = hh[i] + bhn[i];
+        float nv = LstmKernels.tanh(xn[i] + bin[i] + rv * hnv);
+        rs[i] = rv;
+        zs[i] = zv;
+        hn[i] = hnv;
+        ns[i] = nv;
+        out[i] = (1 - zv) * nv + zv * prev[i];
       }
-      System.arraycopy(hOut, 0, s.h[s.hSlot(t + 1)], 0, b * h);
-      s.hsBuf.put((t + 1) * b * h, hOut, 0, b * h);
+      s.hsBuf.put((t + 1) * n, out, 0, n);
     }
   }
 
@@ -153,15 +158,16 @@ final class FusedGruLayer extends SameDiffLayer {
     int steps = s.steps;
     int h = s.hidden;
     int n = b * h;
-    int g3 = 3 * h;
     INDArray w = paramTable.get("W");
     INDArray r = paramTable.get("R");
     TimeMajor.copyIn(epsilon, s.eps);
-    float[] dh = s.hScratch;
-    float[] recurrent = new float[n];
-    float[] below = new float[n];
-    float[] dgx = s.rowScratch;
-    float[] dgh = s.ghScratch;
+    float[] dh = s.scratch[0];
+    float[] recurrent = s.scratch[1];
+    float[] below = s.scratch[2];
+    float[] dar = s.scratch[3];
+    float[] daz = s.scratch[4];
+    float[] dan = s.scratch[5];
+    float[] dhn = s.scratch[6];
     for (int t = steps - 1; t >= 0; t--) {
       s.epsBuf.get(t * n, dh, 0, n);
       if (t < steps - 1) {
@@ -171,32 +177,24 @@ final class FusedGruLayer extends SameDiffLayer {
           dh[i] += recurrent[i];
         }
       }
-      float[] prev = s.previous(t);
+      float[] prev = t == 0 ? s.zeros : s.h[s.hSlot(t)];
       float[] rs = s.r[t];
       float[] zs = s.z[t];
       float[] ns = s.n[t];
       float[] hn = s.hn[t];
-      for (int row = 0; row < b; row++) {
-        int o = row * g3;
-        int q = row * h;
-        for (int i = 0; i < h; i++) {
-          float d = dh[q + i];
-          float zv = zs[q + i];
-          float nv = ns[q + i];
-          float rv = rs[q + i];
-          float dan = d * (1 - zv) * (1 - nv * nv);
-          float dar = dan * hn[q + i] * rv * (1 - rv);
-          float daz = d * ((prev == null ? 0f : prev[q + i]) - nv) * zv * (1 - zv);
-          dgx[o + i] = dar;
-          dgx[o + h + i] = daz;
-          dgx[o + 2 * h + i] = dan;
-          dgh[o + i] = dar;
-          dgh[o + h + i] = daz;
-          dgh[o + 2 * h + i] = dan * rv;
-        }
+      for (int i = 0; i < n; i++) {
+        float d = dh[i];
+        float zv = zs[i];
+        float nv = ns[i];
+        float rv = rs[i];
+        float an = d * (1 - zv) * (1 - nv * nv);
+        dan[i] = an;
+        dar[i] = an * hn[i] * rv * (1 - rv);
+        daz[i] = d * (prev[i] - nv) * zv * (1 - zv);
+        dhn[i] = an * rv;
       }
-      s.dgxBuf.put(t * b * g3, dgx, 0, b * g3);
-      s.dghBuf.put(t * b * g3, dgh, 0, b * g3);
+      s.writeGates(s.dgxBuf, t, dar, daz, dan);
+      s.writeGates(s.dghBuf, t, dar, daz, dhn);
       // h' = ... + z * h: the direct path to h(t-1) joins step t-1's error from above
       if (t > 0) {
         s.epsBuf.get((t - 1) * n, below, 0, n);
@@ -267,9 +265,13 @@ final class FusedGruLayer extends SameDiffLayer {
     final float[][] hn;
     /** h(t) per step in training (index t + 1; 0 is the zero state, left null), else the last two. */
     final float[][] h;
-    final float[] rowScratch;
-    final float[] ghScratch;
-    final float[] hScratch;
+    /** Per-gate work arrays [B * H]; a zero state; the biases of each gate repeated for every row. */
+    final float[][] scratch;
+    final float[] zeros;
+    final float[] biasR;
+    final float[] biasZ;
+    final float[] biasIn;
+    final float[] biasHn;
 
     Buffers(int batch, int steps, int nIn, int hidden, boolean training) {
       this.batch = batch;
@@ -314,9 +316,47 @@ final class FusedGruLayer extends SameDiffLayer {
       n = new float[kept][cells];
       hn = new float[kept][cells];
       h = new float[training ? steps + 1 : 2][cells];
-      rowScratch = new float[batch * g3];
-      ghScratch = new float[batch * g3];
-      hScratch = new float[cells];
+      scratch = new float[7][cells];
+      zeros = new float[cells];
+      biasR = new float[cells];
+      biasZ = new float[cells];
+      biasIn = new float[cells];
+      biasHn = new float[cells];
+    }
+
+    /** r and z take both biases summed; n's input bias and recurrent bias stay apart (r scales the latter). */
+    void biases(float[] bi, float[] bh) {
+      int h = hidden;
+      for (int row = 0; row < batch; row++) {
+        for (int i = 0; i < h; i++) {
+          biasR[row * h + i] = bi[i] + bh[i];
+          biasZ[row * h + i] = bi[h + i] + bh[h + i];
+          biasIn[row * h + i] = bi[2 * h + i];
+          biasHn[row * h + i] = bh[2 * h + i];
+        }
+      }
+    }
+
+    /** Splits rows [B, 3H] of step t (gates side by side) into one [B * H] array per gate. */
+    void readGates(FloatBuffer buf, int t, float[] a, float[] b, float[] c) {
+      int h = hidden;
+      for (int row = 0; row < batch; row++) {
+        int at = (t * batch + row) * 3 * h;
+        buf.get(at, a, row * h, h);
+        buf.get(at + h, b, row * h, h);
+        buf.get(at + 2 * h, c, row * h, h);
+      }
+    }
+
+    /** The inverse of {@link #readGates}. */
+    void writeGates(FloatBuffer buf, int t, float[] a, float[] b, float[] c) {
+      int h = hidden;
+      for (int row = 0; row < batch; row++) {
+        int at = (t * batch + row) * 3 * h;
+        buf.put(at, a, row * h, h);
+        buf.put(at + h, b, row * h, h);
+        buf.put(at + 2 * h, c, row * h, h);
+      }
     }
 
     boolean fits(int batch, int steps, int nIn, int hidden, boolean training) {

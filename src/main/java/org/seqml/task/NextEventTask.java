@@ -134,7 +134,8 @@ final class NextEventTask implements Task {
     figures.setAll(AnomalyEvaluator.evaluate(PartitionSink.read(run, Layout.SCORES), set.sessions(), vocabulary,
         run.config().detect().populationRatio()));
     figures.set("by_top_g", AnomalyEvaluator.byTopG(PartitionSink.read(run, Layout.EVENT_SCORES), set.sessions(),
-        Math.min(vocabulary.classes(), 20)));
+        Math.min(vocabulary.classes(), 20),
+        AnomalyEvaluator.Population.of(set.sessions(), run.config().detect().populationRatio())));
     ObjectNode metrics = Runs.writeMetrics(run, figures);
     JsonNode m = metrics.get("model");
     JsonNode unseen = metrics.get("baselines").get("unseen_event");
