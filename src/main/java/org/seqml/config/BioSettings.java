@@ -39,6 +39,10 @@ final class BioSettings {
     if (from.equals("table") && table.isBlank()) {
       throw s.error("bio.labels.table", "must name a CSV of id,label when bio.labels.from = table");
     }
+    String splitFrom = s.oneOf("bio.split-from", Set.of("hash", "header", "table"));
+    if (splitFrom.equals("table") && table.isBlank()) {
+      throw s.error("bio.labels.table", "must name a CSV with columns id and split when bio.split-from = table");
+    }
     int min = s.intValue("bio.generator.min-length", v -> v >= 1, "must be >= 1");
     SeqmlConfig.BioGenerator generator = new SeqmlConfig.BioGenerator(
         s.intValue("bio.generator.sequences", v -> v >= 20, "must be >= 20"),
@@ -65,6 +69,7 @@ final class BioSettings {
         s.longValue("bio.split-seed", v -> true, ""),
         new SeqmlConfig.BioLabels(from, files, headerRegex, table),
         generator,
-        s.oneOf("bio.duplicate-ids", Set.of("keep-first", "reject", "number")));
+        s.oneOf("bio.duplicate-ids", Set.of("keep-first", "reject", "number")),
+        splitFrom);
   }
 }

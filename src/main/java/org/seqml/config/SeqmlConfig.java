@@ -81,7 +81,12 @@ public record SeqmlConfig(
   /** How sequence files become tokens, and where classes come from. */
   public record Bio(String format, String alphabet, String tokens, int k, int maxVocabulary, String encoding,
       boolean reverseComplement, int maxLength, String positiveClass, long splitSeed, BioLabels labels,
-      BioGenerator generator, String duplicateIds) implements Serializable {}
+      BioGenerator generator, String duplicateIds, String splitFrom) implements Serializable {
+    /** Whether the data gives each sequence its split (bio.split-from header or table). */
+    public boolean splitGiven() {
+      return !splitFrom.equals("hash");
+    }
+  }
 
   /**
    * A keyed time-series table's column roles: key columns (none = one series), time (empty = row order),

@@ -63,7 +63,7 @@ final class BioDomain implements Domain {
       effective = new SeqmlConfig.Bio("fasta", "dna", bio.tokens(), bio.k(), bio.maxVocabulary(), bio.encoding(),
           bio.reverseComplement(), bio.maxLength(), bio.positiveClass(), bio.splitSeed(),
           new SeqmlConfig.BioLabels(classify ? "header" : "none", List.of(), "label=(?<label>[A-Za-z0-9_.-]+)", ""),
-          bio.generator(), bio.duplicateIds());
+          bio.generator(), bio.duplicateIds(), bio.splitFrom());
     } else {
       files = InputFiles.list(config.ingest().path(), run.hadoop());
     }
@@ -124,7 +124,8 @@ final class BioDomain implements Domain {
         bio.positiveClass(), bio.alphabet().equals("dna") ? 4 : 2,
         bio.reverseComplement() ? new SequenceSet.Augmentation("reverse complement",
             segment -> functions.reverse(functions.translate(segment, "ACGTN", "TGCAN"))) : null);
-    String split = String.format("stratified by class: train %.2f, validation %.2f, test %.2f of each class "
+    String split = bio.splitGiven() ? "as the data gives it (bio.split-from = " + bio.splitFrom() + ")"
+        : String.format("stratified by class: train %.2f, validation %.2f, test %.2f of each class "
             + "(bio.split-seed %d)", config.split().train(), config.split().validation(),
         1 - config.split().train() - config.split().validation(), bio.splitSeed());
     return new SequenceSet.Tokens(splitSequences(run), PartitionSink.read(run, Layout.WINDOWS), tokens, split,
@@ -135,8 +136,9 @@ final class BioDomain implements Domain {
 
   /** The accepted sequences with their (deterministic) split, as windowing assigned it. */
   private static Dataset<Row> splitSequences(RunContext run) {
-    return SequenceWindows.split(PartitionSink.read(run, Layout.SEQUENCES), run.config().split(),
-        run.config().bio().splitSeed());
+    Dataset<Row> sequences = PartitionSink.read(run, Layout.SEQUENCES);
+    return run.config().bio().splitGiven() ? SequenceWindows.givenSplit(sequences)
+        : SequenceWindows.split(sequences, run.config().split(), run.config().bio().splitSeed());
   }
 
   private static int k(SeqmlConfig.Bio bio) {

@@ -72,6 +72,7 @@ final class FusedTransformerLayer extends SameDiffLayer {
     }
     assertInputSet(false);
     fusedForwards++;
+    applyDropOutIfNecessary(training, workspaceMgr);
     forward();
     forwardOf = training ? input : null;
     Buffers s = buffers;
@@ -88,6 +89,7 @@ final class FusedTransformerLayer extends SameDiffLayer {
     }
     assertInputSet(true);
     fusedBackwards++;
+    applyDropOutIfNecessary(true, workspaceMgr); // a no-op after the training forward pass
     if (forwardOf != input) {
       forward();
     }
@@ -96,7 +98,7 @@ final class FusedTransformerLayer extends SameDiffLayer {
     INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
         new long[] {s.steps, s.batch, s.model}, 'c');
     Gradient gradient = backward(epsilon, dx.reshape('c', s.rows, s.model));
-    return new Pair<>(gradient, dx.permute(1, 2, 0));
+    return new Pair<>(gradient, backpropDropOutIfPresent(dx.permute(1, 2, 0)));
   }
 
   /** A [d, d] view of a [heads, head, d] projection (c order: row h * head + p is head h's row p). */

@@ -187,9 +187,13 @@ public final class ModelFactory {
             : new PositionalProjection(width, t.model(), length), top);
         top = "position";
         for (int i = 0; i < t.blocks(); i++) {
-          g.addLayer("block" + i, t.fused()
+          TransformerBlock block = t.fused()
               ? new FusedTransformerBlock(t.model(), t.heads(), t.feedForward(), length)
-              : new TransformerBlock(t.model(), t.heads(), t.feedForward(), length), top);
+              : new TransformerBlock(t.model(), t.heads(), t.feedForward(), length);
+          if (m.dropout() > 0) { // on each block's input, in the fused layer (the SameDiff graph has none)
+            block.setIDropout(new org.deeplearning4j.nn.conf.dropout.Dropout(1.0 - m.dropout()));
+          }
+          g.addLayer("block" + i, block, top);
           top = "block" + i;
         }
         width = t.model();

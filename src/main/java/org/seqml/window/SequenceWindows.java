@@ -53,6 +53,11 @@ public final class SequenceWindows {
         .drop("rank", "class_size", "position");
   }
 
+  /** The sequences table with the split the data gave each sequence (its given_split column). */
+  public static Dataset<Row> givenSplit(Dataset<Row> sequences) {
+    return sequences.withColumn("split", col("given_split"));
+  }
+
   /** The overlapping k-mers of a string column, in SQL so no Scala collection crosses the Java API. */
   public static org.apache.spark.sql.Column kmers(String column, int k) {
     return org.apache.spark.sql.functions.expr(String.format(

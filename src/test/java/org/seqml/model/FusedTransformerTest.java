@@ -250,4 +250,30 @@ class FusedTransformerTest {
     AttentionKernels.reluBack(d, new float[] {0.5f, 0f, 1e-40f, -0f, -2f}, 5);
     assertEquals(List.of(1f, 0f, 3f, 0f, 0f), List.of(d[0], d[1], d[2], d[3], d[4]));
   }
+
+  /**
+   * model.dropout drops each block's input while training only: inference is the same network's, training
+   * steps differ from those without it, and the blocks still run fused.
+   */
+  @Test
+  void dropoutActsInTrainingOnly() {
+    SeqmlConfig.Model m = model("fused", 2);
+    SeqmlConfig.Model dropped = new SeqmlConfig.Model(m.family(), m.embedding(), m.hidden(), m.dense(), 0.3,
+        m.learningRate(), m.l2(), m.gradientClip(), m.seed(), m.transformer(), m.pooling(), m.conv(), m.lstmKernel());
+    ComputationGraph plain = ModelFactory.build(m, ModelFactory.Input.vectors(FEATURES), LENGTH,
+        ModelFactory.Pooling.LAST, 3, true, new Adam(0.01), DataType.FLOAT);
+    ComputationGraph withDropout = ModelFactory.build(dropped, ModelFactory.Input.vectors(FEATURES), LENGTH,
+        ModelFactory.Pooling.LAST, 3, true, new Adam(0.01), DataType.FLOAT);
+    withDropout.setParams(plain.params().dup());
+    org.nd4j.linalg.dataset.DataSet d = FusedLayerChecks.batch(6, 31, mask(true, 6));
+    FusedLayerChecks.assertClose(Networks.output(plain, d.getFeatures(), d.getFeaturesMaskArray()),
+        Networks.output(withDropout, d.getFeatures(), d.getFeaturesMaskArray()), "inference", 1e-6);
+    for (int step = 0; step < 3; step++) {
+      plain.fit(d);
+      withDropout.fit(d);
+    }
+    assertTrue(plain.params().sub(withDropout.params()).amaxNumber().doubleValue() > 1e-4, "dropout changed nothing");
+    FusedTransformerLayer block = (FusedTransformerLayer) withDropout.getLayer("block0");
+    assertTrue(block.fusedBackwards == 3, "the block ran the SameDiff graph");
+  }
 }

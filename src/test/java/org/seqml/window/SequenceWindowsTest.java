@@ -26,7 +26,7 @@ class SequenceWindowsTest {
     List<Row> rows = new java.util.ArrayList<>();
     for (int i = 0; i < perClass; i++) {
       for (String label : List.of("a", "b")) {
-        rows.add(RowFactory.create(label + i, "f", (long) i, "", "ACGTACGTAC", 10, label));
+        rows.add(RowFactory.create(label + i, "f", (long) i, "", "ACGTACGTAC", 10, label, null));
       }
     }
     return SparkTestSession.get().createDataFrame(rows, SequenceSchema.SCHEMA);

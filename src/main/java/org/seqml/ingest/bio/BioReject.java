@@ -27,7 +27,9 @@ public enum BioReject {
   /** FASTQ: fewer than four lines at the end of a file. */
   TRUNCATED_RECORD("truncated_record"),
   /** Classification: no class for the record from the configured label source. */
-  UNLABELLED("unlabelled");
+  UNLABELLED("unlabelled"),
+  /** bio.split-from = header or table: no split=train|validation|test for the record. */
+  MISSING_SPLIT("missing_split");
 
   private final String code;
 

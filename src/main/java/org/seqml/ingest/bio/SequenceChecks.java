@@ -40,7 +40,10 @@ public final class SequenceChecks {
       .add("label", DataTypes.StringType, true)
       .add("reason", DataTypes.StringType, true)
       .add("detail", DataTypes.StringType, true)
-      .add("raw", DataTypes.StringType, true);
+      .add("raw", DataTypes.StringType, true)
+      .add("given_split", DataTypes.StringType, true);
+  /** A split given in a header: split=train, split=validation or split=test as a word of the description. */
+  static final Pattern HEADER_SPLIT = Pattern.compile("(?:^|\\s)split=(train|validation|test)(?=\\s|$)");
 
   private SequenceChecks() {}
 
@@ -50,7 +53,9 @@ public final class SequenceChecks {
     int maxLength = bio.maxLength();
     int minLength = bio.tokens().equals("kmer") ? bio.k() : 1;
     Dataset<Row> input = spark.createDataFrame(raw, SequenceFiles.RAW).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<Row> checked = input.javaRDD().map(r -> checkOne(r, alphabet, labels, minLength, maxLength));
+    boolean headerSplit = bio.splitFrom().equals("header");
+    JavaRDD<Row> checked = input.javaRDD().map(r -> checkOne(r, alphabet, labels, minLength, maxLength,
+        headerSplit));
     Dataset<Row> rows = spark.createDataFrame(checked, CHECKED);
     if (labels.from().equals("table")) {
       Dataset<Row> table = spark.read().option("header", "true").csv(labels.table())
@@ -65,9 +70,10 @@ public final class SequenceChecks {
           .withColumn("reason", when(col("reason").isNull().and(col("label").isNull()),
               lit(BioReject.UNLABELLED.code())).otherwise(col("reason")));
     }
+    rows = givenSplits(spark, rows, bio);
     rows = duplicateIds(rows, bio.duplicateIds());
     Dataset<Row> accepted = rows.filter(col("reason").isNull())
-        .select("sequence_id", "source", "line", "description", "sequence", "length", "label");
+        .select("sequence_id", "source", "line", "description", "sequence", "length", "label", "given_split");
     Dataset<Row> rejects = rows.filter(col("reason").isNotNull())
         .select(col("source"), col("line"), col("reason"), col("detail"), col("raw"));
     return new IngestResult(org.seqml.util.Schemas.conform(accepted, SequenceSchema.SCHEMA),
@@ -100,7 +106,38 @@ public final class SequenceChecks {
     return rows.drop("copy", "copies");
   }
 
+  /**
+   * bio.split-from = table joins the split column of bio.labels.table by id; with header or table, a good
+   * record without a split is rejected (missing_split).
+   */
+  static Dataset<Row> givenSplits(SparkSession spark, Dataset<Row> rows, SeqmlConfig.Bio bio) {
+    String from = bio.splitFrom();
+    if (from.equals("hash")) {
+      return rows;
+    }
+    if (from.equals("table")) {
+      Dataset<Row> table = spark.read().option("header", "true").csv(bio.labels().table());
+      if (!List.of(table.columns()).contains("split")) {
+        throw new org.seqml.ingest.InputError(bio.labels().table(), 1, "has no split column (bio.split-from = table)");
+      }
+      table = table.select(col("id").as("split_id"), col("split").as("table_split")).dropDuplicates("split_id");
+      rows = rows.join(table, rows.col("sequence_id").equalTo(table.col("split_id")), "left")
+          .withColumn("given_split", col("table_split")).drop("split_id", "table_split");
+    }
+    org.apache.spark.sql.Column missing = col("reason").isNull()
+        .and(col("given_split").isNull().or(functions.not(col("given_split").isin("train", "validation", "test"))));
+    return rows
+        .withColumn("detail", when(missing, lit("no split=train|validation|test for this record in the "
+            + from + " (bio.split-from = " + from + ")")).otherwise(col("detail")))
+        .withColumn("reason", when(missing, lit(BioReject.MISSING_SPLIT.code())).otherwise(col("reason")));
+  }
+
   static Row checkOne(Row r, Alphabet alphabet, SeqmlConfig.BioLabels labels, int minLength, int maxLength) {
+    return checkOne(r, alphabet, labels, minLength, maxLength, false);
+  }
+
+  static Row checkOne(Row r, Alphabet alphabet, SeqmlConfig.BioLabels labels, int minLength, int maxLength,
+      boolean headerSplit) {
     String source = r.getString(0);
     long line = r.getLong(1);
     String id = r.getString(2);
@@ -109,7 +146,7 @@ public final class SequenceChecks {
     String rawText = r.getString(7);
     if (r.getString(5) != null) {
       return RowFactory.create(id, source, line, description, null, null, null, r.getString(5), r.getString(6),
-          rawText);
+          rawText, null);
     }
     String reason = null;
     String detail = null;
@@ -142,8 +179,13 @@ public final class SequenceChecks {
       }
     }
     String label = labelOf(labels, source, id, description);
+    String given = null;
+    if (headerSplit && description != null) {
+      Matcher m = HEADER_SPLIT.matcher(description);
+      given = m.find() ? m.group(1) : null;
+    }
     return RowFactory.create(id, source, line, description, normalised,
-        normalised == null ? null : normalised.length(), label, reason, detail, rawText);
+        normalised == null ? null : normalised.length(), label, reason, detail, rawText, given);
   }
 
   /** The class from the file name or the header (table labels are joined later). */

@@ -31,8 +31,13 @@ class BioIngestTest {
   }
 
   static SeqmlConfig.Bio bio(String format, String alphabet, SeqmlConfig.BioLabels labels, String duplicateIds) {
+    return bio(format, alphabet, labels, duplicateIds, "hash");
+  }
+
+  static SeqmlConfig.Bio bio(String format, String alphabet, SeqmlConfig.BioLabels labels, String duplicateIds,
+      String splitFrom) {
     return new SeqmlConfig.Bio(format, alphabet, "char", 3, 4096, "one-hot", false, 1_000_000, "", 17, labels,
-        new SeqmlConfig.BioGenerator(100, 60, 160, 0.0, 1), duplicateIds);
+        new SeqmlConfig.BioGenerator(100, 60, 160, 0.0, 1), duplicateIds, splitFrom);
   }
 
   static SeqmlConfig.BioLabels none() {
@@ -147,6 +152,33 @@ class BioIngestTest {
     assertEquals("second", number.accepted().filter("sequence_id = 'lacZ#2'").first().getString(3),
         "the header's words stay the description");
     assertCountsAddUp(number);
+  }
+
+  /** A split published with the data, from the header or a table; records without one are rejected. */
+  @Test
+  void aSplitGivenInTheHeaderOrATableIsKept() throws IOException {
+    String file = write("given.fa", String.join("\n", ">a split=train gene", "ACGT", ">b x split=test", "CCCC",
+        ">c split=validation", "GGGG", ">d no split here", "TTTT", ">e split=later", "AAAA", ""));
+    SparkSession spark = SparkTestSession.get();
+    IngestResult header = SequenceChecks.ingest(spark, List.of(file), bio("fasta", "dna", none(), "keep-first",
+        "header"), false);
+    java.util.Map<String, String> given = new java.util.TreeMap<>();
+    for (Row r : org.seqml.window.SequenceWindows.givenSplit(header.accepted()).select("sequence_id", "split")
+        .collectAsList()) {
+      given.put(r.getString(0), r.getString(1));
+    }
+    assertEquals(Map.of("a", "train", "b", "test", "c", "validation"), given);
+    assertEquals(Map.of("missing_split", 2L), reasons(header), "d has none, e's is not a split");
+    assertCountsAddUp(header);
+    String table = write("splits.csv", "id,label,split\na,x,test\nb,x,train\nd,x,validation\n");
+    IngestResult fromTable = SequenceChecks.ingest(spark, List.of(file), bio("fasta", "dna",
+        new SeqmlConfig.BioLabels("none", List.of(), "", table), "keep-first", "table"), false);
+    assertEquals(Map.of("a", "ACGT", "b", "CCCC", "d", "TTTT"), sequences(fromTable));
+    assertEquals("test", fromTable.accepted().filter("sequence_id = 'a'").first().getAs("given_split"));
+    assertEquals(Map.of("missing_split", 2L), reasons(fromTable), "c and e are not in the table");
+    assertCountsAddUp(fromTable);
+    IngestResult drawn = SequenceChecks.ingest(spark, List.of(file), bio("fasta", "dna", none()), false);
+    assertEquals(5, drawn.accepted().count(), "bio.split-from = hash needs no split");
   }
 
   @Test
