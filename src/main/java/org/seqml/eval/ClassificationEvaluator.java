@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -47,10 +46,8 @@ public final class ClassificationEvaluator {
     long[][] confusion = confusion(scores.select("label", "predicted"), classes);
     ObjectNode model = summary(confusion, positiveIndex);
     if (positiveIndex >= 0) {
-      JavaRDD<Tuple2<Object, Object>> scored = scores.select("probabilities", "label").javaRDD()
-          .map(r -> new Tuple2<>((Object) (double) r.<Float>getList(0).get(positiveIndex),
-              (Object) (positive.equals(r.getString(1)) ? 1.0 : 0.0)));
-      model.put("roc_auc", new BinaryClassificationMetrics(scored.rdd()).areaUnderROC());
+      model.put("roc_auc", new BinaryClassificationMetrics(DecisionThreshold.scored(scores, positive, positiveIndex)
+          .rdd()).areaUnderROC());
     }
     out.set("model", model);
 

@@ -4,7 +4,6 @@ import java.nio.FloatBuffer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -25,12 +24,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * runs the SameDiff graph of the parent class, which gives the same results (FusedGruTest). Dropout on the
  * layer's input (model.dropout) applies here; the SameDiff graph has none.
  */
-final class FusedGruLayer extends SameDiffLayer {
+final class FusedGruLayer extends FusedSameDiffLayer {
   private Buffers buffers;
-  private INDArray forwardOf;
-  /** Passes that ran fused (forward, backward): its conditions fall back silently, tests hold it to running. */
-  int fusedForwards;
-  int fusedBackwards;
 
   FusedGruLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
@@ -40,33 +35,14 @@ final class FusedGruLayer extends SameDiffLayer {
     return (GruLayer) layerConf();
   }
 
-  private boolean fused() {
+  @Override
+  boolean fused() {
     return dataType == DataType.FLOAT && Nd4j.getEnvironment().isCPU() && input != null && input.rank() == 3
         && input.size(1) == gru().getIn();
   }
 
   @Override
-  public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
-    forwardOf = null;
-    super.setInput(input, workspaceMgr);
-  }
-
-  @Override
-  public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr workspaceMgr) {
-    setInput(input, workspaceMgr);
-    return activate(training, workspaceMgr);
-  }
-
-  @Override
-  public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-    if (!fused()) {
-      return super.activate(training, workspaceMgr);
-    }
-    assertInputSet(false);
-    fusedForwards++;
-    applyDropOutIfNecessary(training, workspaceMgr);
-    forward(training);
-    forwardOf = training ? input : null;
+  INDArray fusedOutput(LayerWorkspaceMgr workspaceMgr) {
     Buffers s = buffers;
     INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
         new long[] {s.steps, s.batch, s.hidden}, 'c');
@@ -76,25 +52,16 @@ final class FusedGruLayer extends SameDiffLayer {
   }
 
   @Override
-  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-    if (!fused()) {
-      return super.backpropGradient(epsilon, workspaceMgr);
-    }
-    assertInputSet(true);
-    fusedBackwards++;
-    applyDropOutIfNecessary(true, workspaceMgr); // a no-op after the training forward pass
-    if (forwardOf != input) {
-      forward(true);
-    }
-    forwardOf = null;
+  Pair<Gradient, INDArray> fusedBackward(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
     Buffers s = buffers;
     INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
         new long[] {s.steps, s.batch, s.nIn}, 'c');
     Gradient gradient = backward(epsilon, dx.reshape('c', (long) s.steps * s.batch, s.nIn));
-    return new Pair<>(gradient, backpropDropOutIfPresent(dx.permute(1, 2, 0)));
+    return new Pair<>(gradient, dx.permute(1, 2, 0));
   }
 
-  private void forward(boolean training) {
+  @Override
+  void fusedForward(boolean training) {
     int b = (int) input.size(0);
     int steps = (int) input.size(2);
     int h = gru().getHidden();

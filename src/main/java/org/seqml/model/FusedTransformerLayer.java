@@ -4,7 +4,6 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -31,14 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * GPU) runs the SameDiff graph of the parent class, which gives the same results
  * (FusedTransformerTest).
  */
-final class FusedTransformerLayer extends SameDiffLayer {
+final class FusedTransformerLayer extends FusedSameDiffLayer {
   private Buffers buffers;
-  /** Passes that ran fused (forward, backward): its conditions fall back silently, tests hold it to running. */
-  int fusedForwards;
-  int fusedBackwards;
-  /** The input of the last training forward pass whose results {@link #buffers} hold, or null. */
-  private INDArray forwardOf;
-
   FusedTransformerLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
   }
@@ -47,34 +40,15 @@ final class FusedTransformerLayer extends SameDiffLayer {
     return (TransformerBlock) layerConf();
   }
 
-  private boolean fused() {
+  @Override
+  boolean fused() {
     return dataType == DataType.FLOAT && Nd4j.getEnvironment().isCPU() && input != null && input.rank() == 3
         && input.size(1) == block().getModel()
         && (maskArray == null || maskArray.length() == input.size(0) * input.size(2));
   }
 
   @Override
-  public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
-    forwardOf = null;
-    super.setInput(input, workspaceMgr);
-  }
-
-  @Override
-  public INDArray activate(INDArray input, boolean training, LayerWorkspaceMgr workspaceMgr) {
-    setInput(input, workspaceMgr);
-    return activate(training, workspaceMgr);
-  }
-
-  @Override
-  public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-    if (!fused()) {
-      return super.activate(training, workspaceMgr);
-    }
-    assertInputSet(false);
-    fusedForwards++;
-    applyDropOutIfNecessary(training, workspaceMgr);
-    forward();
-    forwardOf = training ? input : null;
+  INDArray fusedOutput(LayerWorkspaceMgr workspaceMgr) {
     Buffers s = buffers;
     INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
         new long[] {s.steps, s.batch, s.model}, 'c');
@@ -83,22 +57,12 @@ final class FusedTransformerLayer extends SameDiffLayer {
   }
 
   @Override
-  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-    if (!fused()) {
-      return super.backpropGradient(epsilon, workspaceMgr);
-    }
-    assertInputSet(true);
-    fusedBackwards++;
-    applyDropOutIfNecessary(true, workspaceMgr); // a no-op after the training forward pass
-    if (forwardOf != input) {
-      forward();
-    }
-    forwardOf = null;
+  Pair<Gradient, INDArray> fusedBackward(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
     Buffers s = buffers;
     INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
         new long[] {s.steps, s.batch, s.model}, 'c');
     Gradient gradient = backward(epsilon, dx.reshape('c', s.rows, s.model));
-    return new Pair<>(gradient, backpropDropOutIfPresent(dx.permute(1, 2, 0)));
+    return new Pair<>(gradient, dx.permute(1, 2, 0));
   }
 
   /** A [d, d] view of a [heads, head, d] projection (c order: row h * head + p is head h's row p). */
@@ -107,7 +71,8 @@ final class FusedTransformerLayer extends SameDiffLayer {
     return projection.reshape('c', d, d);
   }
 
-  private void forward() {
+  @Override
+  void fusedForward(boolean training) {
     TransformerBlock conf = block();
     int b = (int) input.size(0);
     int t = (int) input.size(2);

@@ -1,21 +1,17 @@
 package org.seqml.window;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 
 /**
  * Stratified k-fold cross-validation of sequences: within each class, ordered by a seeded hash of the id
- * (as {@link SequenceWindows#split}), the sequences fall into k equal folds. In fold f the f-th part
- * tests; of every other part the first {@code validationShare} validates (early stopping, the decision
+ * ({@link SequenceWindows#positionInClass}, as the split), the sequences fall into k equal folds. In fold f
+ * the f-th part tests; of every other part the first {@code validationShare} validates (early stopping, the decision
  * threshold) and the rest trains. A sequence is in one part of each fold and tests in exactly one fold;
  * its windows follow it.
  */
@@ -32,10 +28,7 @@ public final class CrossValidationFolds {
 
   /** Assigns each of {@code sequences} (sequence_id, label) its fold and its place within the fold. */
   public static CrossValidationFolds of(Dataset<Row> sequences, int folds, double validationShare, long seed) {
-    var byClass = Window.partitionBy("label").orderBy(xxhash64(col("sequence_id"), lit(seed)), col("sequence_id"));
-    var wholeClass = Window.partitionBy("label");
-    Dataset<Row> ranked = sequences.select("sequence_id", "label")
-        .withColumn("position", row_number().over(byClass).minus(1).divide(count(lit(1)).over(wholeClass)))
+    Dataset<Row> ranked = SequenceWindows.positionInClass(sequences.select("sequence_id", "label"), seed)
         .withColumn("cv_fold", floor(col("position").multiply(folds)).cast("int"))
         .withColumn("within_fold", col("position").multiply(folds).minus(col("cv_fold")))
         .select("sequence_id", "cv_fold", "within_fold");

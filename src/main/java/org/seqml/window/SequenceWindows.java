@@ -40,17 +40,21 @@ public final class SequenceWindows {
 
   /** The sequences table with a split column added. */
   public static Dataset<Row> split(Dataset<Row> sequences, SeqmlConfig.Split split, long seed) {
-    var byClass = Window.partitionBy("label").orderBy(xxhash64(col("sequence_id"), lit(seed)), col("sequence_id"));
-    var wholeClass = Window.partitionBy("label");
-    Dataset<Row> ranked = sequences
-        .withColumn("rank", row_number().over(byClass))
-        .withColumn("class_size", count(lit(1)).over(wholeClass))
-        .withColumn("position", col("rank").minus(1).divide(col("class_size")));
-    return ranked.withColumn("split",
+    return positionInClass(sequences, seed).withColumn("split",
             when(col("position").lt(split.train()), lit(SlidingWindows.TRAIN))
                 .when(col("position").lt(split.train() + split.validation()), lit(SlidingWindows.VALIDATION))
                 .otherwise(lit(SlidingWindows.TEST)))
-        .drop("rank", "class_size", "position");
+        .drop("position");
+  }
+
+  /**
+   * {@code sequences} with a column "position" in [0, 1): a sequence's rank within its class, ordered by a seeded
+   * hash of its id, over the class's size. Splits and cross-validation folds cut classes along it.
+   */
+  public static Dataset<Row> positionInClass(Dataset<Row> sequences, long seed) {
+    var byClass = Window.partitionBy("label").orderBy(xxhash64(col("sequence_id"), lit(seed)), col("sequence_id"));
+    return sequences.withColumn("position",
+        row_number().over(byClass).minus(1).divide(count(lit(1)).over(Window.partitionBy("label"))));
   }
 
   /** The sequences table with the split the data gave each sequence (its given_split column). */
