@@ -177,6 +177,11 @@ class BioIngestTest {
     assertEquals("test", fromTable.accepted().filter("sequence_id = 'a'").first().getAs("given_split"));
     assertEquals(Map.of("missing_split", 2L), reasons(fromTable), "c and e are not in the table");
     assertCountsAddUp(fromTable);
+    String noSplit = write("labels.csv", "id,label\na,x\n");
+    org.seqml.ingest.InputError e = org.junit.jupiter.api.Assertions.assertThrows(org.seqml.ingest.InputError.class,
+        () -> SequenceChecks.ingest(spark, List.of(file), bio("fasta", "dna",
+            new SeqmlConfig.BioLabels("none", List.of(), "", noSplit), "keep-first", "table"), false));
+    assertTrue(e.getMessage().startsWith(noSplit + ":1: has no split column"), e.getMessage());
     IngestResult drawn = SequenceChecks.ingest(spark, List.of(file), bio("fasta", "dna", none()), false);
     assertEquals(5, drawn.accepted().count(), "bio.split-from = hash needs no split");
   }
