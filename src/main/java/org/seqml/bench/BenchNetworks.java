@@ -51,11 +51,14 @@ final class BenchNetworks {
     return ModelFactory.forecaster(c.model(), FEATURES, LENGTH, HORIZON);
   }
 
-  /** The project's cnn forecaster: two blocks of 64 filters 5 wide (leaky ReLU, max-pool 2), flatten, linear. */
-  static ComputationGraph cnn() {
+  /**
+   * The project's cnn forecaster: two blocks of 64 filters 5 wide (leaky ReLU, max-pool 2), flatten, linear;
+   * {@code kernel} is model.conv-kernel (fused, seqml's default, or dl4j).
+   */
+  static ComputationGraph cnn(String kernel) {
     SeqmlConfig c = config("model.family=cnn", "model.conv.filters=[64,64]", "model.conv.kernel=5",
         "model.conv.pool=2", "model.pooling=flatten", "model.dense=0", "model.l2=0", "model.gradient-clip=0",
-        "model.learning-rate=0.001");
+        "model.learning-rate=0.001", "model.conv-kernel=" + kernel);
     return ModelFactory.forecaster(c.model(), FEATURES, LENGTH, HORIZON);
   }
 

@@ -38,12 +38,14 @@ final class StepBench {
 
   static Result cnn(Params p) {
     return run(p, "cnn", "CNN training step: batch 64, length 50, 8 features, 2 x (64 filters of 5, leaky ReLU, "
-        + "max-pool 2), flatten, 3 outputs", BenchNetworks.cnn(), null, "cnn", 1.0);
+        + "max-pool 2), flatten, 3 outputs", BenchNetworks.cnn("fused"), new Reference("DL4J's Convolution1DLayer",
+            "dl4j_conv", "dl4j_conv", BenchNetworks.cnn("dl4j")), "cnn", 1.0);
   }
 
   /**
    * The same network on the implementation seqml's fused layer replaces (model.lstm-kernel = dl4j,
-   * model.transformer.kernel = samediff), timed in the same repetitions as a third side: the
+   * model.transformer.kernel = samediff, model.gru-kernel = samediff, model.conv-kernel = dl4j), timed in the
+   * same repetitions as a third side: the
    * before/after of the fused layer. Its figures go to results.json as {@code key}, the ratios as
    * fused_over_{@code short} and {@code short}_over_peer.
    */

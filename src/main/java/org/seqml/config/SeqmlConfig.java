@@ -248,11 +248,22 @@ public record SeqmlConfig(
    * value for every block or one per block.
    */
   public record Conv(List<Integer> filters, List<Integer> kernel, List<Integer> dilation, List<Integer> pool,
-      String norm, String activation, double dropout) implements Serializable {
+      String norm, String activation, double dropout, String implementation) implements Serializable {
+    /** The same blocks computed by seqml's fused convolution. */
+    public Conv(List<Integer> filters, List<Integer> kernel, List<Integer> dilation, List<Integer> pool, String norm,
+        String activation, double dropout) {
+      this(filters, kernel, dilation, pool, norm, activation, dropout, "fused");
+    }
+
     /** One block of {@code filters} (0 = none), no normalisation, pooling or dropout. */
     public Conv(int filters, int kernel) {
       this(filters == 0 ? List.of() : List.of(filters), List.of(kernel), List.of(1), List.of(1), "none",
           "leakyrelu", 0.0);
+    }
+
+    /** model.conv-kernel = fused: seqml's {@code FusedConv1D} layer; dl4j: DL4J's own Convolution1DLayer. */
+    public boolean fused() {
+      return implementation.equals("fused");
     }
 
     public boolean enabled() {
@@ -359,7 +370,8 @@ public record SeqmlConfig(
         perBlock(s, "model.conv.pool", blocks, v -> v >= 1 && v <= 64, "in 1..64 (1 = no pooling)"),
         s.oneOf("model.conv.norm", Set.of("none", "batch", "layer")),
         s.oneOf("model.conv.activation", Set.of("relu", "leakyrelu", "elu", "gelu", "tanh")),
-        s.doubleValue("model.conv.dropout", v -> v >= 0 && v < 1, "must be in [0, 1)"));
+        s.doubleValue("model.conv.dropout", v -> v >= 0 && v < 1, "must be in [0, 1)"),
+        s.oneOf("model.conv-kernel", Set.of("fused", "dl4j")));
     String family = s.string("model.family");
     if (family.equals("cnn") && !conv.enabled()) {
       throw s.error("model.conv.filters", "must name at least one block for model.family = cnn, e.g. [64, 64]");

@@ -35,9 +35,10 @@ final class ConvBlocks {
       int filters = c.filters().get(b);
       g.addLayer(p + "-in", new PositionMask(), top);
       Activation activation = activation(c.activation());
-      g.addLayer(p, new Convolution1DLayer.Builder().nIn(width).nOut(filters).kernelSize(c.kernel(b))
+      Convolution1DLayer conv = new Convolution1DLayer.Builder().nIn(width).nOut(filters).kernelSize(c.kernel(b))
           .dilation(c.dilation(b)).convolutionMode(ConvolutionMode.Same).rnnDataFormat(RNNFormat.NCW)
-          .activation(c.norm().equals("none") ? activation : Activation.IDENTITY).build(), p + "-in");
+          .activation(c.norm().equals("none") ? activation : Activation.IDENTITY).build();
+      g.addLayer(p, c.fused() ? FusedConv1D.of(conv) : conv, p + "-in");
       top = p;
       if (!c.norm().equals("none")) {
         if (c.norm().equals("batch")) {
@@ -61,8 +62,9 @@ final class ConvBlocks {
       g.addLayer(p + "-out", new PositionMask(), top);
       top = p + "-out";
       if (c.pool(b) > 1) {
-        g.addLayer(p + "-pool", new Subsampling1DLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-            .kernelSize(c.pool(b)).stride(c.pool(b)).convolutionMode(ConvolutionMode.Truncate).build(), top);
+        Subsampling1DLayer pool = new Subsampling1DLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+            .kernelSize(c.pool(b)).stride(c.pool(b)).convolutionMode(ConvolutionMode.Truncate).build();
+        g.addLayer(p + "-pool", c.fused() ? FusedMaxPool1D.of(pool) : pool, top);
         g.addLayer(p + "-pooled", new PositionMask(), p + "-pool");
         top = p + "-pooled";
         length /= c.pool(b);

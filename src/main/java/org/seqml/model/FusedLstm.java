@@ -1,7 +1,5 @@
 package org.seqml.model;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Collection;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
@@ -23,21 +21,7 @@ public class FusedLstm extends LSTM {
 
   /** The same configuration as {@code lstm}: every field copied (DL4J's builder constructor is private). */
   public static FusedLstm of(LSTM lstm) {
-    FusedLstm copy = new FusedLstm();
-    for (Class<?> c = LSTM.class; c != Object.class; c = c.getSuperclass()) {
-      for (Field field : c.getDeclaredFields()) {
-        if (Modifier.isStatic(field.getModifiers())) {
-          continue;
-        }
-        try {
-          field.setAccessible(true);
-          field.set(copy, field.get(lstm));
-        } catch (IllegalAccessException e) {
-          throw new IllegalStateException("cannot copy LSTM field " + field, e);
-        }
-      }
-    }
-    return copy;
+    return ConfigCopy.into(lstm, new FusedLstm(), LSTM.class);
   }
 
   @Override
