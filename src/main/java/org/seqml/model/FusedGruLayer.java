@@ -95,23 +95,34 @@ final class FusedGruLayer extends FusedSameDiffLayer {
       float[] ns = s.n[at];
       float[] hn = s.hn[at];
       float[] out = s.h[s.hSlot(t + 1)];
-      float[] br = s.biasR;
-      float[] bz = s.biasZ;
-      float[] bin = s.biasIn;
-      float[] bhn = s.biasHn;
-      // One index for every array, from 0: the form C2 vectorises (LstmKernels).
-      for (int i = 0; i < n; i++) {
-        float rv = sigmoid(xr[i] + hr[i] + br[i]);
-        float zv = sigmoid(xz[i] + hz[i] + bz[i]);
-        float hnv = hh[i] + bhn[i];
-        float nv = LstmKernels.tanh(xn[i] + bin[i] + rv * hnv);
-        rs[i] = rv;
-        zs[i] = zv;
-        hn[i] = hnv;
-        ns[i] = nv;
-        out[i] = (1 - zv) * nv + zv * prev[i];
-      }
+      gates(xr, hr, s.biasR, xz, hz, s.biasZ, xn, s.biasIn, hh, s.biasHn, prev, rs, zs, hn, ns, out, n);
       s.hsBuf.put((t + 1) * n, out, 0, n);
+    }
+  }
+
+  /**
+   * One step's gate update, in four loops that index every array from 0: C2 vectorises each (LstmKernels), but
+   * not one loop doing it all (measured on 8,192 elements: 27 ns an element against 3.7).
+   */
+  static void gates(float[] xr, float[] hr, float[] br, float[] xz, float[] hz, float[] bz, float[] xn, float[] bin,
+      float[] hh, float[] bhn, float[] prev, float[] rs, float[] zs, float[] hn, float[] ns, float[] out, int n) {
+    sigmoidOfSum(xr, hr, br, rs, n);
+    sigmoidOfSum(xz, hz, bz, zs, n);
+    for (int i = 0; i < n; i++) {
+      hn[i] = hh[i] + bhn[i];
+    }
+    for (int i = 0; i < n; i++) {
+      ns[i] = LstmKernels.tanh(xn[i] + bin[i] + rs[i] * hn[i]);
+    }
+    for (int i = 0; i < n; i++) {
+      float zv = zs[i];
+      out[i] = (1 - zv) * ns[i] + zv * prev[i];
+    }
+  }
+
+  private static void sigmoidOfSum(float[] a, float[] b, float[] c, float[] out, int n) {
+    for (int i = 0; i < n; i++) {
+      out[i] = sigmoid(a[i] + b[i] + c[i]);
     }
   }
 
