@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks: each figure a ratio of two sides measured in one run (see docs/BENCHMARKS.md).")
 public final class BenchCommand implements Callable<Integer> {
-  static final List<String> ALL = List.of("lstm", "transformer", "gru", "cnn", "averaging", "scaling", "scoring", "windowing",
+  static final List<String> ALL = List.of("lstm", "transformer", "gru", "cnn", "averaging", "exchange", "scaling", "scoring", "windowing",
       "memory", "accuracy");
 
   @Option(names = "--only", split = ",", description = "Measures to run (default: all): ${COMPLETION-CANDIDATES}")

@@ -37,6 +37,7 @@ public final class BenchPart {
       case "gru" -> StepBench.gru(p);
       case "cnn" -> StepBench.cnn(p);
       case "averaging" -> SparkBench.averaging(p);
+      case "exchange" -> ExchangeBench.run(p);
       case "scoring" -> SparkBench.scoring(p);
       case "windowing" -> PipelineBench.windowing(p);
       case "accuracy" -> PipelineBench.accuracy(p);

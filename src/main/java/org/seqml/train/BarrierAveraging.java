@@ -251,7 +251,7 @@ public final class BarrierAveraging {
       ComputationGraph net = network(task.partitionId());
       boolean kept = false;
       PeerExchange peers = task.getTaskInfos().length > 1
-          ? PeerExchange.open(task, BarrierExchange.of(task), exchangePort) : null;
+          ? PeerExchange.open(task, exchangePort) : null;
       Exchanges exchanges = peers == null ? null : new Exchanges(peers, task.partitionId());
       try {
         DataType type = net.params().dataType();
