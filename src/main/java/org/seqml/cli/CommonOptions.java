@@ -26,6 +26,10 @@ public final class CommonOptions {
       description = "Continue training from the newest valid checkpoint (same config; sets train.resume=true).")
   boolean resume;
 
+  @Option(names = "--verbose",
+      description = "Print the stack trace behind an expected refusal (exit 1, 2 or 3) and seqml's debug log.")
+  boolean verbose;
+
   @Option(names = "--ds", paramLabel = "YYYY-MM-DD",
       description = "The partition to write (and read). Default: today in UTC.")
   String ds;

@@ -3,6 +3,7 @@ package org.seqml.cli;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.seqml.config.SeqmlConfig;
+import org.seqml.io.RunLock;
 import org.seqml.pipeline.Plan;
 import org.seqml.run.RunContext;
 import org.seqml.pipeline.SparkSessions;
@@ -22,9 +23,17 @@ abstract class PhaseCommand implements Callable<Integer> {
     SeqmlConfig config = options.config(); // fails here, before Spark, on a bad setting
     check(Plan.of(config)); // and here on a domain and task that do not fit
     String ds = options.ds();
+    if (options.verbose) {
+      org.apache.logging.log4j.core.config.Configurator.setLevel("org.seqml", org.apache.logging.log4j.Level.DEBUG);
+    }
     SparkSession spark = SparkSessions.create(config);
     try {
-      execute(RunContext.create(config, spark, ds));
+      RunContext run = RunContext.create(config, spark, ds);
+      // One run per pipeline and ds: an Airflow retry beside a manual run must not interleave their writes.
+      try (RunLock lock = RunLock.acquire(run.layout(), ds, run.runId(), config.lockExpiry(),
+          spark.sparkContext().hadoopConfiguration())) {
+        execute(run);
+      }
       return 0;
     } finally {
       spark.stop();

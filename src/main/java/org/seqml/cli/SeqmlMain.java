@@ -2,6 +2,8 @@ package org.seqml.cli;
 
 import org.seqml.config.ConfigError;
 import org.seqml.ingest.InputError;
+import org.seqml.util.Refusal;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,29 +38,48 @@ public final class SeqmlMain implements Runnable {
     CommandLine cli = new CommandLine(new SeqmlMain()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
       Throwable cause = rootCause(e);
-      if (cause instanceof ConfigError) {
-        commandLine.getErr().println("seqml: config error: " + cause.getMessage());
-        return CONFIG_ERROR;
+      int code = cause instanceof ConfigError ? CONFIG_ERROR : cause instanceof InputError ? INPUT_ERROR
+          : cause instanceof Refusal ? 1 : -1;
+      if (code < 0) { // not an expected refusal: a fault, with its trace
+        commandLine.getErr().println("seqml: failed: " + e);
+        e.printStackTrace(commandLine.getErr());
+        return 1;
       }
-      if (cause instanceof InputError) {
-        commandLine.getErr().println("seqml: input error: " + cause.getMessage());
-        return INPUT_ERROR;
+      String kind = code == CONFIG_ERROR ? "config error: " : code == INPUT_ERROR ? "input error: " : "";
+      commandLine.getErr().println("seqml: " + kind + cause.getMessage());
+      if (verbose(parsed)) {
+        e.printStackTrace(commandLine.getErr());
+      } else {
+        LoggerFactory.getLogger(SeqmlMain.class).debug("the trace behind: {}", cause.getMessage(), e);
       }
-      commandLine.getErr().println("seqml: failed: " + e);
-      e.printStackTrace(commandLine.getErr());
-      return 1;
+      return code;
     });
     return cli.execute(args);
   }
 
-  /** Finds the first seqml error in a chain (Spark wraps task failures). */
+  /** Finds the first seqml error or refusal in a chain (Spark wraps task failures). */
   static Throwable rootCause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ConfigError || t instanceof InputError) {
         return t;
       }
     }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof Refusal) {
+        return t;
+      }
+    }
     return e;
+  }
+
+  /** Whether the command line (or the subcommand it ran) has --verbose. */
+  static boolean verbose(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

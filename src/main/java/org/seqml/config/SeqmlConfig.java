@@ -27,6 +27,7 @@ public record SeqmlConfig(
     String pipeline,
     String task,
     String outputDir,
+    java.time.Duration lockExpiry,
     Ingest ingest,
     Logs logs,
     Bio bio,
@@ -551,7 +552,9 @@ public record SeqmlConfig(
 
     String json = resolved.root().render(ConfigRenderOptions.concise().setFormatted(true));
     return new SeqmlConfig(
-        pipeline, task, outputDir, ingest, logs, bio, seriesSettings, detect,
+        pipeline, task, outputDir,
+        s.duration("output.lock-expiry", d -> d.toSeconds() >= 30, "must be at least 30s (the holder renews it every 20 s)"),
+        ingest, logs, bio, seriesSettings, detect,
         new Classify(s.oneOf("classify.threshold", Set.of("mcc", "youden", "none")),
             s.intValue("classify.cv-folds", v -> v >= 2 && v <= 100, "must be in 2..100")),
         forecast, features, window,

@@ -54,6 +54,7 @@ final class Settings {
 
   int intValue(String key, Predicate<Integer> valid, String requirement) {
     int value;
+    requireWhole(key, config.hasPath(key) ? config.getValue(key) : null);
     try {
       value = config.getInt(key);
     } catch (ConfigException e) {
@@ -67,10 +68,52 @@ final class Settings {
 
   long longValue(String key, Predicate<Long> valid, String requirement) {
     long value;
+    requireWhole(key, config.hasPath(key) ? config.getValue(key) : null);
     try {
       value = config.getLong(key);
     } catch (ConfigException e) {
       throw error(key, "must be an integer");
+    }
+    if (!valid.test(value)) {
+      throw error(key, requirement);
+    }
+    return value;
+  }
+
+  /**
+   * Refuses a fraction where a whole number belongs: Typesafe Config's getInt and getLong cut 1.5 to 1
+   * without a word (train.epochs = 1.5 would train one epoch).
+   */
+  private void requireWhole(String key, ConfigValue value) {
+    if (value == null) {
+      return;
+    }
+    Object raw = value.unwrapped();
+    boolean fraction;
+    if (raw instanceof Double || raw instanceof Float) {
+      double d = ((Number) raw).doubleValue();
+      fraction = d != Math.rint(d);
+    } else if (raw instanceof String text) {
+      try {
+        fraction = new java.math.BigDecimal(text.trim()).stripTrailingZeros().scale() > 0;
+      } catch (NumberFormatException notANumber) {
+        return; // getInt says "must be an integer"
+      }
+    } else {
+      return;
+    }
+    if (fraction) {
+      throw error(key, "must be a whole number, not " + raw);
+    }
+  }
+
+  /** A duration ("120s", "2m"; a bare number is milliseconds). */
+  java.time.Duration duration(String key, Predicate<java.time.Duration> valid, String requirement) {
+    java.time.Duration value;
+    try {
+      value = config.getDuration(key);
+    } catch (ConfigException e) {
+      throw error(key, "must be a duration such as 120s or 5m");
     }
     if (!valid.test(value)) {
       throw error(key, requirement);
@@ -100,6 +143,9 @@ final class Settings {
   }
 
   List<Integer> intList(String key) {
+    if (config.hasPath(key) && config.getValue(key) instanceof com.typesafe.config.ConfigList list) {
+      list.forEach(v -> requireWhole(key, v));
+    }
     try {
       return List.copyOf(config.getIntList(key));
     } catch (ConfigException e) {

@@ -26,17 +26,17 @@ final class Steps {
   static Timestamp[] cuts(Manifest manifest, SeqmlConfig config, JsonNode computedWith, String ds) {
     JsonNode split = manifest.get("split");
     if (split.isMissingNode()) {
-      throw new IllegalStateException("the steps of ds=" + ds + " carry no split cuts: re-run the window phase");
+      throw new org.seqml.util.Refusal("the steps of ds=" + ds + " carry no split cuts: re-run the window phase");
     }
     if (split.get("train").asDouble() != config.split().train()
         || split.get("validation").asDouble() != config.split().validation()) {
-      throw new IllegalStateException("the steps of ds=" + ds + " were split at train=" + split.get("train")
+      throw new org.seqml.util.Refusal("the steps of ds=" + ds + " were split at train=" + split.get("train")
           + ", validation=" + split.get("validation") + " but the config asks for " + config.split()
           + ": re-run the window phase with this config");
     }
     JsonNode features = manifest.get("features");
     if (!features.equals(computedWith)) {
-      throw new IllegalStateException("the steps of ds=" + ds + " were computed with features " + features
+      throw new org.seqml.util.Refusal("the steps of ds=" + ds + " were computed with features " + features
           + " but the config asks for " + computedWith + ": re-run the window phase with this config");
     }
     return new Timestamp[] {

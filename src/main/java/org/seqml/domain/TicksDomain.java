@@ -86,7 +86,7 @@ final class TicksDomain implements Domain {
       result.release(); // a cached input must not outlive a failed write (notebook sessions live long)
     }
     RowCounts counts = new RowCounts(input, accepted, rejected);
-    ObjectNode clustering = clusteringWatch.verdict(run.spark(), run.layout().partition(Layout.TICKS, run.ds()));
+    ObjectNode clustering = clusteringWatch.verdict(run.spark(), PartitionSink.writtenDir(run, Layout.TICKS));
     JsonNode keys = clustering.get("keys"); // counted by the write when each symbol sat in one task
     ObjectNode extra = Json.object();
     extra.set("data", seen.data(TicksIngest.describe(run.config().ingest()), accepted, keys != null ? keys.asLong()
@@ -133,7 +133,7 @@ final class TicksDomain implements Domain {
     extra.set("data", ticksManifest.get("data"));
     extra.set("split", Steps.splitJson(config.split(), cuts));
     extra.set("features", Steps.featuresJson(config.features()));
-    extra.set("clustering", watch.verdict(run.spark(), run.layout().partition(Layout.STEPS, run.ds())));
+    extra.set("clustering", watch.verdict(run.spark(), PartitionSink.writtenDir(run, Layout.STEPS)));
     PartitionSink.writeManifest(run, Layout.STEPS, steps.schema(), ticksManifest.rows(),
         null, extra, written);
     if (PartitionSink.removeRetired(run, Layout.WINDOWS)) {

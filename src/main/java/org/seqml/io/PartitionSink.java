@@ -10,9 +10,13 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Writes one ds partition of a Parquet table straight into its directory (a rerun replaces only its
- * own ds), then its {@code _manifest.json}. The old partition goes first, manifest first, and the
- * manifest is written last, so a partition with a manifest is complete.
+ * Writes one ds partition of a Parquet table (a rerun replaces only its own ds) atomically: the data goes
+ * to a hidden staging folder beside the partition ({@code .ds=<ds>.staging}, which Spark and pyarrow skip,
+ * as they skip every name starting with a dot), then its {@code _manifest.json}, and only then is it swapped
+ * in: the live partition moved aside, the staging folder renamed into its place, the old one removed.
+ * Readers see the previous complete partition or the new one, never half of one; a run that fails or is
+ * killed while writing leaves the previous partition as it was. If a process dies between the two renames,
+ * the next write puts the moved-aside partition back first ({@link #recover}).
  */
 public final class PartitionSink {
   /** Version of the table layouts seqml writes; bump when a declared schema changes. */
@@ -36,29 +40,84 @@ public final class PartitionSink {
    */
   public static long writeData(PartitionTarget run, String table, Dataset<Row> data) {
     String partition = run.layout().partition(table, run.ds());
+    String staging = staging(partition);
     SparkSession spark = run.spark();
-    // The old manifest goes first: while the data is being swapped no manifest vouches for it. The old
-    // data goes too (unreadable without its manifest). No emptiness check up front: it would run the
-    // whole plan (shuffles included) once more before the write runs it again.
-    remove(spark, partition);
+    recover(spark, partition);
+    deleteIfExists(spark, staging); // a failed run's leftovers (one run per pipeline and ds holds the lock)
     // Into the partition's own directory, not partitionBy("ds") on the table: Spark's dynamic partition
     // writer projects every row twice more (its ds value, the row without ds): 1.2-1.3x the time of a
     // 10 M-row write of three columns (docs/BENCHMARKS.md, tuning table). Readers find ds either way.
-    data.write().mode(SaveMode.Overwrite).parquet(partition);
-    if (!exists(spark, partition)) {
-      data.limit(0).write().mode(SaveMode.Overwrite).parquet(partition); // an empty file that carries the schema
+    data.write().mode(SaveMode.Overwrite).parquet(staging);
+    if (!exists(spark, staging)) {
+      data.limit(0).write().mode(SaveMode.Overwrite).parquet(staging); // an empty file that carries the schema
     }
-    long written = spark.read().parquet(partition).count();
-    return written;
+    return spark.read().parquet(staging).count();
   }
 
-  /** The second half of {@link #write}: the manifest that makes a written partition complete. */
+  /**
+   * The second half of {@link #write}: the manifest that makes a written partition complete, then the swap
+   * that publishes it (a partition written in place, without {@link #writeData}, just gets its manifest).
+   */
   public static void writeManifest(PartitionTarget run, String table, StructType schema, RowCounts counts,
       String modelId, ObjectNode extra, long written) {
-    String manifestPath = run.layout().partition(table, run.ds()) + "/" + MANIFEST;
+    String partition = run.layout().partition(table, run.ds());
+    String staging = staging(partition);
+    boolean staged = exists(run.spark(), staging);
     Manifest manifest = new Manifest(table, run.pipeline(), run.ds(), run.runId(), run.configHash(),
         run.codeVersion(), modelId, counts, written, SCHEMA_VERSION, schema.toDDL(), Instant.now().toString(), extra);
-    Json.write(manifestPath, manifest.toJson(), run.hadoop());
+    Json.write((staged ? staging : partition) + "/" + MANIFEST, manifest.toJson(), run.hadoop());
+    if (staged) {
+      swapIn(run.spark(), staging, partition);
+    }
+  }
+
+  /** The hidden folder a partition is written to before it is swapped in. */
+  static String staging(String partition) {
+    int slash = partition.lastIndexOf('/');
+    return partition.substring(0, slash + 1) + "." + partition.substring(slash + 1) + ".staging";
+  }
+
+  /** Where the live partition waits while the staged one is renamed into its place. */
+  static String movedAside(String partition) {
+    int slash = partition.lastIndexOf('/');
+    return partition.substring(0, slash + 1) + "." + partition.substring(slash + 1) + ".previous";
+  }
+
+  private static void swapIn(SparkSession spark, String staging, String partition) {
+    try {
+      org.apache.hadoop.fs.Path live = new org.apache.hadoop.fs.Path(partition);
+      org.apache.hadoop.fs.Path aside = new org.apache.hadoop.fs.Path(movedAside(partition));
+      org.apache.hadoop.fs.FileSystem fs = live.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs.exists(aside)) {
+        fs.delete(aside, true);
+      }
+      if (fs.exists(live) && !fs.rename(live, aside)) {
+        throw new java.io.IOException("cannot move " + live + " aside to " + aside);
+      }
+      if (!fs.rename(new org.apache.hadoop.fs.Path(staging), live)) {
+        throw new java.io.IOException("cannot rename " + staging + " to " + live);
+      }
+      fs.delete(aside, true);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot publish partition " + partition, e);
+    }
+  }
+
+  /**
+   * Puts a partition moved aside back in place when the process that moved it died before renaming its
+   * replacement in (the partition itself absent): the previous complete partition is the one to keep.
+   */
+  static void recover(SparkSession spark, String partition) {
+    try {
+      org.apache.hadoop.fs.Path live = new org.apache.hadoop.fs.Path(partition);
+      org.apache.hadoop.fs.Path aside = new org.apache.hadoop.fs.Path(movedAside(partition));
+      org.apache.hadoop.fs.FileSystem fs = live.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(live) && fs.exists(aside) && !fs.rename(aside, live)) {
+        throw new java.io.IOException("cannot move " + aside + " back to " + live);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot recover partition " + partition, e);
+    }
   }
 
   /**
@@ -70,6 +129,8 @@ public final class PartitionSink {
     String partition = run.layout().partition(table, run.ds());
     boolean present = exists(run.spark(), partition);
     remove(run.spark(), partition);
+    deleteIfExists(run.spark(), staging(partition));
+    deleteIfExists(run.spark(), movedAside(partition));
     return present;
   }
 
@@ -88,7 +149,7 @@ public final class PartitionSink {
   public static JsonNode manifest(PartitionTarget run, String table) {
     String path = run.layout().partition(table, run.ds()) + "/" + MANIFEST;
     if (!Json.exists(path, run.spark().sparkContext().hadoopConfiguration())) {
-      throw new IllegalStateException(
+      throw new org.seqml.util.Refusal(
           "no complete " + table + " partition for ds=" + run.ds() + " (missing " + path
               + "): run the phase that writes it first");
     }
@@ -106,9 +167,16 @@ public final class PartitionSink {
     return run.spark().read().parquet(run.layout().partition(table, run.ds()));
   }
 
-  /** A partition just written by {@link #writeData}, before its manifest exists. */
+  /** A partition just written by {@link #writeData}, before its manifest exists (still staged). */
   public static Dataset<Row> readWritten(PartitionTarget run, String table) {
-    return run.spark().read().parquet(run.layout().partition(table, run.ds()));
+    return run.spark().read().parquet(writtenDir(run, table));
+  }
+
+  /** The folder {@link #writeData} wrote to: the staging folder until the manifest swaps it in. */
+  public static String writtenDir(PartitionTarget run, String table) {
+    String partition = run.layout().partition(table, run.ds());
+    String staging = staging(partition);
+    return exists(run.spark(), staging) ? staging : partition;
   }
 
   private static boolean exists(SparkSession spark, String path) {

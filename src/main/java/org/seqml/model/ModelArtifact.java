@@ -70,7 +70,7 @@ public record ModelArtifact(String modelId, byte[] modelZip, JsonNode metadata) 
       Path base = new Path(dir);
       FileSystem fs = base.getFileSystem(hadoop);
       if (!fs.exists(new Path(base, SUMS))) {
-        throw new IllegalStateException("no model at " + dir + " (no " + SUMS + "): run the train phase first");
+        throw new org.seqml.util.Refusal("no model at " + dir + " (no " + SUMS + "): run the train phase first");
       }
       String sums = new String(readAll(fs, new Path(base, SUMS)), StandardCharsets.UTF_8);
       Map<String, byte[]> files = new LinkedHashMap<>();
@@ -83,18 +83,18 @@ public record ModelArtifact(String modelId, byte[] modelZip, JsonNode metadata) 
         try {
           bytes = readAll(fs, new Path(base, parts[1]));
         } catch (org.apache.hadoop.fs.ChecksumException e) {
-          throw new IllegalStateException("checksum mismatch for " + dir + "/" + parts[1] + " (file system "
+          throw new org.seqml.util.Refusal("checksum mismatch for " + dir + "/" + parts[1] + " (file system "
               + "checksum): the artifact is corrupt, retrain or restore it", e);
         }
         String actual = sha256(bytes);
         if (!actual.equals(parts[0])) {
-          throw new IllegalStateException("checksum mismatch for " + dir + "/" + parts[1] + ": expected "
+          throw new org.seqml.util.Refusal("checksum mismatch for " + dir + "/" + parts[1] + ": expected "
               + parts[0] + ", found " + actual + "; the artifact is corrupt, retrain or restore it");
         }
         files.put(parts[1], bytes);
       }
       if (!files.containsKey(MODEL) || !files.containsKey(METADATA)) {
-        throw new IllegalStateException(SUMS + " in " + dir + " does not list " + MODEL + " and " + METADATA);
+        throw new org.seqml.util.Refusal(SUMS + " in " + dir + " does not list " + MODEL + " and " + METADATA);
       }
       JsonNode meta = Json.MAPPER.readTree(files.get(METADATA));
       return new ModelArtifact(meta.get("model_id").asText(), files.get(MODEL), meta);

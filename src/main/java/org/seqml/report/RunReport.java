@@ -33,7 +33,7 @@ public final class RunReport {
     String backtest = run.layout().root() + "/backtest/metrics.json";
     boolean evaluated = Json.exists(run.layout().metrics(), hadoop);
     if (!evaluated && !Json.exists(backtest, hadoop)) {
-      throw new IllegalStateException("nothing to report for " + run.config().pipeline() + ": run the pipeline (or "
+      throw new org.seqml.util.Refusal("nothing to report for " + run.config().pipeline() + ": run the pipeline (or "
           + "its evaluate phase, or a backtest) first");
     }
     StringBuilder html = new StringBuilder();

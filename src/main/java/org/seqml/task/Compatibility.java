@@ -34,7 +34,7 @@ public final class Compatibility {
       }
     }
     if (!differ.isEmpty()) {
-      throw new IllegalStateException("model " + artifact.modelId() + " was trained on other windows than this config "
+      throw new org.seqml.util.Refusal("model " + artifact.modelId() + " was trained on other windows than this config "
           + "makes: " + String.join("; ", differ) + ": retrain, or score with the config it was trained with");
     }
   }

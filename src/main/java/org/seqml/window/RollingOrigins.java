@@ -31,7 +31,7 @@ public record RollingOrigins(Timestamp[] bounds, long validationMicros) {
         functions.min(when(col("split").equalTo(SlidingWindows.TEST), col("window_end_ts"))),
         functions.max(when(col("n_known").equalTo(horizon), col("window_end_ts")))).first();
     if (r.isNullAt(1) || r.isNullAt(2) || !r.getTimestamp(2).after(r.getTimestamp(1))) {
-      throw new IllegalStateException("no complete test windows to backtest on: a smaller window.size or "
+      throw new org.seqml.util.Refusal("no complete test windows to backtest on: a smaller window.size or "
           + "window.horizon, or a larger test share (1 - split.train - split.validation), is needed");
     }
     long start = SlidingWindows.micros(r.getTimestamp(1));

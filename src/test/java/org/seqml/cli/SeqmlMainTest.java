@@ -48,6 +48,16 @@ class SeqmlMainTest {
         + "train.batch-size-per-worker=0"), r.err());
   }
 
+  /** Typesafe Config cuts 1.5 to 1: a fraction where a whole number belongs is refused, in a list too. */
+  @ParameterizedTest
+  @ValueSource(strings = {"train.epochs=1.5", "window.size=32.9", "model.hidden=[32, 16.5]", "train.epochs=\"2.0e0\""})
+  void aFractionForAWholeNumberIsAConfigError(String setting) {
+    Result r = run("config", "--pipeline", "ticks", "--conf", setting);
+    boolean whole = setting.contains("2.0e0");
+    assertEquals(whole ? 0 : SeqmlMain.CONFIG_ERROR, r.code(), r.err());
+    assertTrue(whole || r.err().contains("must be a whole number"), r.err());
+  }
+
   @Test
   void aBadDsIsAConfigError() {
     Result r = run("ingest", "--ds", "2024-13-01");
