@@ -60,9 +60,13 @@ public final class SeqmlMain implements Runnable {
   /** Finds the first seqml error or refusal in a chain (Spark wraps task failures). */
   static Throwable rootCause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConfigError || t instanceof InputError) {
+      if (t instanceof ConfigError) {
         return t;
       }
+    }
+    InputError input = InputError.in(e);
+    if (input != null) {
+      return input;
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof Refusal) {

@@ -58,7 +58,7 @@ public final class SequenceChecks {
         headerSplit));
     Dataset<Row> rows = spark.createDataFrame(checked, CHECKED);
     if (labels.from().equals("table")) {
-      Dataset<Row> table = spark.read().option("header", "true").csv(labels.table())
+      Dataset<Row> table = labelsTable(spark, labels.table(), "label")
           .select(col("id").as("table_id"), col("label").as("table_label"))
           .dropDuplicates("table_id");
       rows = rows.join(table, rows.col("sequence_id").equalTo(table.col("table_id")), "left")
@@ -110,16 +110,33 @@ public final class SequenceChecks {
    * bio.split-from = table joins the split column of bio.labels.table by id; with header or table, a good
    * record without a split is rejected (missing_split).
    */
+  /**
+   * bio.labels.table read with its header, which must name {@code id} and {@code column} (checked before any
+   * work: Spark would fail later with an unresolved column, naming neither file nor fix).
+   */
+  static Dataset<Row> labelsTable(SparkSession spark, String path, String column) {
+    Dataset<Row> table = spark.read().option("header", "true").csv(path);
+    List<String> missing = new java.util.ArrayList<>();
+    for (String needed : List.of("id", column)) {
+      if (!List.of(table.columns()).contains(needed)) {
+        missing.add(needed);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new org.seqml.ingest.InputError(path, 1, "header lacks column(s) " + missing + " (bio.labels.table needs "
+          + "id and label" + (column.equals("split") ? ", and split with bio.split-from = table" : "") + "); it has "
+          + List.of(table.columns()));
+    }
+    return table;
+  }
+
   static Dataset<Row> givenSplits(SparkSession spark, Dataset<Row> rows, SeqmlConfig.Bio bio) {
     String from = bio.splitFrom();
     if (from.equals("hash")) {
       return rows;
     }
     if (from.equals("table")) {
-      Dataset<Row> table = spark.read().option("header", "true").csv(bio.labels().table());
-      if (!List.of(table.columns()).contains("split")) {
-        throw new org.seqml.ingest.InputError(bio.labels().table(), 1, "has no split column (bio.split-from = table)");
-      }
+      Dataset<Row> table = labelsTable(spark, bio.labels().table(), "split");
       table = table.select(col("id").as("split_id"), col("split").as("table_split")).dropDuplicates("split_id");
       rows = rows.join(table, rows.col("sequence_id").equalTo(table.col("split_id")), "left")
           .withColumn("given_split", col("table_split")).drop("split_id", "table_split");

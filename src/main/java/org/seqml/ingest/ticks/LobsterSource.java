@@ -142,7 +142,7 @@ public final class LobsterSource {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read zip " + file, e);
+      throw InputError.unreadable(file, 0, e);
     }
   }
 
@@ -155,18 +155,22 @@ public final class LobsterSource {
     List<Closeable> resources = new ArrayList<>();
     InputStream messages;
     InputStream books;
-    if (pair.container() != null) {
-      File local = localCopy(pair.container(), hadoop, resources);
-      ZipFile zip = new ZipFile(local);
-      resources.add(0, zip);
-      messages = zip.getInputStream(zip.getEntry(pair.message()));
-      books = zip.getInputStream(zip.getEntry(pair.orderbook()));
-    } else {
-      FileSystem fs = new Path(pair.message()).getFileSystem(hadoop);
-      messages = fs.open(new Path(pair.message()));
-      resources.add(messages);
-      books = fs.open(new Path(pair.orderbook()));
-      resources.add(books);
+    try {
+      if (pair.container() != null) {
+        File local = localCopy(pair.container(), hadoop, resources);
+        ZipFile zip = new ZipFile(local);
+        resources.add(0, zip);
+        messages = zip.getInputStream(zip.getEntry(pair.message()));
+        books = zip.getInputStream(zip.getEntry(pair.orderbook()));
+      } else {
+        FileSystem fs = new Path(pair.message()).getFileSystem(hadoop);
+        messages = fs.open(new Path(pair.message()));
+        resources.add(messages);
+        books = fs.open(new Path(pair.orderbook()));
+        resources.add(books);
+      }
+    } catch (IOException e) {
+      throw InputError.unreadable(pair.container() != null ? pair.container() : pair.message(), 0, e);
     }
     Closeable closeAll = () -> {
       for (Closeable c : resources) {
@@ -203,7 +207,7 @@ public final class LobsterSource {
           }
           return parseEvent(pair, line, message, book, midnight);
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot read " + pair.source(), e);
+          throw InputError.unreadable(pair.source(), line + 1, e);
         }
       }
 

@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.seqml.ingest.IngestResult;
 import org.seqml.ingest.InputError;
+import org.seqml.ingest.TextLines;
 import org.seqml.ingest.InputFiles;
 
 /**
@@ -44,7 +45,7 @@ public final class TableTickSource {
     for (String file : InputFiles.list(path, hadoop)) {
       int[] index = headerIndex(file, readHeader(file, hadoop));
       String zoneId = zone.getId();
-      parts.add(jsc.textFile(file).zipWithIndex()
+      parts.add(TextLines.lines(jsc, file, 0).zipWithIndex()
           .filter(t -> t._2() > 0) // line 1 is the header
           .map(t -> parseLine(file, t._2() + 1, t._1(), index, ZoneId.of(zoneId))));
     }
@@ -123,7 +124,7 @@ public final class TableTickSource {
         return header;
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw InputError.unreadable(file, 1, e);
     }
   }
 

@@ -181,7 +181,14 @@ class BioIngestTest {
     org.seqml.ingest.InputError e = org.junit.jupiter.api.Assertions.assertThrows(org.seqml.ingest.InputError.class,
         () -> SequenceChecks.ingest(spark, List.of(file), bio("fasta", "dna",
             new SeqmlConfig.BioLabels("none", List.of(), "", noSplit), "keep-first", "table"), false));
-    assertTrue(e.getMessage().startsWith(noSplit + ":1: has no split column"), e.getMessage());
+    assertTrue(e.getMessage().startsWith(noSplit + ":1: header lacks column(s) [split]"), e.getMessage());
+    // a labels table without id,label stops before any work, naming the file and what it has
+    String noLabel = write("no-label.csv", "name,class\na,x\n");
+    org.seqml.ingest.InputError badLabels = org.junit.jupiter.api.Assertions.assertThrows(
+        org.seqml.ingest.InputError.class, () -> SequenceChecks.ingest(spark, List.of(file), bio("fasta", "dna",
+            new SeqmlConfig.BioLabels("table", List.of(), "", noLabel), "keep-first", "hash"), true));
+    assertTrue(badLabels.getMessage().startsWith(noLabel + ":1: header lacks column(s) [id, label]"),
+        badLabels.getMessage());
     IngestResult drawn = SequenceChecks.ingest(spark, List.of(file), bio("fasta", "dna", none()), false);
     assertEquals(5, drawn.accepted().count(), "bio.split-from = hash needs no split");
   }
