@@ -17,6 +17,11 @@ final class Commands {
     void execute(RunContext run) {
       Phases.run(run);
     }
+
+    @Override
+    boolean ingests() {
+      return true;
+    }
   }
 
   @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -25,6 +30,11 @@ final class Commands {
     @Override
     void execute(RunContext run) {
       Phases.ingest(run);
+    }
+
+    @Override
+    boolean ingests() {
+      return true;
     }
   }
 

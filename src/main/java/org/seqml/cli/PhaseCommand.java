@@ -15,6 +15,11 @@ abstract class PhaseCommand implements Callable<Integer> {
 
   abstract void execute(RunContext run);
 
+  /** Whether the command reads the raw input (its path is checked before Spark starts). */
+  boolean ingests() {
+    return false;
+  }
+
   /** What the command needs of the plan beyond what every run needs, checked before Spark starts. */
   void check(Plan plan) {}
 
@@ -22,6 +27,10 @@ abstract class PhaseCommand implements Callable<Integer> {
   public Integer call() {
     SeqmlConfig config = options.config(); // fails here, before Spark, on a bad setting
     check(Plan.of(config)); // and here on a domain and task that do not fit
+    Preflight.outputWritable(config);
+    if (ingests()) {
+      Preflight.inputPresent(config);
+    }
     String ds = options.ds();
     if (options.verbose) {
       org.apache.logging.log4j.core.config.Configurator.setLevel("org.seqml", org.apache.logging.log4j.Level.DEBUG);

@@ -55,7 +55,8 @@ public record SeqmlConfig(
       String lobsterDate,
       Generator generator,
       double rejectWarnShare,
-      double rejectFailShare) implements Serializable {}
+      double rejectFailShare,
+      java.time.Duration maxTimeSkew) implements Serializable {}
 
   /** The built-in tick generator's parameters. */
   public record Generator(
@@ -450,7 +451,9 @@ public record SeqmlConfig(
     Ingest ingest = new Ingest(domain, source, path, format,
         zone, ticks ? TicksSettings.lobsterDate(s) : null, ticks ? TicksSettings.generator(s) : null,
         s.doubleValue("ingest.reject-warn-share", v -> v > 0 && v <= 1, "must be in (0, 1]"),
-        s.doubleValue("ingest.reject-fail-share", v -> v > 0 && v <= 1, "must be in (0, 1] (1 = never fail)"));
+        s.doubleValue("ingest.reject-fail-share", v -> v > 0 && v <= 1, "must be in (0, 1] (1 = never fail)"),
+        ticks ? s.duration("ingest.max-time-skew", d -> !d.isNegative(), "must be a duration >= 0 (0 = no limit)")
+            : java.time.Duration.ZERO);
     Features features = ticks ? TicksSettings.features(s) : null;
     Logs logs = domain.equals("logs") ? LogsSettings.parse(s) : null;
     Bio bio = domain.equals("bio") ? BioSettings.parse(s) : null;

@@ -24,11 +24,34 @@ public final class Networks {
     return out.toByteArray();
   }
 
+  /**
+   * The entries DL4J writes for a network. DL4J's restore also reads a {@code preprocessor.bin} entry with
+   * Java object deserialization when one is there (a crafted model zip could run code on every executor
+   * that scores with it): a zip holding anything else is refused before DL4J opens it.
+   */
+  static final java.util.Set<String> ENTRIES =
+      java.util.Set.of("configuration.json", "coefficients.bin", "noParams.marker", "updaterState.bin");
+
   public static ComputationGraph restore(byte[] zip, boolean withUpdater) {
+    requireOnlyNetworkEntries(zip);
     try {
       return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(zip), withUpdater);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot restore model", e);
+    }
+  }
+
+  static void requireOnlyNetworkEntries(byte[] zip) {
+    try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new ByteArrayInputStream(zip))) {
+      for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        if (!ENTRIES.contains(e.getName())) {
+          throw new org.seqml.util.Refusal("the model zip holds " + e.getName() + ", which no seqml network has "
+              + "(only " + new java.util.TreeSet<>(ENTRIES) + "): refused unread, as it may carry a Java serialized "
+              + "object that DL4J would deserialize");
+        }
+      }
+    } catch (IOException e) {
+      throw new org.seqml.util.Refusal("the model zip cannot be read: " + e.getMessage(), e);
     }
   }
 

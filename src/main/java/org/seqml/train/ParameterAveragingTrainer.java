@@ -140,7 +140,7 @@ public final class ParameterAveragingTrainer {
         double validationLoss = ValidationLoss.of(jsc, current, validationRows, batcher, loss, EVAL_BATCH);
         EpochPolicy.Verdict verdict = policy.judge(epoch, trainLoss, validationLoss);
         if (verdict == EpochPolicy.Verdict.DIVERGED) {
-          throw new IllegalStateException(String.format("training diverged at epoch %d: train loss %s, validation "
+          throw new org.seqml.util.Refusal(String.format("training diverged at epoch %d: train loss %s, validation "
                   + "loss %s (best %.5f at epoch %d; limit %.0fx); the last good checkpoint (epoch %d) in %s is "
                   + "untouched and no model was published: lower model.learning-rate or raise "
                   + "train.divergence-factor", epoch, trainLoss, validationLoss, policy.best(), policy.bestEpoch(),

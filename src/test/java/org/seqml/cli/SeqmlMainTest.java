@@ -59,6 +59,24 @@ class SeqmlMainTest {
   }
 
   @Test
+  void anUnwritableOutputDirIsAConfigErrorBeforeSpark() {
+    Result r = run("run", "--pipeline", "ticks", "--env", "ci", "--conf", "output.dir=/proc/seqml-out");
+    assertEquals(SeqmlMain.CONFIG_ERROR, r.code(), r.err());
+    assertTrue(r.err().startsWith("seqml: config error: output.dir /proc/seqml-out cannot be written"), r.err());
+  }
+
+  @Test
+  void aMissingInputIsAnInputErrorBeforeSpark() {
+    Result r = run("ingest", "--pipeline", "ticks-table", "--env", "ci", "--conf", "ingest.path=/nonexistent/ticks.csv");
+    assertEquals(SeqmlMain.INPUT_ERROR, r.code(), r.err());
+    assertTrue(r.err().startsWith("seqml: input error: /nonexistent/ticks.csv: no such file"), r.err());
+    Result glob = run("run", "--pipeline", "ticks-table", "--env", "ci", "--conf", "ingest.path=target/none-*.csv");
+    assertEquals(SeqmlMain.INPUT_ERROR, glob.code(), glob.err());
+    assertTrue(glob.err().contains("matches no file"), glob.err());
+    assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+  }
+
+  @Test
   void aBadDsIsAConfigError() {
     Result r = run("ingest", "--ds", "2024-13-01");
     assertEquals(SeqmlMain.CONFIG_ERROR, r.code());

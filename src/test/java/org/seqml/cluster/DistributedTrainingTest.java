@@ -38,7 +38,7 @@ class DistributedTrainingTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = LocalCluster.start(2, 17177, work.resolve("cluster"));
+    cluster = LocalCluster.start(2, LocalCluster.freePort(), work.resolve("cluster"));
   }
 
   @AfterAll

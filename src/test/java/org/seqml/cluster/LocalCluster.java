@@ -23,6 +23,13 @@ final class LocalCluster implements AutoCloseable {
     this.dir = dir;
   }
 
+  /** A port free on this host now (two builds on one host must not collide on fixed ones). */
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
+  }
+
   static LocalCluster start(int workers, int port, Path dir) throws IOException, InterruptedException {
     LocalCluster cluster = new LocalCluster(port, dir);
     int code = cluster.script("start", Integer.toString(workers), "1", "2g");
@@ -44,7 +51,7 @@ final class LocalCluster implements AutoCloseable {
         .redirectOutput(dir.resolve("script.log").toFile());
     Files.createDirectories(dir);
     pb.environment().putAll(Map.of("SEQML_CLUSTER_PORT", Integer.toString(port),
-        "SEQML_CLUSTER_UI_PORT", Integer.toString(port + 1000), "SEQML_CLUSTER_DIR", dir.toString()));
+        "SEQML_CLUSTER_UI_PORT", "0", "SEQML_CLUSTER_DIR", dir.toString()));
     Process p = pb.start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();

@@ -28,6 +28,8 @@ class RejectsAccountingTest {
     for (int i = 0; i < 12; i++) {
       csv.append(String.format("S,2024-03-04T14:30:%02dZ,10.01,1,10.00,10.02,5,6%n", i));
     }
+    csv.append("S,2099-03-04T14:30:30Z,10.01,1,10.00,10.02,5,6\n");  // implausible_time
+    csv.append("S,2024-03-04T14:30:12Z,10.01,1,10.00,10.02,5,6\n");  // good: the 2099 tick poisons nothing
     csv.append("\n");                                                 // empty_line
     csv.append("S,2024-03-04T14:31:00Z,10.01,1,10.00\n");            // wrong_field_count
     csv.append("S,2024-03-04T14:31:00Z,,1,10.00,10.02,5,6\n");       // missing_value
@@ -44,15 +46,15 @@ class RejectsAccountingTest {
 
     JsonNode ticks = PartitionSink.manifest(run, Layout.TICKS);
     JsonNode rejects = PartitionSink.manifest(run, Layout.REJECTS);
-    assertEquals(24, ticks.get("rows").get("in").asLong());
-    assertEquals(12, ticks.get("rows").get("accepted").asLong());
-    assertEquals(12, ticks.get("rows").get("rejected").asLong());
-    assertEquals(12, ticks.get("rows_written").asLong());
-    assertEquals(12, rejects.get("rows_written").asLong());
+    assertEquals(26, ticks.get("rows").get("in").asLong());
+    assertEquals(13, ticks.get("rows").get("accepted").asLong());
+    assertEquals(13, ticks.get("rows").get("rejected").asLong());
+    assertEquals(13, ticks.get("rows_written").asLong());
+    assertEquals(13, rejects.get("rows_written").asLong());
     for (String code : TickReject.TABLE_CODES) {
       assertEquals(1, rejects.get("rejected_by_reason").path(code).asLong(), code + " in " + rejects);
     }
-    assertEquals(12, PartitionSink.read(run, Layout.REJECTS).filter("raw IS NOT NULL AND line > 1").count());
+    assertEquals(13, PartitionSink.read(run, Layout.REJECTS).filter("raw IS NOT NULL AND line > 1").count());
   }
 
   /** No accepted tick at all: the phase still finishes, with an empty ticks partition whose provenance says so. */

@@ -60,6 +60,12 @@ public final class LobsterSource {
   private LobsterSource() {}
 
   public static IngestResult read(SparkSession spark, String path, ZoneId zone, String dateOverride) {
+    return read(spark, path, zone, dateOverride, TickValidation.DEFAULT_SKEW);
+  }
+
+  /** With event times further than {@code skew} from their symbol's median time in a file rejected. */
+  public static IngestResult read(SparkSession spark, String path, ZoneId zone, String dateOverride,
+      java.time.Duration skew) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     List<Pair> pairs = pairs(InputFiles.list(path, hadoop), hadoop, dateOverride);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -67,7 +73,7 @@ public final class LobsterSource {
     String zoneId = zone.getId();
     JavaRDD<Row> rows = jsc.parallelize(pairs, Math.max(1, pairs.size()))
         .flatMap(pair -> readPair(pair, conf.value(), ZoneId.of(zoneId)));
-    return TickValidation.finish(spark.createDataFrame(rows, TickRecords.CANDIDATE_SCHEMA));
+    return TickValidation.finish(spark.createDataFrame(rows, TickRecords.CANDIDATE_SCHEMA), skew);
   }
 
   static List<Pair> pairs(List<String> files, Configuration hadoop, String dateOverride) {

@@ -23,6 +23,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.seqml.ingest.IngestResult;
+import org.seqml.ingest.CsvLine;
 import org.seqml.ingest.InputError;
 import org.seqml.ingest.TextLines;
 import org.seqml.ingest.InputFiles;
@@ -39,27 +40,40 @@ public final class TableTickSource {
   private TableTickSource() {}
 
   public static IngestResult csv(SparkSession spark, String path, ZoneId zone) {
+    return csv(spark, path, zone, TickValidation.DEFAULT_SKEW);
+  }
+
+  /** With event times further than {@code skew} from their symbol's median time in a file rejected. */
+  public static IngestResult csv(SparkSession spark, String path, ZoneId zone, java.time.Duration skew) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     List<JavaRDD<Row>> parts = new ArrayList<>();
     for (String file : InputFiles.list(path, hadoop)) {
-      int[] index = headerIndex(file, readHeader(file, hadoop));
+      String[] header = header(file, readHeader(file, hadoop));
+      int[] index = headerIndex(file, header);
+      int width = header.length;
       String zoneId = zone.getId();
       parts.add(TextLines.lines(jsc, file, 0).zipWithIndex()
           .filter(t -> t._2() > 0) // line 1 is the header
-          .map(t -> parseLine(file, t._2() + 1, t._1(), index, ZoneId.of(zoneId))));
+          .map(t -> parseLine(file, t._2() + 1, t._1(), index, width, ZoneId.of(zoneId))));
     }
     JavaRDD<Row> all = parts.size() == 1 ? parts.get(0) : jsc.union(parts.toArray(new JavaRDD[0]));
-    return TickValidation.finish(spark.createDataFrame(all, TickRecords.CANDIDATE_SCHEMA));
+    return TickValidation.finish(spark.createDataFrame(all, TickRecords.CANDIDATE_SCHEMA), skew);
   }
 
   public static IngestResult parquet(SparkSession spark, String path, ZoneId zone) {
+    return parquet(spark, path, zone, TickValidation.DEFAULT_SKEW);
+  }
+
+  /** With event times further than {@code skew} from their symbol's median time in a file rejected. */
+  public static IngestResult parquet(SparkSession spark, String path, ZoneId zone, java.time.Duration skew) {
     Dataset<Row> raw = spark.read().parquet(path);
     List<String> present = Arrays.stream(raw.columns()).map(c -> c.toLowerCase(Locale.ROOT)).toList();
     List<String> missing = COLUMNS.stream().filter(c -> !present.contains(c)).toList();
     if (!missing.isEmpty()) {
       throw new InputError(path, 0, "Parquet table lacks column(s) " + missing + "; it has " + present);
     }
+    requireTypes(path, raw.schema());
     // A Parquet timestamp is taken as is; numbers and strings go through the CSV rules (epoch unit by
     // magnitude, local times in ingest.timezone, plausible years only).
     boolean nativeTs = raw.select("timestamp").schema().fields()[0].dataType()
@@ -82,7 +96,37 @@ public final class TableTickSource {
         functions.col("ask_size").cast("double").as("ask_size"));
     String zoneId = zone.getId();
     JavaRDD<Row> candidates = typed.javaRDD().map(r -> fromTypedRow(r, ZoneId.of(zoneId)));
-    return TickValidation.finish(spark.createDataFrame(candidates, TickRecords.CANDIDATE_SCHEMA));
+    return TickValidation.finish(spark.createDataFrame(candidates, TickRecords.CANDIDATE_SCHEMA), skew);
+  }
+
+  /**
+   * Column types that can hold what the columns mean: a boolean or binary price would be cast to 1.0 or
+   * null for every row, silently. Numbers may come as numbers or strings; the time as a timestamp, date,
+   * epoch number or string; the symbol as a string or number.
+   */
+  static void requireTypes(String path, org.apache.spark.sql.types.StructType schema) {
+    for (org.apache.spark.sql.types.StructField f : schema.fields()) {
+      String name = f.name().toLowerCase(Locale.ROOT);
+      if (!COLUMNS.contains(name)) {
+        continue;
+      }
+      org.apache.spark.sql.types.DataType t = f.dataType();
+      boolean number = t instanceof org.apache.spark.sql.types.NumericType;
+      boolean text = t instanceof org.apache.spark.sql.types.StringType;
+      boolean time = t instanceof org.apache.spark.sql.types.TimestampType
+          || t instanceof org.apache.spark.sql.types.TimestampNTZType;
+      boolean fits = switch (name) {
+        case "symbol" -> text || number;
+        case "timestamp" -> time || number || text;
+        default -> number || text;
+      };
+      if (!fits) {
+        throw new InputError(path, 0, "column " + f.name() + " is " + t.simpleString() + ", which cannot hold "
+            + (name.equals("symbol") ? "a symbol" : name.equals("timestamp") ? "an event time" : "a " + name.replace('_', ' '))
+            + " (expected " + (name.equals("timestamp") ? "a timestamp, an epoch number or a string"
+            : name.equals("symbol") ? "a string" : "a number or a numeric string") + ")");
+      }
+    }
   }
 
   private static Row fromTypedRow(Row r, ZoneId zone) {
@@ -129,9 +173,19 @@ public final class TableTickSource {
   }
 
   /** Position of each required column in the header; a missing one stops the job. */
-  static int[] headerIndex(String file, String header) {
-    List<String> names = Arrays.stream(header.split(",", -1))
-        .map(h -> unquote(h).toLowerCase(Locale.ROOT)).toList();
+  /** The header's column names, lower case (a byte order mark before the first one dropped). */
+  static String[] header(String file, String line) {
+    try {
+      return java.util.Arrays.stream(CsvLine.fields(CsvLine.withoutBom(line)))
+          .map(h -> h.trim().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+    } catch (IllegalArgumentException e) {
+      throw new InputError(file, 1, "the header is not a CSV line: " + e.getMessage());
+    }
+  }
+
+  /** Position of each required column in the header; a missing one stops the job. */
+  static int[] headerIndex(String file, String[] header) {
+    List<String> names = List.of(header);
     int[] index = new int[COLUMNS.size()];
     List<String> missing = new ArrayList<>();
     for (int i = 0; i < COLUMNS.size(); i++) {
@@ -146,35 +200,34 @@ public final class TableTickSource {
     return index;
   }
 
-  private static String unquote(String field) {
-    String t = field.trim();
-    return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
-  }
-
-  static Row parseLine(String file, long line, String text, int[] index, ZoneId zone) {
+  static Row parseLine(String file, long line, String text, int[] index, int width, ZoneId zone) {
     if (text.isBlank()) {
       return TickRecords.reject(file, line, TickReject.EMPTY_LINE, null, text);
     }
-    String[] fields = text.split(",", -1);
-    int needed = Arrays.stream(index).max().orElse(0) + 1;
-    if (fields.length < needed) {
-      return TickRecords.reject(file, line, TickReject.WRONG_FIELD_COUNT,
-          "has " + fields.length + " fields, needs at least " + needed, text);
+    String[] fields;
+    try {
+      fields = CsvLine.fields(text);
+    } catch (IllegalArgumentException e) {
+      return TickRecords.reject(file, line, TickReject.WRONG_FIELD_COUNT, e.getMessage(), text);
     }
-    String symbol = unquote(fields[index[0]]);
+    if (fields.length != width) {
+      return TickRecords.reject(file, line, TickReject.WRONG_FIELD_COUNT,
+          "has " + fields.length + " fields, the header " + width, text);
+    }
+    String symbol = fields[index[0]];
     if (symbol.isEmpty()) {
       return TickRecords.reject(file, line, TickReject.MISSING_VALUE, "symbol is empty", text);
     }
     Timestamp ts;
     try {
-      ts = TickRecords.timestamp(unquote(fields[index[1]]), zone);
+      ts = TickRecords.timestamp(fields[index[1]], zone);
     } catch (RuntimeException e) {
       return TickRecords.reject(file, line, TickReject.UNPARSEABLE_TIMESTAMP,
           "timestamp '" + fields[index[1]] + "'", text);
     }
     double[] v = new double[6];
     for (int i = 0; i < 6; i++) {
-      String f = unquote(fields[index[i + 2]]);
+      String f = fields[index[i + 2]];
       if (f.isEmpty()) {
         return TickRecords.reject(file, line, TickReject.MISSING_VALUE, COLUMNS.get(i + 2) + " is empty", text);
       }

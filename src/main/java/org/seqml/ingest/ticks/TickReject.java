@@ -19,12 +19,14 @@ public final class TickReject {
   public static final String TRADING_HALT = "trading_halt";
   public static final String DUPLICATE = "duplicate";
   public static final String OUT_OF_ORDER = "out_of_order";
+  /** An event time further than ingest.max-time-skew from the median time of its symbol in its file. */
+  public static final String IMPLAUSIBLE_TIME = "implausible_time";
 
   /** Codes a generic trades/quotes table can produce. */
   public static final List<String> TABLE_CODES = List.of(
       EMPTY_LINE, WRONG_FIELD_COUNT, MISSING_VALUE, UNPARSEABLE_NUMBER, UNPARSEABLE_TIMESTAMP,
       NON_FINITE, NON_POSITIVE_PRICE, NON_POSITIVE_SIZE, NEGATIVE_BOOK_SIZE, CROSSED_QUOTE,
-      DUPLICATE, OUT_OF_ORDER);
+      IMPLAUSIBLE_TIME, DUPLICATE, OUT_OF_ORDER);
 
   /** Codes only LOBSTER files can produce. */
   public static final List<String> LOBSTER_CODES = List.of(UNKNOWN_EVENT_TYPE, EMPTY_BOOK_SIDE, TRADING_HALT);

@@ -24,7 +24,35 @@ import org.seqml.util.Schemas;
 public final class TickValidation {
   private TickValidation() {}
 
+  /** How far an event time may lie from the median time of its symbol in its file by default. */
+  public static final java.time.Duration DEFAULT_SKEW = java.time.Duration.ofDays(30);
+
   public static IngestResult finish(Dataset<Row> parsed) {
+    return finish(parsed, DEFAULT_SKEW);
+  }
+
+  /**
+   * As {@link #finish(Dataset)}, with event times further than {@code skew} (zero: no limit) from the median
+   * time of their symbol's records in their file rejected first ({@code implausible_time}): a tick stamped
+   * 2099 in a 2024 file would otherwise pass, and every later good tick of its symbol would be out of order.
+   */
+  public static IngestResult finish(Dataset<Row> parsed, java.time.Duration skew) {
+    if (!skew.isZero()) {
+      Column ok = col("reason").isNull();
+      WindowSpec symbolInFile = Window.partitionBy(col("symbol"), col("source"));
+      Dataset<Row> withMedian = parsed.withColumn("median_ts",
+          org.apache.spark.sql.functions.expr("percentile_approx(CASE WHEN reason IS NULL THEN ts END, 0.5)")
+              .over(symbolInFile));
+      Column off = ok.and(org.apache.spark.sql.functions.abs(
+              org.apache.spark.sql.functions.expr("unix_micros(ts) - unix_micros(median_ts)"))
+          .gt(lit(skew.toNanos() / 1000)));
+      parsed = withMedian
+          .withColumn("detail", when(off, org.apache.spark.sql.functions.concat(lit("more than "
+              + skew.toDays() + " days from " + "the median time "), col("median_ts").cast("string"),
+              lit(" of its symbol in this file (ingest.max-time-skew)"))).otherwise(col("detail")))
+          .withColumn("reason", when(off, lit(TickReject.IMPLAUSIBLE_TIME)).otherwise(col("reason")))
+          .drop("median_ts");
+    }
     // One linear pass over every candidate, cached: accepted, rejects and the input count all read the
     // cache, so the input is parsed once and the two checks' shuffles run once (they ran once for the
     // accepted ticks and again for the rejects when the cache held the parsed records only). A record a

@@ -11,10 +11,11 @@ public final class TicksIngest {
   public static IngestResult read(SparkSession spark, SeqmlConfig.Ingest ingest) {
     return switch (ingest.source()) {
       case "generator" -> TickGenerator.generate(spark, ingest.generator());
-      case "lobster" -> LobsterSource.read(spark, ingest.path(), ingest.timezone(), ingest.lobsterDate());
+      case "lobster" -> LobsterSource.read(spark, ingest.path(), ingest.timezone(), ingest.lobsterDate(),
+          ingest.maxTimeSkew());
       case "table" -> ingest.format().equals("parquet")
-          ? TableTickSource.parquet(spark, ingest.path(), ingest.timezone())
-          : TableTickSource.csv(spark, ingest.path(), ingest.timezone());
+          ? TableTickSource.parquet(spark, ingest.path(), ingest.timezone(), ingest.maxTimeSkew())
+          : TableTickSource.csv(spark, ingest.path(), ingest.timezone(), ingest.maxTimeSkew());
       default -> throw new IllegalArgumentException("unknown ingest.source " + ingest.source());
     };
   }

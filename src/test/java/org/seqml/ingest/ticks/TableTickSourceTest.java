@@ -38,7 +38,8 @@ class TableTickSourceTest {
       Map.entry("non_positive_price", "2024-03-04T14:30:01Z,AAA,-1.0,5,9.9,10.1,100,100,X"),
       Map.entry("non_positive_size", "2024-03-04T14:30:01Z,AAA,10.0,0,9.9,10.1,100,100,X"),
       Map.entry("negative_book_size", "2024-03-04T14:30:01Z,AAA,10.0,5,9.9,10.1,-3,100,X"),
-      Map.entry("crossed_quote", "2024-03-04T14:30:01Z,AAA,10.0,5,10.2,10.1,100,100,X")));
+      Map.entry("crossed_quote", "2024-03-04T14:30:01Z,AAA,10.0,5,10.2,10.1,100,100,X"),
+      Map.entry("implausible_time", "2099-03-04T14:30:01Z,AAA,10.0,5,9.9,10.1,100,100,X")));
 
   @TempDir Path dir;
 
@@ -88,6 +89,29 @@ class TableTickSourceTest {
         "local time read in the configured zone");
   }
 
+  /**
+   * RFC 4180 as a CSV reader reads it: a byte order mark before the header, quoted fields with commas
+   * (a symbol "BRK,A" accepted; a price "1,000" refused as a number, not for its field count), and a row
+   * with more fields than the header refused.
+   */
+  @Test
+  void csvIsReadByTheRfcNotByCommas() throws IOException {
+    String csv = "\uFEFFsymbol,timestamp,price,size,bid,ask,bid_size,ask_size\n"
+        + "\"BRK,A\",2024-03-04T14:30:00Z,600000.5,1,600000,600001,2,3\n"
+        + "\"BRK,A\",2024-03-04T14:30:01Z,\"1,000\",1,600000,600001,2,3\n"
+        + "\"BRK,A\",2024-03-04T14:30:02Z,600000.5,1,600000,600001,2,3,extra\n"
+        + "\"say \"\"hi\"\"\",2024-03-04T14:30:03Z,10.5,1,10,11,2,3\n";
+    Files.writeString(dir.resolve("rfc.csv"), csv);
+    IngestResult result = TableTickSource.csv(SparkTestSession.get(), dir.resolve("rfc.csv").toString(),
+        ZoneId.of("UTC"));
+    List<String> symbols = result.accepted().orderBy("ts").select("symbol").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList();
+    assertEquals(List.of("BRK,A", "say \"hi\""), symbols);
+    Map<Long, String> reasons = result.rejects().collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getLong(1), r -> r.getString(2)));
+    assertEquals(Map.of(3L, "unparseable_number", 4L, "wrong_field_count"), reasons);
+  }
+
   @Test
   void missingColumnStopsTheJobNamingFileAndLine() throws IOException {
     Files.writeString(dir.resolve("bad.csv"), "symbol,timestamp,price,size,bid,ask\nAAA,2024-03-04T14:30:00Z,1,1,1,1\n");
@@ -128,5 +152,13 @@ class TableTickSourceTest {
     table.drop("bid_size").write().mode(SaveMode.Overwrite).parquet(noSize);
     InputError e = assertThrows(InputError.class, () -> TableTickSource.parquet(spark, noSize, ZoneId.of("UTC")));
     assertTrue(e.getMessage().contains("[bid_size]"), e.getMessage());
+
+    // A boolean price would be cast to 1.0 for every row: the schema is refused, naming column and type.
+    String booleanPrice = dir.resolve("b.parquet").toString();
+    table.withColumn("price", org.apache.spark.sql.functions.lit(true)).write().mode(SaveMode.Overwrite)
+        .parquet(booleanPrice);
+    InputError typed = assertThrows(InputError.class,
+        () -> TableTickSource.parquet(spark, booleanPrice, ZoneId.of("UTC")));
+    assertTrue(typed.getMessage().contains("column price is boolean"), typed.getMessage());
   }
 }
