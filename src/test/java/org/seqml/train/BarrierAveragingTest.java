@@ -99,6 +99,63 @@ class BarrierAveragingTest {
   }
 
   /**
+   * A rogue hammering task 0's exchange port with garbage and unproven handshakes while two workers train:
+   * training finishes with exactly the result of a run without it.
+   */
+  @Test
+  void aRogueOnTheExchangePortChangesNothing() throws Exception {
+    List<MultiDataSet> data = batches(5, 8);
+    ComputationGraph start = AveragedStateTest.net(4);
+    JavaSparkContext jsc = jsc();
+    JavaRDD<MultiDataSet> rdd = rdd(data, 2);
+    int rounds = BarrierAveraging.rounds(List.of(2L, 3L), 2);
+    ComputationGraph quiet = new BarrierAveraging(jsc, rdd, rounds, 2, 0, 1).fitEpoch(copy(start), 0).network();
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    String host = jsc.getConf().get("spark.driver.host", "127.0.0.1");
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger connected = new java.util.concurrent.atomic.AtomicInteger();
+    int refusedBefore = PeerExchange.REFUSED.get();
+    List<Thread> rogues = new ArrayList<>();
+    for (int r = 0; r < 4; r++) {
+      long seed = r;
+      Thread rogue = new Thread(() -> {
+        java.util.Random random = new java.util.Random(seed);
+        while (!done.get()) {
+          try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(host, port), 200);
+            connected.incrementAndGet();
+            byte[] junk = new byte[36 + random.nextInt(64)];
+            random.nextBytes(junk);
+            s.getOutputStream().write(junk);
+            s.getOutputStream().flush();
+          } catch (java.io.IOException notListening) {
+            // the port is closed between stages: try again
+          }
+        }
+      }, "rogue-" + r);
+      rogue.start();
+      rogues.add(rogue);
+    }
+    ComputationGraph attacked;
+    try {
+      attacked = new BarrierAveraging(jsc, rdd, rounds, 2, port, 1).fitEpoch(copy(start), 0).network();
+    } finally {
+      done.set(true);
+      for (Thread rogue : rogues) {
+        rogue.join(5000);
+      }
+    }
+    assertSameState(quiet, attacked, "with a rogue on the exchange port");
+    assertTrue(connected.get() > 0, "the rogue never reached the port");
+    System.out.println("rogue connections " + connected.get() + ", refused by task 0 "
+        + (PeerExchange.REFUSED.get() - refusedBefore));
+    rdd.unpersist();
+  }
+
+  /**
    * Two workers with 2 and 3 minibatches, averaging every 2: in round 2 the first worker has none
    * left, fits nothing and takes the second's state; in round 1 the mean is weighted by examples.
    */
