@@ -44,7 +44,7 @@ public final class Seqml {
   /** Ingest: raw input to accepted records and rejects; returns the accepted records. */
   public static Dataset<Row> ingest(SparkSession spark, String pipeline, String ds, String... overrides) {
     RunContext run = context(spark, pipeline, ds, overrides);
-    Phases.ingest(run);
+    locked(run, () -> Phases.ingest(run));
     return written(run, List.of(Layout.TICKS, Layout.EVENTS, Layout.SEQUENCES, Layout.SERIES), Layout.REJECTS);
   }
 
@@ -54,7 +54,7 @@ public final class Seqml {
    */
   public static Dataset<Row> window(SparkSession spark, String pipeline, String ds, String... overrides) {
     RunContext run = context(spark, pipeline, ds, overrides);
-    Phases.window(run);
+    locked(run, () -> Phases.window(run));
     written(run, List.of(Layout.WINDOWS, Layout.STEPS), null);
     Dataset<Row> windows = Phases.windows(run);
     windows.createOrReplaceTempView(Layout.WINDOWS);
@@ -64,20 +64,20 @@ public final class Seqml {
   /** Train: the training windows to a published model; returns its model id. */
   public static String train(SparkSession spark, String pipeline, String ds, String... overrides) {
     RunContext run = context(spark, pipeline, ds, overrides);
-    return Phases.train(run).modelId();
+    return locked(run, () -> Phases.train(run)).modelId();
   }
 
   /** Score: windows to scores with the published model; returns the scores. */
   public static Dataset<Row> score(SparkSession spark, String pipeline, String ds, String... overrides) {
     RunContext run = context(spark, pipeline, ds, overrides);
-    Phases.score(run);
+    locked(run, () -> Phases.score(run));
     return written(run, List.of(Layout.SCORES), null);
   }
 
   /** Evaluate: test metrics beside the baselines; returns metrics.json as indented JSON. */
   public static String evaluate(SparkSession spark, String pipeline, String ds, String... overrides) {
     RunContext run = context(spark, pipeline, ds, overrides);
-    return pretty(Phases.evaluate(run));
+    return pretty(locked(run, () -> Phases.evaluate(run)));
   }
 
   /** One table's partition for ds (a phase must have written it), also registered as a view. */
@@ -129,6 +129,14 @@ public final class Seqml {
    * shuffle partitions. UTC is set always: ds and event times must read the same as on the CLI. The
    * nested-column Parquet reader goes on unless the notebook chose (SparkSessions.applyReadSettings).
    */
+  /** A phase under the pipeline's and ds's run lock, as from the command line (an Airflow run may hold it). */
+  private static <T> T locked(RunContext run, java.util.function.Supplier<T> phase) {
+    try (org.seqml.io.RunLock lock = org.seqml.io.RunLock.acquire(run.layout(), run.ds(), run.runId(),
+        run.config().lockExpiry(), run.spark().sparkContext().hadoopConfiguration())) {
+      return phase.get();
+    }
+  }
+
   private static RunContext context(SparkSession spark, String pipeline, String ds, String... overrides) {
     SeqmlConfig config = load(pipeline, overrides);
     spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
