@@ -35,11 +35,16 @@ public final class CommonOptions {
   String ds;
 
   SeqmlConfig config() {
+    return ConfigLoader.fromEnvironment().load(pipeline, env, allOverrides());
+  }
+
+  /** The --conf settings, and train.resume=true with --resume. */
+  List<String> allOverrides() {
     List<String> all = new ArrayList<>(overrides);
     if (resume) {
       all.add("train.resume=true");
     }
-    return ConfigLoader.fromEnvironment().load(pipeline, env, all);
+    return all;
   }
 
   String ds() {

@@ -45,9 +45,20 @@ public final class ConfigLoader {
    * file; {@code env} may be null; {@code overrides} are key=value strings.
    */
   public SeqmlConfig load(String pipeline, String env, List<String> overrides) {
-    Config reference = ConfigFactory.parseResources(
-        ConfigLoader.class.getClassLoader(), "reference.conf",
+    Config resolved = resolved(pipeline, env, overrides);
+    rejectUnknownKeys(resolved, reference());
+    return SeqmlConfig.from(resolved);
+  }
+
+  /** reference.conf as parsed: every key with its default and its doc comment (origin comments). */
+  public static Config reference() {
+    return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf",
         ConfigParseOptions.defaults().setAllowMissing(false));
+  }
+
+  /** The layers resolved, not validated: every value keeps the origin (file and line, or --conf) it came from. */
+  public Config resolved(String pipeline, String env, List<String> overrides) {
+    Config reference = reference();
     Config layered = reference;
     if (pipeline != null && !pipeline.isBlank()) {
       Config pipelineLayer = parseLayer(pipeline, "pipelines", "pipeline");
@@ -64,14 +75,11 @@ public final class ConfigLoader {
     for (String override : overrides == null ? List.<String>of() : overrides) {
       layered = parseOverride(override).withFallback(layered);
     }
-    Config resolved;
     try {
-      resolved = layered.resolve();
+      return layered.resolve();
     } catch (ConfigException e) {
       throw new ConfigError("config does not resolve: " + e.getMessage());
     }
-    rejectUnknownKeys(resolved, reference);
-    return SeqmlConfig.from(resolved);
   }
 
   /**
@@ -94,7 +102,7 @@ public final class ConfigLoader {
         .toList();
     if (!problems.isEmpty()) {
       throw new ConfigError("unknown config key" + (problems.size() > 1 ? "s " : " ") + String.join(", ", problems)
-          + "; every key and its meaning is listed in reference.conf (seqml config --pipeline <name> prints them)");
+          + "; seqml config --pipeline <name> --keys lists the keys a pipeline reads, --explain KEY what one means");
     }
   }
 

@@ -77,6 +77,29 @@ class SeqmlMainTest {
   }
 
   @Test
+  void configExplainsAKeyWithItsDocDefaultValueAndOrigin() {
+    Result r = run("config", "--pipeline", "ticks", "--env", "ci", "--conf", "train.epochs=3", "--explain", "train.epochs");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("train.epochs\n  Passes over the training windows."), r.out());
+    assertTrue(r.out().contains("  default: 6\n") && r.out().contains("  value:   3\n"), r.out());
+    assertTrue(r.out().contains("  set by:  --conf"), r.out());
+    Result byFile = run("config", "--pipeline", "logs-hdfs", "--explain", "window.size");
+    assertTrue(byFile.out().contains("set by:  ") && byFile.out().contains("logs-hdfs.conf"), byFile.out());
+    Result unknown = run("config", "--pipeline", "ticks", "--explain", "train.epoch");
+    assertEquals(SeqmlMain.CONFIG_ERROR, unknown.code());
+  }
+
+  @Test
+  void configKeysListsWhatTheDomainAndTaskRead() {
+    Result logs = run("config", "--pipeline", "logs", "--keys");
+    assertEquals(0, logs.code(), logs.err());
+    assertTrue(logs.out().contains("\ndetect.top-g = ") && logs.out().contains("\nlogs.max-line-length = "), logs.out());
+    assertTrue(!logs.out().contains("\nbio.") && !logs.out().contains("\nfeatures.")
+        && !logs.out().contains("\nclassify."), "keys of other domains and tasks listed:\n" + logs.out());
+    assertTrue(logs.out().contains("\ntrain.epochs = "), logs.out());
+  }
+
+  @Test
   void aBadDsIsAConfigError() {
     Result r = run("ingest", "--ds", "2024-13-01");
     assertEquals(SeqmlMain.CONFIG_ERROR, r.code());
