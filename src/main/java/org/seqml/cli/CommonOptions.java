@@ -11,9 +11,14 @@ import picocli.CommandLine.Option;
 
 /** Options every phase command takes. */
 public final class CommonOptions {
-  @Option(names = {"-p", "--pipeline"}, defaultValue = "ticks",
-      description = "Pipeline name (pipelines/NAME.conf) or path to a .conf file. Default: ${DEFAULT-VALUE}.")
+  @Option(names = {"-p", "--pipeline"},
+      description = "Pipeline name (pipelines/NAME.conf) or path to a .conf file; its name is the file's unless "
+          + "the file sets pipeline = ... Needed by every command but run (which defaults to ticks).")
   String pipeline;
+
+  /** The command this mixin belongs to. */
+  @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+  picocli.CommandLine.Model.CommandSpec command;
 
   @Option(names = {"-e", "--env"}, description = "Environment layer: conf/env/NAME.conf or a path (e.g. local, cluster).")
   String env;
@@ -35,7 +40,31 @@ public final class CommonOptions {
   String ds;
 
   SeqmlConfig config() {
-    return ConfigLoader.fromEnvironment().load(pipeline, env, allOverrides());
+    SeqmlConfig config = ConfigLoader.fromEnvironment().load(pipeline(), env, allOverrides());
+    String fileName = baseName(pipeline());
+    if (!fileName.equals(config.pipeline())) {
+      // A copied pipelines/ticks.conf keeps its pipeline = "ticks": it would write over out/ticks/ unannounced.
+      System.err.println("seqml: note: " + pipeline() + " names its pipeline \"" + config.pipeline()
+          + "\" (pipeline = ...), so its outputs go to " + config.outputDir() + "/" + config.pipeline() + "/");
+    }
+    return config;
+  }
+
+  /** --pipeline, or ticks for run; every other command acts on outputs and must say whose. */
+  String pipeline() {
+    if (pipeline != null) {
+      return pipeline;
+    }
+    String name = command == null ? "run" : command.name();
+    if (name.equals("run")) {
+      return "ticks";
+    }
+    throw new ConfigError("seqml " + name + " needs --pipeline NAME (a pipelines/NAME.conf or a path to a .conf file)");
+  }
+
+  private static String baseName(String pipeline) {
+    String file = pipeline.substring(pipeline.lastIndexOf('/') + 1);
+    return file.endsWith(".conf") ? file.substring(0, file.length() - ".conf".length()) : file;
   }
 
   /** The --conf settings, and train.resume=true with --resume. */

@@ -60,7 +60,7 @@ final class ConfigCommand implements Callable<Integer> {
   }
 
   private Config resolved() {
-    return ConfigLoader.fromEnvironment().resolved(options.pipeline, options.env, options.allOverrides());
+    return ConfigLoader.fromEnvironment().resolved(options.pipeline(), options.env, options.allOverrides());
   }
 
   private void explain(PrintWriter out, String key) {

@@ -100,8 +100,32 @@ class SeqmlMainTest {
   }
 
   @Test
+  void everyCommandButRunNeedsAPipeline() {
+    Result score = run("score", "--env", "ci");
+    assertEquals(SeqmlMain.CONFIG_ERROR, score.code(), score.err());
+    assertTrue(score.err().contains("seqml score needs --pipeline NAME"), score.err());
+    assertEquals(0, run("config", "--pipeline", "ticks").code());
+  }
+
+  @Test
+  void aCopiedPipelineFileThatNamesAnotherPipelineSaysSo() throws java.io.IOException {
+    java.nio.file.Path copy = java.nio.file.Files.createTempFile("my", ".conf");
+    java.nio.file.Files.writeString(copy, "include \"" + java.nio.file.Path.of("pipelines/ticks.conf").toAbsolutePath()
+        + "\"\n");
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream before = System.err;
+    System.setErr(new java.io.PrintStream(err, true));
+    try {
+      assertEquals(0, run("config", "--pipeline", copy.toString()).code());
+    } finally {
+      System.setErr(before);
+    }
+    assertTrue(err.toString().contains("names its pipeline \"ticks\""), err.toString());
+  }
+
+  @Test
   void aBadDsIsAConfigError() {
-    Result r = run("ingest", "--ds", "2024-13-01");
+    Result r = run("ingest", "--pipeline", "ticks", "--ds", "2024-13-01");
     assertEquals(SeqmlMain.CONFIG_ERROR, r.code());
     assertTrue(r.err().contains("--ds must be a date"), r.err());
   }
