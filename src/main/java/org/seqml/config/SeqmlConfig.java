@@ -439,7 +439,10 @@ public record SeqmlConfig(
     }
     ZoneId zone;
     try {
-      zone = ZoneId.of(s.string("ingest.timezone"));
+      String named = s.string("ingest.timezone");
+      // Empty: the domain's own default: ticks are US market days (LOBSTER's seconds after midnight are New
+      // York time); logs, sequences and series carry their zone or none, and UTC is the neutral reading.
+      zone = ZoneId.of(named.isBlank() ? (domain.equals("ticks") ? "America/New_York" : "UTC") : named);
     } catch (RuntimeException e) {
       throw s.error("ingest.timezone", "must be a time-zone id such as UTC or America/New_York");
     }

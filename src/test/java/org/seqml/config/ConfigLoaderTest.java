@@ -41,6 +41,17 @@ class ConfigLoaderTest {
     assertEquals(5, override.train().epochs());
   }
 
+  /** An empty ingest.timezone is the domain's default: New York for ticks, UTC for the others. */
+  @Test
+  void eachDomainHasItsOwnDefaultTimezone() {
+    ConfigLoader project = new ConfigLoader(Path.of("."));
+    assertEquals("America/New_York", project.load("ticks", null, List.of()).ingest().timezone().getId());
+    assertEquals("UTC", project.load("bio", null, List.of()).ingest().timezone().getId());
+    assertEquals("UTC", project.load("logs", null, List.of("ingest.timezone=\"\"")).ingest().timezone().getId());
+    assertEquals("Asia/Tokyo", project.load("logs", null, List.of("ingest.timezone=Asia/Tokyo")).ingest().timezone()
+        .getId());
+  }
+
   @Test
   void invalidOverrideNamesKeyValueAndOrigin() {
     ConfigError e = assertThrows(ConfigError.class, () -> loader.load("p", null, List.of("window.size=0")));
