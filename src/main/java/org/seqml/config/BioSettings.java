@@ -57,7 +57,7 @@ final class BioSettings {
           + "base 62)");
     }
     return new SeqmlConfig.Bio(
-        s.oneOf("bio.format", Set.of("fasta", "fastq")),
+        s.oneOf("bio.record-format", Set.of("fasta", "fastq")),
         alphabet,
         s.oneOf("bio.tokens", Set.of("char", "kmer")),
         s.intValue("bio.k", v -> v >= 1 && v <= 12, "must be in 1..12"),

@@ -109,7 +109,10 @@ public final class ConfigLoader {
   /** Keys seqml once read, with what replaced them: a config that still sets one is refused, not ignored. */
   static final java.util.Map<String, String> RETIRED = java.util.Map.of(
       "detect.train-share", "every domain splits by split.train now (logs: the share of sessions that train)",
-      "detect.validation-share", "every domain splits by split.validation now (logs: the share of sessions that validate)");
+      "detect.validation-share", "every domain splits by split.validation now (logs: the share of sessions that validate)",
+      "ingest.format", "renamed ingest.file-format (the input files' format: csv, parquet, json or orc)",
+      "bio.format", "renamed bio.record-format (fasta or fastq)",
+      "logs.format", "renamed logs.line-format (the loghub-style pattern of a raw log line)");
 
   /** The likely key meant: a few characters off, else the same leaf name in another section. */
   static java.util.Optional<String> closest(String key, List<String> known) {

@@ -12,9 +12,9 @@ final class LogsSettings {
   private LogsSettings() {}
 
   static SeqmlConfig.Logs parse(Settings s) {
-    String format = s.string("logs.format");
+    String format = s.string("logs.line-format");
     if (!format.contains("<Content>")) {
-      throw s.error("logs.format", "must contain <Content>");
+      throw s.error("logs.line-format", "must contain <Content>");
     }
     List<String> masks = s.stringList("logs.masks");
     for (String mask : masks) {

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * The whole resolved configuration of one run: immutable, validated, with a stable hash. A domain's or
  * task's own settings are read and validated only when it runs, and are null otherwise: {@code logs}
  * unless ingest.domain = logs, {@code bio} unless bio, {@code series} unless series, {@code features} and
- * the ticks parts of {@code ingest} (lobster date, generator) unless ticks ({@code ingest.format} unless
+ * the ticks parts of {@code ingest} (lobster date, generator) unless ticks ({@code ingest.file-format} unless
  * ticks or series files), {@code detect} unless task = next-event, {@code forecast} unless forecast.
  */
 public record SeqmlConfig(
@@ -449,8 +449,8 @@ public record SeqmlConfig(
     boolean ticks = domain.equals("ticks");
     // Each domain's and task's settings are read, and validated, only when that domain or task runs.
     boolean series = domain.equals("series");
-    String format = ticks ? s.oneOf("ingest.format", Set.of("csv", "parquet"))
-        : series && source.equals("files") ? s.oneOf("ingest.format", Set.of("parquet", "csv", "json", "orc")) : null;
+    String format = ticks ? s.oneOf("ingest.file-format", Set.of("csv", "parquet"))
+        : series && source.equals("files") ? s.oneOf("ingest.file-format", Set.of("parquet", "csv", "json", "orc")) : null;
     Ingest ingest = new Ingest(domain, source, path, format,
         zone, ticks ? TicksSettings.lobsterDate(s) : null, ticks ? TicksSettings.generator(s) : null,
         s.doubleValue("ingest.reject-warn-share", v -> v > 0 && v <= 1, "must be in (0, 1]"),

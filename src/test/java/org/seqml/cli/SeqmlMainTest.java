@@ -182,4 +182,15 @@ class SeqmlMainTest {
     assertEquals(SeqmlMain.CONFIG_ERROR, r.code());
     assertTrue(r.err().contains("detect.train-share is no longer read") && r.err().contains("split.train"), r.err());
   }
+
+  /** The three keys once all named format are refused, each naming the key that replaced it. */
+  @ParameterizedTest
+  @ValueSource(strings = {"ingest.format=csv:ingest.file-format", "bio.format=fasta:bio.record-format",
+      "logs.format=x:logs.line-format"})
+  void theOldFormatKeysAreRefusedNamingTheirNewName(String setting) {
+    String[] parts = setting.split(":");
+    Result r = run("config", "--pipeline", "ticks-table", "--conf", parts[0]);
+    assertEquals(SeqmlMain.CONFIG_ERROR, r.code(), r.err());
+    assertTrue(r.err().contains("no longer read") && r.err().contains("renamed " + parts[1]), r.err());
+  }
 }

@@ -102,7 +102,7 @@ class BrokenInputsTest {
     Files.write(part, Arrays.copyOf(whole, whole.length - 40));
     // as a file copied from elsewhere: without the checksum file Hadoop's local writer put beside it
     Files.deleteIfExists(part.resolveSibling("." + part.getFileName() + ".crc"));
-    String message = ingestFails("ticks-table", "ingest.path=" + table, "ingest.format=parquet");
+    String message = ingestFails("ticks-table", "ingest.path=" + table, "ingest.file-format=parquet");
     assertTrue(message.contains(part.getFileName().toString()) && message.contains("cannot be read"), message);
   }
 

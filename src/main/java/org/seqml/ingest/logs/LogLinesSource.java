@@ -52,13 +52,13 @@ public final class LogLinesSource {
     List<String> headers = LogFormat.of(logs.format()).headers();
     for (String field : logs.session().timeFields()) {
       if (!headers.contains(field)) {
-        throw new ConfigError("logs.session.time-fields names " + field + ", which logs.format (" + logs.format()
+        throw new ConfigError("logs.session.time-fields names " + field + ", which logs.line-format (" + logs.format()
             + ") does not have; fields: " + headers);
       }
     }
     if (logs.session().by().equals("gap")) {
       if (!headers.contains(logs.session().keyField())) {
-        throw new ConfigError("logs.session.key-field " + logs.session().keyField() + " is not a field of logs.format "
+        throw new ConfigError("logs.session.key-field " + logs.session().keyField() + " is not a field of logs.line-format "
             + headers);
       }
       if (logs.session().timeFields().isEmpty()) {

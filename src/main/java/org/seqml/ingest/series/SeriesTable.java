@@ -32,7 +32,7 @@ public final class SeriesTable {
 
   private SeriesTable() {}
 
-  /** The input named by ingest.path in ingest.format, or the catalog table with source = table. */
+  /** The input named by ingest.path in ingest.file-format, or the catalog table with source = table. */
   public static Dataset<Row> read(SparkSession spark, SeqmlConfig.Ingest ingest, SeqmlConfig.Series series) {
     Dataset<Row> raw;
     boolean csv = ingest.source().equals("files") && ingest.format().equals("csv");

@@ -64,7 +64,7 @@ class SeriesChecksTest {
         "\"b\",2024-01-01 06:00:00,\"1,000\",18",   // a quoted field with a comma: a number it is not
         "b,2024-01-01 07:00:00,12,18,extra",        // malformed_row
         "b,2024-01-01 08:00:00,13,17") + "\n");
-    IngestResult in = read(config("ingest.format=csv"));
+    IngestResult in = read(config("ingest.file-format=csv"));
     long input = in.inputCount();
     long accepted = in.accepted().count();
     long rejected = in.rejects().count();
@@ -89,7 +89,7 @@ class SeriesChecksTest {
         "a,2024-01-01 02:00:00,3,22,9.5,big,north",     // unparseable_number: a numeric static
         "b,2024-01-01 00:00:00,4,19,Infinity,5,south",  // non_finite: a future covariate
         "b,2024-01-01 01:00:00,5,18,8.0,5,") + "\n");  // a missing category is the empty one
-    IngestResult in = read(config("ingest.format=csv", "series.future-covariates=[price]", "series.static=[size]",
+    IngestResult in = read(config("ingest.file-format=csv", "series.future-covariates=[price]", "series.static=[size]",
         "series.static-categorical=[region]"));
     assertEquals(5, in.inputCount());
     assertEquals(in.inputCount(), in.accepted().count() + in.rejects().count());
@@ -101,7 +101,7 @@ class SeriesChecksTest {
   @Test
   void aMissingRoleColumnStopsBeforeWorkNamingIt() throws IOException {
     Files.writeString(dir.resolve("load.csv"), "store,t,y\na,2024-01-01,1\n");
-    InputError e = assertThrows(InputError.class, () -> read(config("ingest.format=csv")));
+    InputError e = assertThrows(InputError.class, () -> read(config("ingest.file-format=csv")));
     assertTrue(e.getMessage().contains("lacks the column(s) [x]") && e.getMessage().contains("[store, t, y]"),
         e.getMessage());
   }
@@ -114,7 +114,7 @@ class SeriesChecksTest {
     spark.createDataFrame(List.of(RowFactory.create("a", Date.valueOf("2024-01-01"), true, 1.0)), schema)
         .write().parquet(dir.resolve("p").toString());
     InputError e = assertThrows(InputError.class,
-        () -> read(config("ingest.format=parquet", "ingest.path=" + dir.resolve("p"))));
+        () -> read(config("ingest.file-format=parquet", "ingest.path=" + dir.resolve("p"))));
     assertTrue(e.getMessage().contains("column y is boolean"), e.getMessage());
   }
 
@@ -125,14 +125,14 @@ class SeriesChecksTest {
         .add("y", DataTypes.IntegerType).add("x", DataTypes.FloatType);
     spark.createDataFrame(List.of(RowFactory.create("a", Date.valueOf("2024-01-02"), 3, 1.5f)), schema)
         .write().parquet(dir.resolve("d").toString());
-    Row day = read(config("ingest.format=parquet", "ingest.path=" + dir.resolve("d"))).accepted().first();
+    Row day = read(config("ingest.file-format=parquet", "ingest.path=" + dir.resolve("d"))).accepted().first();
     assertEquals("2024-01-02T00:00:00Z", day.getTimestamp(1).toInstant().toString());
     assertEquals(3.0, day.getDouble(3));
     StructType ordered = new StructType().add("store", DataTypes.StringType).add("t", DataTypes.LongType)
         .add("y", DataTypes.DoubleType).add("x", DataTypes.DoubleType);
     spark.createDataFrame(List.of(RowFactory.create("a", 5L, 1.0, 2.0), RowFactory.create("a", 6L, 1.0, 2.0)), ordered)
         .write().parquet(dir.resolve("o").toString());
-    List<Row> steps = read(config("ingest.format=parquet", "ingest.path=" + dir.resolve("o"))).accepted()
+    List<Row> steps = read(config("ingest.file-format=parquet", "ingest.path=" + dir.resolve("o"))).accepted()
         .orderBy("ts").collectAsList();
     assertEquals(1000, steps.get(1).getTimestamp(1).getTime() - steps.get(0).getTimestamp(1).getTime(),
         "an integer order keeps its order and its spacing (a second per unit)");
@@ -141,7 +141,7 @@ class SeriesChecksTest {
   @Test
   void aWideTableMakesEachTargetColumnASeries() throws IOException {
     Files.writeString(dir.resolve("rates.csv"), "0.5,1.5\n0.6,1.4\n0.7,oops\n");
-    IngestResult in = read(config("ingest.format=csv", "series.header=false", "series.columns=[usd,eur]",
+    IngestResult in = read(config("ingest.file-format=csv", "series.header=false", "series.columns=[usd,eur]",
         "series.targets=[usd,eur]", "series.layout=wide", "series.time=\"\"", "series.key=[]",
         "series.past-covariates=[]"));
     assertEquals(6, in.inputCount(), "two series of three rows");
@@ -155,7 +155,7 @@ class SeriesChecksTest {
   void averagedDuplicatesCountEveryInputRowAsAccepted() throws IOException {
     Files.writeString(dir.resolve("load.csv"), "store,t,y,x\na,2024-01-01 00:00:00,1,10\na,2024-01-01 00:00:00,3,20\n"
         + "a,2024-01-01 01:00:00,5,30\n,2024-01-01 02:00:00,1,1\n");
-    SeqmlConfig config = config("ingest.format=csv", "series.duplicates=mean");
+    SeqmlConfig config = config("ingest.file-format=csv", "series.duplicates=mean");
     SeriesChecks.Checked checked = SeriesChecks.check(SeriesTable.read(SparkTestSession.get(), config.ingest(),
         config.series()), config.series(), config.ingest().path(), java.time.ZoneOffset.UTC);
     List<Row> rows = checked.result().accepted().orderBy("ts").collectAsList();
@@ -168,7 +168,7 @@ class SeriesChecksTest {
   @Test
   void textTimesWithoutAnOffsetAreReadInTheIngestTimezone() throws IOException {
     Files.writeString(dir.resolve("load.csv"), "store,t,y,x\na,2024-01-01 00:00:00,1,10\nb,2024-01-01T00:00:00Z,1,10\n");
-    SeqmlConfig config = config("ingest.format=csv");
+    SeqmlConfig config = config("ingest.file-format=csv");
     List<Row> rows = SeriesChecks.check(SeriesTable.read(SparkTestSession.get(), config.ingest(), config.series()),
         config.series(), config.ingest().path(), java.time.ZoneId.of("America/New_York")).result().accepted()
         .orderBy("key").collectAsList();
@@ -180,7 +180,7 @@ class SeriesChecksTest {
   void rowOrderAsTimeNeedsOneFile() throws IOException {
     Files.writeString(dir.resolve("a.csv"), "0.5\n");
     Files.writeString(dir.resolve("b.csv"), "0.6\n");
-    InputError e = assertThrows(InputError.class, () -> read(config("ingest.format=csv", "series.header=false",
+    InputError e = assertThrows(InputError.class, () -> read(config("ingest.file-format=csv", "series.header=false",
         "series.columns=[usd]", "series.targets=[usd]", "series.time=\"\"", "series.key=[]",
         "series.past-covariates=[]")));
     assertTrue(e.getMessage().contains("input has 2 files"), e.getMessage());
