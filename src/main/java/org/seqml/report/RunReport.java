@@ -40,7 +40,7 @@ public final class RunReport {
     html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>seqml ").append(esc(run.config().pipeline()))
         .append(" report</title><style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}"
             + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}"
-            + "th:first-child,td:first-child{text-align:left}img{max-width:100%}.meta{color:#666}</style></head><body>");
+            + "th:first-child,td:first-child{text-align:left}img{max-width:100%}.meta{color:#666}.warning{color:#a40}</style></head><body>");
     if (evaluated) {
       evaluation(run, hadoop, html);
     }
@@ -70,6 +70,7 @@ public final class RunReport {
         .append(esc(metrics.path("run_id").asText())).append(" &middot; code ")
         .append(esc(metrics.path("code_version").asText())).append(" &middot; config ")
         .append(esc(metrics.path("config_hash").asText().substring(0, 12))).append("</p>");
+    html.append(dataSection(run));
     html.append("<h2>Training</h2>").append(img(lossCurves(artifact.metadata().get("training"))));
     html.append(trainingTable(artifact.metadata().get("training")));
     if (run.config().task().equals("forecast")) {
@@ -107,10 +108,24 @@ public final class RunReport {
       train.add(e.get("train_loss").asDouble());
       validation.add(e.get("validation_loss").asDouble());
     }
-    XYChart chart = Charts.lines("Loss per epoch (published: epoch " + training.get("published_epoch").asInt() + ")",
-        "epoch", "loss");
+    int published = training.get("published_epoch").asInt();
+    XYChart chart = Charts.lines("Loss per epoch (published: epoch " + published + ")", "epoch", "loss");
     chart.addSeries("train", epochs, train);
     chart.addSeries("validation", epochs, validation);
+    // A log scale when the losses span more than a decade: the first epoch's loss would flatten the rest.
+    double lo = java.util.stream.Stream.concat(train.stream(), validation.stream()).filter(v -> v > 0)
+        .mapToDouble(Double::doubleValue).min().orElse(1);
+    double hi = java.util.stream.Stream.concat(train.stream(), validation.stream()).mapToDouble(Double::doubleValue)
+        .max().orElse(1);
+    if (lo > 0 && hi / lo > 10) {
+      chart.getStyler().setYAxisLogarithmic(true);
+    }
+    int at = epochs.indexOf((double) published);
+    if (at >= 0) {
+      chart.addSeries("published", List.of((double) published), List.of(validation.get(at)))
+          .setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter)
+          .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND);
+    }
     return Charts.dataUri(chart);
   }
 
@@ -182,8 +197,54 @@ public final class RunReport {
           e.get("epoch").asInt(), e.get("train_loss").asDouble(), e.get("validation_loss").asDouble(),
           e.get("samples_per_second").asDouble(), e.get("seconds").asDouble()));
     }
-    t.append("</table><p class=\"meta\">executors: ").append(esc(String.valueOf(training.get("executors"))))
-        .append("</p>");
+    t.append("</table>");
+    JsonNode executors = training.get("executors");
+    if (executors != null && executors.isObject() && executors.size() > 0) {
+      t.append("<h3>Executors</h3><table><tr><th>executor</th><th>training tasks</th><th>task seconds</th></tr>");
+      executors.fields().forEachRemaining(e -> t.append("<tr><td>").append(esc(e.getKey())).append("</td><td>")
+          .append(e.getValue().path("tasks").asLong()).append("</td><td>")
+          .append(String.format("%.1f", e.getValue().path("task_seconds").asDouble())).append("</td></tr>"));
+      t.append("</table>");
+    }
+    return t.toString();
+  }
+
+  /**
+   * What came in: rows in, accepted and rejected (by reason), and any warning the ingest gave (one reason
+   * taking more than ingest.reject-warn-share of a file), from the ingest's manifests.
+   */
+  private static String dataSection(RunContext run) {
+    String accepted = null;
+    for (String table : List.of(Layout.TICKS, Layout.EVENTS, Layout.SEQUENCES, Layout.SERIES)) {
+      if (PartitionSink.exists(run, table)) {
+        accepted = table;
+        break;
+      }
+    }
+    if (accepted == null || !PartitionSink.exists(run, Layout.REJECTS)) {
+      return "";
+    }
+    JsonNode rows = PartitionSink.manifest(run, accepted).get("rows");
+    JsonNode rejects = PartitionSink.manifest(run, Layout.REJECTS);
+    StringBuilder t = new StringBuilder("<h2>Data</h2><table><tr><th>rows</th><th>count</th><th>share</th></tr>");
+    long in = rows.path("in").asLong();
+    for (String k : List.of("in", "accepted", "rejected")) {
+      long n = rows.path(k).asLong();
+      t.append("<tr><td>").append(k).append("</td><td>").append(n).append("</td><td>")
+          .append(in == 0 ? "" : String.format("%.2f %%", 100.0 * n / in)).append("</td></tr>");
+    }
+    t.append("</table>");
+    JsonNode byReason = rejects.path("rejected_by_reason");
+    if (byReason.size() > 0) {
+      t.append("<h3>Rejected by reason</h3><table><tr><th>reason</th><th>rows</th><th>share of input</th></tr>");
+      byReason.fields().forEachRemaining(e -> t.append("<tr><td>").append(esc(e.getKey())).append("</td><td>")
+          .append(e.getValue().asLong()).append("</td><td>")
+          .append(in == 0 ? "" : String.format("%.2f %%", 100.0 * e.getValue().asLong() / in)).append("</td></tr>"));
+      t.append("</table>");
+    }
+    for (JsonNode w : rejects.path("warnings")) {
+      t.append("<p class=\"warning\">warning: ").append(esc(w.asText())).append("</p>");
+    }
     return t.toString();
   }
 

@@ -18,5 +18,13 @@ final class ReportAssertions {
     assertTrue(charts >= 2, "charts embedded: " + charts);
     assertFalse(html.contains("http://") || html.contains("https://"), "the page loads nothing from the network");
     assertTrue(html.contains(modelId), "the report names its model");
+    // the data that came in, as the ingest's manifests count it, and the executors as a table
+    com.fasterxml.jackson.databind.JsonNode rows = org.seqml.io.PartitionSink.manifest(run, org.seqml.io.Layout.REJECTS)
+        .get("rows");
+    for (String k : new String[] {"in", "accepted", "rejected"}) {
+      assertTrue(html.contains("<tr><td>" + k + "</td><td>" + rows.get(k).asLong() + "</td>"),
+          "the data section counts " + k + " as the manifests do (" + rows + ")");
+    }
+    assertFalse(html.contains("executors: {"), "executors as raw JSON");
   }
 }
