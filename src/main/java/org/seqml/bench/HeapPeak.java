@@ -16,7 +16,7 @@ import javax.management.openmbean.CompositeData;
  * collection, from the collectors' notifications, with a full collection forced every
  * {@code periodMillis}. Beside it the heap in use at the end of every collection, young ones too: none
  * is missed, but after a young collection it still counts old garbage and what other threads hold in
- * flight, so it is an upper bound of the live heap (session 9: 74-80 MiB at 10x where a class
+ * flight, so it is an upper bound of the live heap (74-80 MiB at 10x where a class
  * histogram taken at that peak found less live data than at 1x). Beside it, the heap read right after each
  * forced collection returns (racy: other threads may have allocated in between). Also the largest heap in use at all, which follows the collector's sizing more than data.
  */

@@ -53,7 +53,7 @@ final class PipelineBench {
     Side ingest = new Side("ingest phase", "s");
     Side window = new Side("window phase", "s");
     Side cut = new Side("cut every window on read (to a noop sink)", "s");
-    int reps = p.reps(); // 10 M ticks: about a minute per rep since session 12 (was one rep)
+    int reps = p.reps(); // 10 M ticks: about a minute per rep
     for (int rep = 0; rep < reps; rep++) {
       long t0 = System.nanoTime();
       Phases.ingest(run);

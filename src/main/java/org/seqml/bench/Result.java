@@ -37,13 +37,12 @@ final class Result {
     this.goal = goal;
   }
 
-  /** seqml's median over the peer's: for throughputs (higher is better). */
   /**
    * seqml's rate over the peer's. Every throughput measure runs its sides in repetitions, one side right
    * after the other, so the ratio is the median of the repetitions' own ratios: two sides that run back
    * to back share the machine's load, while on a noisy machine the two sides' medians can fall on
-   * different repetitions (session 7's quick averaging run: 0.526 as a ratio of medians, 0.851 as the
-   * median of 0.851, 0.491 and 0.851). Sides of unequal counts fall back to the ratio of medians, which
+   * different repetitions (a quick averaging run read 0.526 as a ratio of medians, 0.851 as the median of
+   * 0.851, 0.491 and 0.851). Sides of unequal counts fall back to the ratio of medians, which
    * results.json keeps beside it for every measure ({@code extra.ratio_of_medians}).
    */
   static Result throughput(String name, String what, Side seqml, Side peer, double goal) {

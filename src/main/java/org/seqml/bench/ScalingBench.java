@@ -25,8 +25,8 @@ import org.seqml.train.ParameterAveragingTrainer;
  * Each side is a fresh driver JVM that trains 5 epochs; the figure is the rate over the last two. The
  * first pays for executor start and ND4J initialisation, and until about the fourth the three young JVMs'
  * JIT compilers take cores the two executors' training threads need (their threads ran 74 % of their fit
- * in epoch 2 and 92 % in epoch 5 at full size; one executor alone has the other core for its JIT). Until
- * session 14 the figure was epoch 2's; it is kept in the results. Efficiency = rate(2) / (2 x rate(1)).
+ * in epoch 2 and 92 % in epoch 5 at full size; one executor alone has the other core for its JIT). Epoch 2's figure
+ * is kept in the results beside it. Efficiency = rate(2) / (2 x rate(1)).
  * Beside it, the machine's own ceiling for two single-threaded trainers ({@link MachineCeiling}), so
  * that what the cores give can be told apart from what distribution costs.
  */
@@ -81,7 +81,7 @@ final class ScalingBench {
     r.extra.set("one_executor_batch_32", oneSmall.toJson());
     r.extra.put("efficiency_at_equal_step_batch", two.median() / (2 * oneSmall.median()));
     r.extra.set("machine_ceiling", ceiling);
-    r.extra.put("efficiency_at_epoch_2", twoAtEpoch2.median() / (2 * oneAtEpoch2.median())); // the figure before session 14
+    r.extra.put("efficiency_at_epoch_2", twoAtEpoch2.median() / (2 * oneAtEpoch2.median())); // before the JIT settles
     r.settings.put("epochs", EPOCHS);
     r.settings.put("rate", "over the last two epochs");
     // the equal-batch efficiency against what two plain fits at that batch get from this machine
