@@ -35,6 +35,9 @@ final class ConfigCommand implements Callable<Integer> {
   @Option(names = "--keys", description = "The keys this pipeline's domain and task read, each with its value.")
   boolean keys;
 
+  @Option(names = "--reference", description = "The configuration reference (docs/configuration.md) as Markdown.")
+  boolean reference;
+
   /** Sections only some domains or tasks read (the rest every run reads). */
   private static final Map<String, String> SECTION_OF = Map.of(
       "logs", "domain logs", "bio", "domain bio", "series", "domain series", "features", "domain ticks",
@@ -43,8 +46,13 @@ final class ConfigCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SeqmlConfig config = options.config(); // validates first: a bad layer is a config error either way
     PrintWriter out = spec.commandLine().getOut();
+    if (reference) {
+      out.print(org.seqml.config.ConfigReference.markdown());
+      out.flush();
+      return 0;
+    }
+    SeqmlConfig config = options.config(); // validates first: a bad layer is a config error either way
     if (explain != null) {
       explain(out, explain);
       return 0;

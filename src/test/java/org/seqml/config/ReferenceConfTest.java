@@ -28,6 +28,14 @@ class ReferenceConfTest {
   }
 
   @Test
+  void theConfigurationReferencePageIsCurrent() throws java.io.IOException {
+    String page = java.nio.file.Files.readString(java.nio.file.Path.of("docs/configuration.md"));
+    org.junit.jupiter.api.Assertions.assertEquals(ConfigReference.markdown(), page,
+        "docs/configuration.md differs from reference.conf: regenerate it with "
+            + "submit/seqml config --reference > docs/configuration.md");
+  }
+
+  @Test
   void defaultsAloneAreAValidConfig() {
     SeqmlConfig config = new ConfigLoader(new File(".").toPath()).load(null, null, List.of());
     assertTrue(config.train().epochs() > 0);
