@@ -78,6 +78,10 @@ public final class RunReport {
       if (metrics.has("quantiles")) {
         html.append("<h2>Quantile forecast</h2>").append(quantileTable(metrics.get("quantiles")));
       }
+      String byStep = horizonErrors(metrics.get("by_horizon_step"));
+      if (byStep != null) {
+        html.append("<h2>Error by horizon step</h2>").append(img(byStep));
+      }
       html.append("<h2>Forecast against actual</h2>").append(img(forecastPicture(run)));
       Dataset<Row> scores = PartitionSink.read(run, Layout.SCORES);
       String target = metrics.path("target").asText("target");
@@ -86,6 +90,7 @@ public final class RunReport {
       }
     } else if (run.config().task().equals("classify")) {
       html.append("<h2>Test metrics beside baselines</h2>").append(classTable(metrics));
+      html.append(confusion(metrics.get("model"), metrics.path("positive_class").asText("positive")));
       if (metrics.has("positive_class")) {
         html.append("<h2>ROC of the model on test sequences</h2>").append(img(rocCurve(run,
             metrics.get("positive_class").asText(), metrics.get("classes"))));
@@ -294,6 +299,44 @@ public final class RunReport {
         .append("</td><td>").append(num(m.get("mcc"))).append("</td><td>").append(num(m.get("roc_auc")))
         .append("</td></tr>"));
     return t.append("</table>").toString();
+  }
+
+  /** RMSE per horizon step of every predictor that has one (the model and the baselines), or null. */
+  private static String horizonErrors(JsonNode steps) {
+    if (steps == null || steps.size() < 2) {
+      return null;
+    }
+    Map<String, List<Double>> rmse = new java.util.LinkedHashMap<>();
+    List<Double> x = new ArrayList<>();
+    for (JsonNode step : steps) {
+      x.add(step.path("horizon_step").asDouble());
+      step.fields().forEachRemaining(e -> {
+        if (e.getValue().path("rmse").isNumber()) {
+          rmse.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue().get("rmse").asDouble());
+        }
+      });
+    }
+    if (rmse.isEmpty()) {
+      return null;
+    }
+    XYChart chart = Charts.lines("Test RMSE by horizon step", "horizon step", "RMSE");
+    rmse.forEach((who, values) -> {
+      if (values.size() == x.size()) {
+        chart.addSeries(who, x, values);
+      }
+    });
+    return Charts.dataUri(chart);
+  }
+
+  /** The model's confusion on test sequences (two classes: counts from metrics.json), or nothing. */
+  private static String confusion(JsonNode model, String positive) {
+    if (model == null || !model.has("tp")) {
+      return "";
+    }
+    return "<h3>Confusion of the model (test)</h3><table><tr><th>actual \\ predicted</th><th>" + esc(positive)
+        + "</th><th>other</th></tr><tr><td>" + esc(positive) + "</td><td>" + model.get("tp").asLong() + "</td><td>"
+        + model.get("fn").asLong() + "</td></tr><tr><td>other</td><td>" + model.get("fp").asLong() + "</td><td>"
+        + model.get("tn").asLong() + "</td></tr></table>";
   }
 
   private static String tokenTable(JsonNode metrics) {

@@ -88,5 +88,8 @@ class BioPipelineEndToEndTest {
     ReportAssertions.assertOfflineReportWithCharts(run, modelId);
     String html = java.nio.file.Files.readString(Path.of(run.layout().root(), "report", "index.html"));
     assertTrue(html.contains("kmer_logistic_regression") && html.contains("ROC"), "classification table and ROC");
+    JsonNode model = metrics.get("model");
+    assertTrue(html.contains("<h3>Confusion of the model (test)</h3>") && html.contains("<td>" + model.get("tp").asLong()
+        + "</td><td>" + model.get("fn").asLong() + "</td>"), "the confusion matrix with the model's counts");
   }
 }

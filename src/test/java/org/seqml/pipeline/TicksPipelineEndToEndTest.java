@@ -282,6 +282,8 @@ class TicksPipelineEndToEndTest {
   @Test
   void theReportIsAnOfflinePageWithCharts() throws java.io.IOException {
     ReportAssertions.assertOfflineReportWithCharts(run, metrics.get("model_id").asText());
+    String html = java.nio.file.Files.readString(Path.of(run.layout().root(), "report", "index.html"));
+    assertTrue(html.contains("<h2>Error by horizon step</h2><p><img"), "the per-horizon error chart");
   }
 
 }
