@@ -100,6 +100,7 @@ public final class RunReport {
     } else {
       html.append("<h2>Test metrics beside baselines</h2>").append(anomalyTable(metrics));
       html.append("<h2>Anomaly scores of normal and abnormal sessions</h2>").append(img(scoreDistribution(run)));
+      html.append("<h2>ROC and precision-recall of the anomaly score</h2>").append(anomalyCurves(run));
       html.append("<h2>Recall and false-positive rate by top-g</h2>").append(img(topGCurve(metrics.get("by_top_g"))));
     }
   }
@@ -362,11 +363,21 @@ public final class RunReport {
         .selectExpr("probabilities[" + index + "]", "label").collectAsList()) {
       scored.add(new double[] {r.getFloat(0), positive.equals(r.getString(1)) ? 1 : 0});
     }
+    return curves(scored, "positive class " + positive, false);
+  }
+
+  /**
+   * The ROC curve of (score, 1 = positive) pairs, and with {@code withPrecision} beside it the
+   * precision-recall curve, as one or two embedded charts.
+   */
+  private static String curves(List<double[]> scored, String what, boolean withPrecision) {
     scored.sort((a, b) -> Double.compare(b[0], a[0]));
     double positives = scored.stream().filter(x -> x[1] == 1).count();
     double negatives = scored.size() - positives;
     List<Double> fpr = new ArrayList<>(List.of(0.0));
     List<Double> tpr = new ArrayList<>(List.of(0.0));
+    List<Double> precision = new ArrayList<>();
+    List<Double> recall = new ArrayList<>();
     double tp = 0;
     double fp = 0;
     int step = Math.max(1, scored.size() / 200);
@@ -379,12 +390,38 @@ public final class RunReport {
       if (i % step == 0 || i == scored.size() - 1) {
         fpr.add(negatives == 0 ? 0 : fp / negatives);
         tpr.add(positives == 0 ? 0 : tp / positives);
+        recall.add(positives == 0 ? 0 : tp / positives);
+        precision.add(tp / (tp + fp));
       }
     }
-    XYChart chart = Charts.lines("ROC, positive class " + positive, "false-positive rate", "true-positive rate");
+    XYChart chart = Charts.lines("ROC, " + what, "false-positive rate", "true-positive rate");
     chart.addSeries("model", fpr, tpr);
     chart.addSeries("chance", List.of(0.0, 1.0), List.of(0.0, 1.0));
-    return Charts.dataUri(chart);
+    String roc = Charts.dataUri(chart);
+    if (!withPrecision) {
+      return roc;
+    }
+    XYChart pr = Charts.lines("Precision and recall, " + what, "recall", "precision");
+    pr.addSeries("model", recall, precision);
+    double base = scored.isEmpty() ? 0 : positives / scored.size();
+    pr.addSeries("share of positives", List.of(0.0, 1.0), List.of(base, base));
+    return roc + "\n" + Charts.dataUri(pr);
+  }
+
+  /** ROC and precision-recall of the sessions' anomaly scores against their labels (test split). */
+  private static String anomalyCurves(RunContext run) {
+    List<double[]> scored = new ArrayList<>();
+    for (Row r : PartitionSink.read(run, Layout.SCORES).filter(col("split").equalTo("test"))
+        .join(PartitionSink.read(run, Layout.SESSIONS).select("session_id", "label"), "session_id")
+        .filter(col("label").isNotNull()).selectExpr("CAST(anomaly_score AS DOUBLE)", "CAST(label AS INT)")
+        .collectAsList()) {
+      scored.add(new double[] {r.getDouble(0), r.getInt(1)});
+    }
+    if (scored.isEmpty()) {
+      return "";
+    }
+    String[] two = curves(scored, "abnormal sessions by anomaly score", true).split("\n");
+    return img(two[0]) + img(two[1]);
   }
 
   private static String anomalyTable(JsonNode metrics) {

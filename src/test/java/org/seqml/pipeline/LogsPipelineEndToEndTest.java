@@ -74,6 +74,10 @@ class LogsPipelineEndToEndTest {
   @Test
   void theReportIsAnOfflinePageWithCharts() throws java.io.IOException {
     ReportAssertions.assertOfflineReportWithCharts(run, metrics.get("model_id").asText());
+    String html = java.nio.file.Files.readString(java.nio.file.Path.of(run.layout().root(), "report", "index.html"));
+    int at = html.indexOf("<h2>ROC and precision-recall of the anomaly score</h2>");
+    assertTrue(at > 0, "the anomaly score's ROC and precision-recall");
+    assertEquals(2, html.substring(at).split("</h2>", 3)[1].split("<img", -1).length - 1, "two charts under it");
   }
 
 }
