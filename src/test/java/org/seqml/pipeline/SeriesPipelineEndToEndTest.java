@@ -74,8 +74,9 @@ class SeriesPipelineEndToEndTest {
   void theReportShowsTheQuantilesAndAFanPerKey() throws java.io.IOException {
     String html = java.nio.file.Files.readString(Path.of(run.layout().root(), "report", "index.html"));
     assertTrue(html.contains("<h2>Quantile forecast</h2>"), "a quantile table");
-    // loss curves, one step ahead, then a fan for each of the first three series
-    assertEquals(5, html.split("<img ", -1).length - 1, "images in the report");
+    // loss curves, RMSE by horizon step, one step ahead, then a fan for each of the first three series
+    assertEquals(6, html.split("<img ", -1).length - 1, "images in the report");
+    assertTrue(html.contains("<h2>Error by horizon step</h2><p><img"), "the per-horizon error chart");
   }
 
   @Test
