@@ -25,12 +25,7 @@ public class FusedMaxPool1D extends Subsampling1DLayer {
   @Override
   public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
       INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-    FusedMaxPool1DLayer layer = new FusedMaxPool1DLayer(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(layerParamsView);
-    layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-    layer.setConf(conf);
-    return layer;
+    return FusedLayers.wire(new FusedMaxPool1DLayer(conf, networkDataType), this, conf, listeners, layerIndex,
+        layerParamsView, initializeParams);
   }
 }
