@@ -123,7 +123,7 @@ public final class ClassificationEvaluator {
     return m;
   }
 
-  /** Accuracy and MCC (R_K); with a positive class also sensitivity and specificity. */
+  /** Accuracy, MCC (R_K) and the matrix; with a positive class also sensitivity and specificity. */
   public static ObjectNode summary(long[][] confusion, int positive) {
     int k = confusion.length;
     double n = 0;
@@ -149,6 +149,14 @@ public final class ClassificationEvaluator {
     ObjectNode out = Json.object();
     out.put("accuracy", n == 0 ? Double.NaN : correct / n);
     out.put("mcc", sa == 0 || sp == 0 ? 0.0 : cov / Math.sqrt(sa * sp));
+    // the whole matrix, rows actual and columns predicted in the order of "classes", for the report
+    com.fasterxml.jackson.databind.node.ArrayNode matrix = out.putArray("confusion");
+    for (long[] row : confusion) {
+      com.fasterxml.jackson.databind.node.ArrayNode r = matrix.addArray();
+      for (long v : row) {
+        r.add(v);
+      }
+    }
     if (positive >= 0) {
       double tp = confusion[positive][positive];
       double fn = actual[positive] - tp;

@@ -90,7 +90,7 @@ public final class RunReport {
       }
     } else if (run.config().task().equals("classify")) {
       html.append("<h2>Test metrics beside baselines</h2>").append(classTable(metrics));
-      html.append(confusion(metrics.get("model"), metrics.path("positive_class").asText("positive")));
+      html.append(confusion(metrics.get("model"), metrics.get("classes")));
       if (metrics.has("positive_class")) {
         html.append("<h2>ROC of the model on test sequences</h2>").append(img(rocCurve(run,
             metrics.get("positive_class").asText(), metrics.get("classes"))));
@@ -248,10 +248,46 @@ public final class RunReport {
           .append(in == 0 ? "" : String.format("%.2f %%", 100.0 * e.getValue().asLong() / in)).append("</td></tr>"));
       t.append("</table>");
     }
+    t.append(breakdown(run, accepted));
     for (JsonNode w : rejects.path("warnings")) {
       t.append("<p class=\"warning\">warning: ").append(esc(w.asText())).append("</p>");
     }
     return t.toString();
+  }
+
+  /**
+   * Accepted rows per key (ticks: symbol, series: key) or per class (logs: events by their session's label, bio: label),
+   * the largest first; at most 20 rows, the rest counted in one line.
+   */
+  private static String breakdown(RunContext run, String accepted) {
+    String column = switch (accepted) {
+      case Layout.TICKS -> "symbol";
+      case Layout.SERIES -> "key";
+      default -> "label";
+    };
+    String by = column.equals("label") ? "class" : "key";
+    String value = accepted.equals(Layout.EVENTS) ? "CASE label WHEN 0 THEN 'normal' WHEN 1 THEN 'abnormal' END"
+        : "CAST(" + column + " AS STRING)";
+    List<Row> counts = PartitionSink.read(run, accepted)
+        .selectExpr("COALESCE(" + value + ", '(unlabelled)') AS k").groupBy("k").count()
+        .orderBy(col("count").desc(), col("k")).limit(21).collectAsList();
+    if (counts.size() < 2 && by.equals("class")) {
+      return ""; // one class (or none labelled): nothing a table would add
+    }
+    long total = PartitionSink.manifest(run, accepted).get("rows").path("accepted").asLong();
+    StringBuilder t = new StringBuilder("<h3>Accepted rows by " + by + "</h3><table><tr><th>" + by
+        + "</th><th>rows</th><th>share of accepted</th></tr>");
+    long shown = 0;
+    for (Row r : counts.subList(0, Math.min(20, counts.size()))) {
+      shown += r.getLong(1);
+      t.append("<tr><td>").append(esc(r.getString(0))).append("</td><td>").append(r.getLong(1)).append("</td><td>")
+          .append(total == 0 ? "" : String.format("%.2f %%", 100.0 * r.getLong(1) / total)).append("</td></tr>");
+    }
+    if (counts.size() > 20) {
+      t.append("<tr><td>(other ").append(by).append("s)</td><td>").append(total - shown).append("</td><td>")
+          .append(total == 0 ? "" : String.format("%.2f %%", 100.0 * (total - shown) / total)).append("</td></tr>");
+    }
+    return t.append("</table>").toString();
   }
 
   /** Every predictor (the model first, then the baselines) with every metric the evaluation gave it. */
@@ -329,15 +365,37 @@ public final class RunReport {
     return Charts.dataUri(chart);
   }
 
-  /** The model's confusion on test sequences (two classes: counts from metrics.json), or nothing. */
-  private static String confusion(JsonNode model, String positive) {
-    if (model == null || !model.has("tp")) {
+  /**
+   * The model's confusion matrix on test sequences, any number of classes: rows the actual class,
+   * columns the predicted one, each cell with its share of the row (the recall of the diagonal).
+   */
+  private static String confusion(JsonNode model, JsonNode classes) {
+    JsonNode matrix = model == null ? null : model.get("confusion");
+    if (matrix == null || classes == null || matrix.size() != classes.size()) {
       return "";
     }
-    return "<h3>Confusion of the model (test)</h3><table><tr><th>actual \\ predicted</th><th>" + esc(positive)
-        + "</th><th>other</th></tr><tr><td>" + esc(positive) + "</td><td>" + model.get("tp").asLong() + "</td><td>"
-        + model.get("fn").asLong() + "</td></tr><tr><td>other</td><td>" + model.get("fp").asLong() + "</td><td>"
-        + model.get("tn").asLong() + "</td></tr></table>";
+    StringBuilder t = new StringBuilder("<h3>Confusion of the model (test; rows actual, columns predicted)</h3>"
+        + "<table><tr><th>actual \\ predicted</th>");
+    classes.forEach(c -> t.append("<th>").append(esc(c.asText())).append("</th>"));
+    t.append("</tr>");
+    for (int a = 0; a < matrix.size(); a++) {
+      long total = 0;
+      for (JsonNode v : matrix.get(a)) {
+        total += v.asLong();
+      }
+      t.append("<tr><td>").append(esc(classes.get(a).asText())).append("</td>");
+      for (int p = 0; p < matrix.get(a).size(); p++) {
+        long n = matrix.get(a).get(p).asLong();
+        // shade each cell by its share of the row, diagonal in green, errors in red
+        double share = total == 0 ? 0 : (double) n / total;
+        String color = a == p ? "rgba(40,160,60," : "rgba(200,50,40,";
+        t.append("<td style=\"background:").append(color).append(String.format("%.2f", 0.6 * share)).append(")\">")
+            .append(n).append(total == 0 ? "" : String.format(" <small>(%.0f %%)</small>", 100 * share))
+            .append("</td>");
+      }
+      t.append("</tr>");
+    }
+    return t.append("</table>").toString();
   }
 
   private static String tokenTable(JsonNode metrics) {

@@ -66,6 +66,12 @@ class ClassificationSummaryTest {
     // R_K = (c*n - sum t_k p_k) / sqrt((n^2 - sum p_k^2)(n^2 - sum t_k^2)), t = (25, 20, 15), p = (25, 20, 15)
     assertEquals(0.6680851063829787, s.get("mcc").asDouble(), 1e-12);
     assertEquals(new MulticlassMetrics(rows.select("p", "a")).accuracy(), s.get("accuracy").asDouble(), 1e-12);
+    // the matrix the report draws: rows actual, columns predicted, as counted from the rows
+    for (int a = 0; a < 3; a++) {
+      for (int p = 0; p < 3; p++) {
+        assertEquals(confusion[a][p], s.get("confusion").get(a).get(p).asLong(), "cell " + a + "," + p);
+      }
+    }
   }
 
   @Test

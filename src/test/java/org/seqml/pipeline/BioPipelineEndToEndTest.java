@@ -89,7 +89,30 @@ class BioPipelineEndToEndTest {
     String html = java.nio.file.Files.readString(Path.of(run.layout().root(), "report", "index.html"));
     assertTrue(html.contains("kmer_logistic_regression") && html.contains("ROC"), "classification table and ROC");
     JsonNode model = metrics.get("model");
-    assertTrue(html.contains("<h3>Confusion of the model (test)</h3>") && html.contains("<td>" + model.get("tp").asLong()
-        + "</td><td>" + model.get("fn").asLong() + "</td>"), "the confusion matrix with the model's counts");
+    assertTrue(html.contains("<h3>Confusion of the model (test; rows actual, columns predicted)</h3>"), "a confusion matrix");
+    // each row of the matrix as metrics.json counts it, in the classes' order
+    JsonNode matrix = model.get("confusion");
+    String table = html.substring(html.indexOf("<h3>Confusion of the model"));
+    for (int a = 0; a < matrix.size(); a++) {
+      String row = "<tr><td>" + metrics.get("classes").get(a).asText() + "</td>";
+      int at = table.indexOf(row);
+      assertTrue(at >= 0, "a row for " + row);
+      for (JsonNode n : matrix.get(a)) {
+        at = table.indexOf("\">" + n.asLong() + " <small>", at);
+        assertTrue(at >= 0, "the model's counts in the row of class " + a + ": " + matrix);
+      }
+    }
+    assertEquals(model.get("tp").asLong() + model.get("fn").asLong() + model.get("fp").asLong()
+        + model.get("tn").asLong(), sum(matrix), "the matrix and the two-class counts hold the same sequences");
+  }
+
+  private static long sum(JsonNode matrix) {
+    long n = 0;
+    for (JsonNode row : matrix) {
+      for (JsonNode v : row) {
+        n += v.asLong();
+      }
+    }
+    return n;
   }
 }

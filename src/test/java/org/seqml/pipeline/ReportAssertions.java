@@ -1,14 +1,20 @@
 package org.seqml.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.seqml.report.HeadlessChromium;
 import org.seqml.run.RunContext;
 
-/** What every run report must be: a page with embedded charts that loads nothing from the network. */
+/**
+ * What every run report must be: a page with embedded charts that loads nothing from the network and,
+ * opened in headless Chromium, shows every chart without a console error.
+ */
 final class ReportAssertions {
   private ReportAssertions() {}
 
@@ -26,5 +32,20 @@ final class ReportAssertions {
           "the data section counts " + k + " as the manifests do (" + rows + ")");
     }
     assertFalse(html.contains("executors: {"), "executors as raw JSON");
+    assertTrue(html.contains("<h3>Accepted rows by "), "the data section breaks accepted rows down by key or class");
+    // and in a real browser: every chart decodes, nothing is logged to the console
+    if (HeadlessChromium.executable() != null) {
+      HeadlessChromium.Rendered page;
+      try {
+        page = HeadlessChromium.render(Path.of(run.layout().root(), "report", "index.html"));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+      assertEquals(charts, page.images(), "images the browser found");
+      assertEquals(List.of(), page.problems(), "what went wrong in the browser");
+    } else {
+      System.err.println("report not opened in a browser: chromium absent (src/test/browser/ensure-chromium)");
+    }
   }
 }

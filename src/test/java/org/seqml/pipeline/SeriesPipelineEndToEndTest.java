@@ -77,6 +77,7 @@ class SeriesPipelineEndToEndTest {
     // loss curves, RMSE by horizon step, one step ahead, then a fan for each of the first three series
     assertEquals(6, html.split("<img ", -1).length - 1, "images in the report");
     assertTrue(html.contains("<h2>Error by horizon step</h2><p><img"), "the per-horizon error chart");
+    ReportAssertions.assertOfflineReportWithCharts(run, metrics.get("model_id").asText());
   }
 
   @Test
