@@ -25,7 +25,7 @@ final class Commands {
   }
 
   @Command(name = "ingest", mixinStandardHelpOptions = true,
-      description = "Read raw input into <out>/<pipeline>/ticks/ds=<ds> and rejects/ds=<ds>.")
+      description = "Read raw input into the domain's accepted table (<out>/<pipeline>/ticks, events, sequences or series, ds=<ds>) and rejects/ds=<ds>.")
   static final class Ingest extends PhaseCommand {
     @Override
     void execute(RunContext run) {

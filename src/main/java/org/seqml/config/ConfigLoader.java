@@ -177,8 +177,9 @@ public final class ConfigLoader {
     throw new ConfigError("unknown " + what + " '" + nameOrPath + "': looked in " + tried);
   }
 
-  private static ConfigParseOptions strict() {
-    return ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF);
+  private ConfigParseOptions strict() {
+    return ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF)
+        .setIncluder(new PipelineIncluder(home));
   }
 
   private Config parseFile(Path file) {
@@ -197,6 +198,8 @@ public final class ConfigLoader {
       return parser.get();
     } catch (ConfigException e) {
       throw new ConfigError("cannot parse " + where + ": " + e.getMessage());
+    } catch (ConfigError e) {
+      throw new ConfigError(where + ": " + e.getMessage()); // from an include: name the file that holds it
     }
   }
 

@@ -52,6 +52,25 @@ class ConfigLoaderTest {
         .getId());
   }
 
+  /** A copy of a shipped pipeline kept outside pipelines/ still finds the pipeline it includes. */
+  @Test
+  void aCopiedPipelineFindsTheShippedFileItIncludes(@TempDir Path elsewhere) throws IOException {
+    Files.writeString(home.resolve("pipelines/base.conf"), "ingest.domain = \"logs\"\nwindow.size = 12\n");
+    Path copy = Files.writeString(elsewhere.resolve("mine.conf"), "include \"base.conf\"\nwindow.stride = 4\n");
+    SeqmlConfig mine = loader.load(copy.toString(), null, List.of());
+    assertEquals("logs", mine.ingest().domain(), "the included file's values");
+    assertEquals(12, mine.window().size());
+    assertEquals(4, mine.window().stride());
+    assertEquals("mine", mine.pipeline());
+    // one beside the copy wins over the shipped one
+    Files.writeString(elsewhere.resolve("base.conf"), "window.size = 20\n");
+    assertEquals(20, loader.load(copy.toString(), null, List.of()).window().size());
+    // and one found nowhere is an error naming it, not an empty layer
+    Path lost = Files.writeString(elsewhere.resolve("lost.conf"), "include \"nowhere.conf\"\n");
+    ConfigError e = assertThrows(ConfigError.class, () -> loader.load(lost.toString(), null, List.of()));
+    assertTrue(e.getMessage().contains("nowhere.conf") && e.getMessage().contains("lost.conf"), e.getMessage());
+  }
+
   @Test
   void invalidOverrideNamesKeyValueAndOrigin() {
     ConfigError e = assertThrows(ConfigError.class, () -> loader.load("p", null, List.of("window.size=0")));
