@@ -43,6 +43,7 @@ public final class BenchPart {
       case "accuracy" -> PipelineBench.accuracy(p);
       case "memory" -> MemoryBench.run(p);
       case "scaling" -> ScalingBench.run(p);
+      case "e2e" -> E2eBench.run(p);
       default -> throw new IllegalArgumentException("unknown measure " + args[0]);
     };
     Children.printResult(PREFIX, r.toJson());

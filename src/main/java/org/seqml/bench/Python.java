@@ -27,7 +27,11 @@ final class Python {
     return new Python(Path.of(py), Path.of(System.getProperty("seqml.home", "."), "bench"));
   }
 
-  private ProcessBuilder builder(String script, int threads, String... args) {
+  Path executable() {
+    return python;
+  }
+
+  ProcessBuilder builder(String script, int threads, String... args) {
     List<String> cmd = new ArrayList<>(List.of(python.toString(), scripts.resolve(script).toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
