@@ -78,15 +78,18 @@ final class E2eBench {
         "peer total seconds / seqml total seconds, median over the repetitions", Side.median(ratios), 1.25);
     r.settings.put("epochs", epochs);
     r.settings.put("scales", Json.MAPPER.valueToTree(scales));
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("seqml-e2e-check")
+        .config("spark.ui.enabled", "false").getOrCreate();
     for (int scale : scales) {
       ObjectNode s = r.extra.putObject(scale + "x");
       s.put("ticks", (long) scale * DEMO_SYMBOLS * DEMO_TICKS);
       s.set("seqml", summary(seqmlRuns.get(scale)));
       s.set("peer", summary(peerRuns.get(scale)));
       Path work = p.out().resolve("e2e/run-" + scale + "x");
-      s.set("same_data", sameData(work.resolve("seqml/ticks-table"), seqmlRuns.get(scale).get(0), work.resolve("peer"),
-          peerRuns.get(scale).get(0)));
+      s.set("same_data", sameData(spark, work.resolve("seqml/ticks-table"), seqmlRuns.get(scale).get(0),
+          work.resolve("peer"), peerRuns.get(scale).get(0)));
     }
+    spark.stop();
     return r;
   }
 
@@ -184,59 +187,54 @@ final class E2eBench {
    * Whether both sides worked on the same data: the peer's sample of steps against seqml's steps table
    * (largest difference of each feature), the split cuts, the window counts and the scalers.
    */
-  static ObjectNode sameData(Path seqmlRoot, JsonNode seqml, Path peerOut, JsonNode peer) throws IOException {
+  static ObjectNode sameData(SparkSession spark, Path seqmlRoot, JsonNode seqml, Path peerOut, JsonNode peer)
+      throws IOException {
     ObjectNode s = Json.object();
     JsonNode sample = Json.MAPPER.readTree(peerOut.resolve("sample_steps.json").toFile());
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("seqml-e2e-check")
-        .config("spark.ui.enabled", "false").getOrCreate();
-    try {
-      Map<String, double[]> ours = new java.util.HashMap<>();
-      for (org.apache.spark.sql.Row r : spark.read().parquet(seqmlRoot.resolve("steps").toString())
-          .where("seq % 997 = 0").select("key", "seq", "ret", "spread", "imbalance", "volume").collectAsList()) {
-        ours.put(r.getString(0) + "/" + r.getLong(1), new double[] {r.getDouble(2), r.getDouble(3), r.getDouble(4),
-            r.getDouble(5)});
-      }
-      double[] worst = new double[4];
-      int matched = 0;
-      for (JsonNode row : sample) {
-        double[] mine = ours.get(row.get(0).asText() + "/" + row.get(1).asLong());
-        if (mine != null) {
-          matched++;
-          for (int f = 0; f < 4; f++) {
-            worst[f] = Math.max(worst[f], Math.abs(mine[f] - row.get(2 + f).asDouble()));
-          }
+    Map<String, double[]> ours = new java.util.HashMap<>();
+    for (org.apache.spark.sql.Row r : spark.read().parquet(seqmlRoot.resolve("steps").toString())
+        .where("seq % 997 = 0").select("key", "seq", "ret", "spread", "imbalance", "volume").collectAsList()) {
+      ours.put(r.getString(0) + "/" + r.getLong(1), new double[] {r.getDouble(2), r.getDouble(3), r.getDouble(4),
+          r.getDouble(5)});
+    }
+    double[] worst = new double[4];
+    int matched = 0;
+    for (JsonNode row : sample) {
+      double[] mine = ours.get(row.get(0).asText() + "/" + row.get(1).asLong());
+      if (mine != null) {
+        matched++;
+        for (int f = 0; f < 4; f++) {
+          worst[f] = Math.max(worst[f], Math.abs(mine[f] - row.get(2 + f).asDouble()));
         }
       }
-      s.put("sample_steps", sample.size());
-      s.put("sample_steps_in_seqml", matched);
-      s.put("seqml_sample_steps", ours.size());
-      ObjectNode diff = s.putObject("largest_feature_difference");
-      String[] names = {"ret", "spread", "imbalance", "volume"};
-      for (int f = 0; f < 4; f++) {
-        diff.put(names[f], worst[f]);
-      }
-      JsonNode split = Json.MAPPER.readTree(seqmlRoot.resolve("steps/ds=2024-03-04/_manifest.json").toFile())
-          .get("split");
-      double c1 = java.time.Instant.parse(split.get("validation_from").asText()).toEpochMilli() * 1000.0;
-      double c2 = java.time.Instant.parse(split.get("test_from").asText()).toEpochMilli() * 1000.0;
-      s.put("validation_cut_difference_s", Math.abs(c1 - peer.at("/cuts_us/0").asDouble()) / 1e6);
-      s.put("test_cut_difference_s", Math.abs(c2 - peer.at("/cuts_us/1").asDouble()) / 1e6);
-    } finally {
-      spark.stop();
     }
+    s.put("sample_steps", sample.size());
+    s.put("sample_steps_in_seqml", matched);
+    s.put("seqml_sample_steps", ours.size());
+    ObjectNode diff = s.putObject("largest_feature_difference");
+    String[] names = {"ret", "spread", "imbalance", "volume"};
+    for (int f = 0; f < 4; f++) {
+      diff.put(names[f], worst[f]);
+    }
+    JsonNode split = Json.MAPPER.readTree(seqmlRoot.resolve("steps/ds=2024-03-04/_manifest.json").toFile())
+        .get("split");
+    double c1 = java.time.Instant.parse(split.get("validation_from").asText()).toEpochMilli() * 1000.0;
+    double c2 = java.time.Instant.parse(split.get("test_from").asText()).toEpochMilli() * 1000.0;
+    s.put("validation_cut_difference_s", Math.abs(c1 - peer.at("/cuts_us/0").asDouble()) / 1e6);
+    s.put("test_cut_difference_s", Math.abs(c2 - peer.at("/cuts_us/1").asDouble()) / 1e6);
     JsonNode data = Json.MAPPER.readTree(seqmlRoot.resolve("model/metadata.json").toFile()).get("data");
     s.put("seqml_train_windows", data.path("train_windows").asLong());
     s.put("peer_train_windows", peer.at("/windows/train").asLong());
     s.put("seqml_validation_windows", data.path("validation_windows").asLong());
     s.put("peer_validation_windows", peer.at("/windows/validation").asLong());
-    double worst = 0;
+    double scalerWorst = 0;
     for (int f = 0; f < 4; f++) {
-      worst = Math.max(worst, relative(seqml.at("/scaler/mean/" + f), peer.at("/scaler/mean/" + f), seqml.at(
+      scalerWorst = Math.max(scalerWorst, relative(seqml.at("/scaler/mean/" + f), peer.at("/scaler/mean/" + f), seqml.at(
           "/scaler/std/" + f)));
-      worst = Math.max(worst, relative(seqml.at("/scaler/std/" + f), peer.at("/scaler/std/" + f), seqml.at(
+      scalerWorst = Math.max(scalerWorst, relative(seqml.at("/scaler/std/" + f), peer.at("/scaler/std/" + f), seqml.at(
           "/scaler/std/" + f)));
     }
-    s.put("scaler_largest_difference_in_std", worst);
+    s.put("scaler_largest_difference_in_std", scalerWorst);
     return s;
   }
 
