@@ -39,7 +39,8 @@ final class ClassifyTask extends TokenTask {
     String configured = set.tokens().positiveClass();
     String positive = classes.size() != 2 ? null : configured.isBlank() ? classes.get(1) : configured;
     if (positive != null && !classes.contains(positive)) {
-      throw new IllegalStateException("positive class " + positive + " is not one of the classes " + classes);
+      throw new org.seqml.util.Refusal("bio.positive-class is \"" + positive + "\" but the model's classes are "
+          + classes + ": set it to one of them (or to \"\" for the second in sorted order)");
     }
     ObjectNode figures = ClassificationEvaluator.evaluate(test, set.sequences(), classes, positive,
         set.tokens().baselineK());

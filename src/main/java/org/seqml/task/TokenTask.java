@@ -60,6 +60,11 @@ abstract class TokenTask implements Task {
     }
     Vocabulary vocabulary = vocabulary(tokens, train);
     List<String> classes = nextToken() ? List.of() : classes(set.windows());
+    // before any training: a positive class the labels do not have would only fail at evaluation
+    if (classes.size() == 2 && !tokens.positiveClass().isBlank() && !classes.contains(tokens.positiveClass())) {
+      throw new org.seqml.util.Refusal("bio.positive-class is \"" + tokens.positiveClass() + "\" but the labels' "
+          + "classes are " + classes + ": set it to one of them (or to \"\" for the second in sorted order)");
+    }
     int length = config.window().size();
     SequenceTensors tensors = new SequenceTensors(vocabulary, tokens.k(), length, tokens.oneHot(), nextToken(),
         classes);
@@ -107,8 +112,8 @@ abstract class TokenTask implements Task {
     List<String> classes = windows.filter(col("label").isNotNull()).select("label").distinct().orderBy("label")
         .collectAsList().stream().map(r -> r.getString(0)).toList();
     if (classes.size() < 2) {
-      throw new IllegalStateException("classification needs at least two classes, found " + classes
-          + ": check where the labels come from");
+      throw new org.seqml.util.Refusal("classification needs at least two classes, found " + classes
+          + ": check where the labels come from (bio.labels)");
     }
     return classes;
   }

@@ -39,6 +39,19 @@ class BioPipelineEndToEndTest {
     metrics = Json.read(run.layout().metrics(), SparkTestSession.get().sparkContext().hadoopConfiguration());
   }
 
+  /** A positive class the labels do not have is refused before training, naming the key and the classes. */
+  @Test
+  void aPositiveClassTheLabelsLackIsRefusedBeforeTraining() {
+    SeqmlConfig config = new ConfigLoader(Path.of(".")).load("bio", "ci",
+        List.of("output.dir=" + out, "train.epochs=8", "bio.positive-class=bound"));
+    RunContext other = new RunContext(config, SparkTestSession.get(), "2024-03-04", "bio-e2e-positive",
+        CodeVersion.get(), Layout.of(config.outputDir(), "bio"));
+    org.seqml.util.Refusal e = org.junit.jupiter.api.Assertions.assertThrows(org.seqml.util.Refusal.class,
+        () -> Phases.train(other));
+    assertTrue(e.getMessage().contains("bio.positive-class is \"bound\"") && e.getMessage().contains("promoter"),
+        e.getMessage());
+  }
+
   @Test
   void findsThePromotersBetterThanTheMajorityClass() {
     JsonNode model = metrics.get("model");
