@@ -13,7 +13,7 @@ fi
 start=$(date +%s)
 python3 -m venv "$VENV" >&2
 "$VENV/bin/pip" install -q -r "$HERE/requirements.txt" >&2
-"$VENV/bin/python" -c "import torch, pyarrow; assert not torch.cuda.is_available() or True" >&2
+"$VENV/bin/python" -c "import torch, pyarrow, pyspark, pandas; assert not torch.cuda.is_available() or True" >&2
 echo "$WANT" > "$STAMP"
 echo "bench: venv $VENV ready in $(( $(date +%s) - start )) s, $(du -sh "$VENV" | cut -f1)" >&2
 echo "$VENV/bin/python"
