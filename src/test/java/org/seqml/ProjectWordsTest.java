@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The project speaks of the product: docs, code, comments, configs, notebooks and scripts date nothing by the
- * sitting it was made in ("session 12"). A figure carries its date, commit and machine; history lives in git.
+ * The project speaks of the product: docs, code, comments, configs, notebooks and scripts date nothing by a
+ * numbered period of work on it. A figure carries its date, commit and machine; history lives in git.
  */
 class ProjectWordsTest {
   static final Pattern HISTORY = Pattern.compile(
