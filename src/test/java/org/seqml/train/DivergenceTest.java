@@ -6,16 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +17,6 @@ import org.seqml.config.SeqmlConfig;
 import org.seqml.io.Json;
 import org.seqml.model.ModelFactory;
 import org.seqml.util.Refusal;
-import org.seqml.window.Scaler;
 import org.seqml.window.WindowTensors;
 
 /**
@@ -33,38 +25,18 @@ import org.seqml.window.WindowTensors;
  * and the last good checkpoint (epoch 1) is the newest one, untouched and loadable.
  */
 class DivergenceTest {
-  private static final int FEATURES = 3;
-  private static final int WINDOW = 6;
-  private static final StructType SCHEMA = new StructType()
-      .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false)
-      .add("target", DataTypes.createArrayType(DataTypes.FloatType, false), false);
   @TempDir Path work;
-
-  private static Dataset<Row> windows(SparkSession spark, int n, long seed, boolean withNan) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      float[] x = new float[FEATURES * WINDOW];
-      for (int j = 0; j < x.length; j++) {
-        x[j] = (float) (rng.nextDouble() * 2 - 1);
-      }
-      float y = withNan && i % 50 == 7 ? Float.NaN : 2 * x[WINDOW - 1];
-      rows.add(RowFactory.create(x, new float[] {y}));
-    }
-    return spark.createDataFrame(rows, SCHEMA);
-  }
 
   private static ParameterAveragingTrainer.Result train(Checkpoints checkpoints, int epochs, boolean resume,
       boolean withNan) {
     SparkSession spark = SparkTestSession.get();
-    SeqmlConfig.Model model = new SeqmlConfig.Model("lstm", 8, List.of(16), 0, 0.0, 0.01, 0.0, 0.0, 7,
-        new SeqmlConfig.Transformer(2, 2, 8, 16, "fused"), "auto", new SeqmlConfig.Conv(0, 9), "fused");
-    ComputationGraph net = ModelFactory.forecaster(model, FEATURES, WINDOW, 1);
+    SeqmlConfig.Model model = SmallForecast.model();
+    ComputationGraph net = ModelFactory.forecaster(model, SmallForecast.FEATURES, SmallForecast.WINDOW, 1);
     SeqmlConfig.Train t = new SeqmlConfig.Train(epochs, 16, 3, 2, 2, false, 0, resume, 0, 0.0, 10.0, "", 3,
         "barrier", 0, 64);
-    Scaler identity = new Scaler(List.of("a", "b", "c"), new double[FEATURES], new double[] {1, 1, 1}, 0, 1);
-    WindowTensors tensors = new WindowTensors(identity, FEATURES, WINDOW, 1);
-    return ParameterAveragingTrainer.train(net, windows(spark, 512, 1, withNan), windows(spark, 128, 2, false),
+    WindowTensors tensors = SmallForecast.tensors();
+    return ParameterAveragingTrainer.train(net, SmallForecast.windows(spark, 512, 1, 0, withNan),
+        SmallForecast.windows(spark, 128, 2, 0, false),
         rows -> tensors.dataSet(rows, 0, 1), Loss.MSE, t, 42, checkpoints);
   }
 
