@@ -41,7 +41,7 @@ public final class CommonOptions {
 
   SeqmlConfig config() {
     SeqmlConfig config = ConfigLoader.fromEnvironment().load(pipeline(), env, allOverrides());
-    String fileName = baseName(pipeline());
+    String fileName = ConfigLoader.baseName(pipeline());
     if (!fileName.equals(config.pipeline())) {
       // A copied pipelines/ticks.conf keeps its pipeline = "ticks": it would write over out/ticks/ unannounced.
       System.err.println("seqml: note: " + pipeline() + " names its pipeline \"" + config.pipeline()
@@ -60,11 +60,6 @@ public final class CommonOptions {
       return "ticks";
     }
     throw new ConfigError("seqml " + name + " needs --pipeline NAME (a pipelines/NAME.conf or a path to a .conf file)");
-  }
-
-  private static String baseName(String pipeline) {
-    String file = pipeline.substring(pipeline.lastIndexOf('/') + 1);
-    return file.endsWith(".conf") ? file.substring(0, file.length() - ".conf".length()) : file;
   }
 
   /** The --conf settings, and train.resume=true with --resume. */

@@ -145,7 +145,8 @@ public final class ConfigLoader {
     return prev[b.length()];
   }
 
-  private static String baseName(String nameOrPath) {
+  /** The name a pipeline file gives its pipeline when it sets none: the file name without .conf. */
+  public static String baseName(String nameOrPath) {
     String name = new File(nameOrPath).getName();
     return name.endsWith(".conf") ? name.substring(0, name.length() - 5) : name;
   }
