@@ -129,16 +129,17 @@ final class E2eBench {
     List<String> cmd = List.of(home.resolve("submit/seqml").toString(), "run", "--pipeline", "ticks-table",
         "--ds", "2024-03-04", "--conf", "ingest.path=" + input, "--conf", "ingest.file-format=parquet",
         "--conf", "output.dir=" + out, "--conf", "train.epochs=" + epochs);
+    // each phase ends when its log line appears: the seconds since the start at which it did
     Map<String, Double> marks = new LinkedHashMap<>();
     Map<String, String> when = Map.of("TicksDomain: window ds=", "ingest_window", "published model", "train",
         "ForecastTask: score ds=", "score", "ForecastEvaluation: evaluate ds=", "evaluate");
-    Watched w = watch(new ProcessBuilder(cmd), p.out().resolve("logs/e2e-seqml.log"), line -> {
-      when.forEach((text, phase) -> {
-        if (line.contains(text)) {
-          marks.putIfAbsent(phase, 0.0);
-        }
-      });
-    }, marks);
+    long t0 = System.nanoTime();
+    Watched w = watch(new ProcessBuilder(cmd), p.out().resolve("logs/e2e-seqml.log"), line -> when.forEach(
+        (text, phase) -> {
+          if (line.contains(text)) {
+            marks.putIfAbsent(phase, (System.nanoTime() - t0) / 1e9);
+          }
+        }));
     Path root = out.resolve("ticks-table");
     JsonNode metrics = Json.MAPPER.readTree(root.resolve("metrics.json").toFile());
     JsonNode training = Json.MAPPER.readTree(root.resolve("model/metadata.json").toFile()).get("training");
@@ -173,7 +174,7 @@ final class E2eBench {
       if (at >= 0) {
         json.add(line.substring(at));
       }
-    }, null);
+    });
     if (json.isEmpty()) {
       throw new IllegalStateException("the peer printed no result: " + p.out().resolve("logs/e2e-peer.log"));
     }
@@ -266,12 +267,12 @@ final class E2eBench {
   private record Watched(double seconds, double peakRssMb, int lines) {}
 
   /**
-   * Runs {@code pb} with stdout and stderr read line by line into {@code log}; {@code marks}, when given,
-   * gets the seconds since start of its keys set to 0 by {@code onLine}. The resident memory of the process
-   * and all its descendants is sampled every 200 ms.
+   * Runs {@code pb} with stdout and stderr read line by line into {@code log}, each line handed to
+   * {@code onLine} as it arrives. The resident memory of the process and all its descendants is sampled
+   * every 200 ms.
    */
-  private static Watched watch(ProcessBuilder pb, Path log, java.util.function.Consumer<String> onLine,
-      Map<String, Double> marks) throws Exception {
+  private static Watched watch(ProcessBuilder pb, Path log, java.util.function.Consumer<String> onLine)
+      throws Exception {
     Files.createDirectories(log.getParent());
     pb.redirectErrorStream(true);
     long t0 = System.nanoTime();
@@ -296,17 +297,7 @@ final class E2eBench {
         out.write(line);
         out.write('\n');
         lines++;
-        if (marks != null) {
-          List<String> before = new ArrayList<>(marks.keySet());
-          onLine.accept(line);
-          for (String k : marks.keySet()) {
-            if (!before.contains(k)) {
-              marks.put(k, (System.nanoTime() - t0) / 1e9);
-            }
-          }
-        } else {
-          onLine.accept(line);
-        }
+        onLine.accept(line);
       }
     }
     int exit = process.waitFor();
